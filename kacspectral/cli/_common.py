@@ -1,0 +1,125 @@
+"""Shared pieces of the command line: number parsing, kernel parsing, JSON output, progress."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from fractions import Fraction
+from typing import Any, NoReturn
+
+import numpy as np
+
+from ..provenance import versions
+from ..reservoirs import as_fraction
+
+__all__ = [
+    "OneLineParser",
+    "UsageError",
+    "add_kernel_option",
+    "emit_json",
+    "number",
+    "positive_int",
+    "Progress",
+    "to_jsonable",
+]
+
+
+class UsageError(Exception):
+    """Bad command-line input; reported as one line on stderr with exit status 2."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line (no usage block), raised as UsageError."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def number(text: str) -> Fraction:
+    """argparse type: a number such as ``0.5``, ``1/6`` or ``2e-3``, as an exact Fraction."""
+    try:
+        return as_fraction(text, "number")
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number such as 0.5 or 1/6, got {text!r}"
+        ) from None
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def add_kernel_option(parser: argparse.ArgumentParser, default: str = "constant") -> None:
+    """``--kernel``: constant | kac | an expression in s (resolved by kernels.get_kernel)."""
+    parser.add_argument(
+        "--kernel",
+        default=default,
+        help=f"angular kernel b(s): constant | kac | an expression in s such as "
+        f"'3*(1+s)**2/4' (default: {default})",
+    )
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Convert numpy arrays/scalars, Fractions and tuples to JSON types (recursively)."""
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return to_jsonable(obj.tolist())
+    if isinstance(obj, (np.floating,)):
+        return float(obj)
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    if isinstance(obj, Fraction):
+        return str(obj)
+    return obj
+
+
+def emit_json(payload: dict, stream=None) -> None:
+    """Write ``payload`` plus ``version`` and ``versions`` as indented JSON to stdout."""
+    out = dict(payload)
+    ver = versions()
+    out.setdefault("version", ver["kacspectral"])
+    out.setdefault("versions", ver)
+    json.dump(to_jsonable(out), stream or sys.stdout, indent=2, allow_nan=False)
+    (stream or sys.stdout).write("\n")
+
+
+class Progress:
+    """A minimal progress bar on stderr, silent when disabled or when stderr is not a terminal."""
+
+    def __init__(self, total: int, label: str = "", enabled: bool = True):
+        self.total = max(int(total), 1)
+        self.label = label
+        self.done = 0
+        self.enabled = bool(enabled) and sys.stderr.isatty()
+
+    def update(self, step: int = 1) -> None:
+        self.done += step
+        if self.enabled:
+            frac = min(self.done / self.total, 1.0)
+            bar = "#" * int(30 * frac)
+            sys.stderr.write(f"\r{self.label} [{bar:<30}] {100 * frac:5.1f}%")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
