@@ -277,7 +277,9 @@ def _validate(kernel: AngularKernel, normalize: bool) -> AngularKernel:
         )
         new_expr = sp.expand(kernel.smooth_expr / exact_norm)
         smooth = _lambdify(new_expr)
-        return AngularKernel(kernel.name, smooth, kernel.exponents, new_expr, kernel.exact_exponents)
+        return AngularKernel(
+            kernel.name, smooth, kernel.exponents, new_expr, kernel.exact_exponents
+        )
     old = kernel.smooth
     return AngularKernel(kernel.name, lambda s: old(s) / norm, kernel.exponents)
 

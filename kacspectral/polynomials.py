@@ -35,6 +35,7 @@ __all__ = [
     "gauss_hermite_e",
     "gauss_jacobi",
     "gauss_laguerre",
+    "gauss_laguerre_scaled",
     "hermite_e_orthonormal",
     "laguerre_orthonormal",
     "laguerre_function_orthonormal",
@@ -182,3 +183,16 @@ def gauss_jacobi(n: int, a: float = 0.0, c: float = 0.0) -> tuple[NDArray, NDArr
         x, w = x[order], w[order]
         return (x, w) if a != 0 else (-x[::-1], w[::-1])
     return special.roots_jacobi(n, a, c)
+
+
+def gauss_laguerre_scaled(n: int, alpha: float = 0.0) -> tuple[NDArray, NDArray]:
+    """Gauss-Laguerre nodes with the scaled weights ``w_i exp(x_i)``, for Laguerre *functions*.
+
+    ``sum_i W_i F(x_i) = int F(x) x^alpha dx`` for ``F = e^{-x} p`` with ``deg p <= 2n - 1``.
+    The plain weights underflow for nodes beyond ~700 (n > ~180), so the scaled ones are
+    computed from the identity ``w_i = x_i / ((n+1)(n+alpha+1) q_{n+1}(x_i)^2)`` with the
+    Laguerre *function* ``exp(-x/2) q_{n+1}(x)`` (no overflow, no underflow).
+    """
+    x, _ = gauss_laguerre(n, alpha)
+    f = laguerre_function_orthonormal(n + 1, alpha, x)[n + 1]
+    return x, x / ((n + 1) * (n + alpha + 1.0) * f**2)

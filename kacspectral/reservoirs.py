@@ -51,9 +51,7 @@ def as_fraction(value: object, name: str = "value") -> Fraction:
             else:
                 out = Fraction(text)
         except (ValueError, ZeroDivisionError):
-            raise ValueError(
-                f"{name} must be a number such as 0.5 or 1/6, got {value!r}"
-            ) from None
+            raise ValueError(f"{name} must be a number such as 0.5 or 1/6, got {value!r}") from None
         return out
     raise ValueError(f"{name} must be a number, got {value!r}")
 
@@ -124,12 +122,12 @@ class MaxwellianMixture:
     @property
     def t_min(self) -> float:
         """Lowest temperature with a positive weight."""
-        return float(min(t for t, w in zip(self.temperatures, self.weights) if w > 0))
+        return float(min(t for t, w in zip(self.temperatures, self.weights, strict=True) if w > 0))
 
     @property
     def t_max(self) -> float:
         """Highest temperature with a positive weight."""
-        return float(max(t for t, w in zip(self.temperatures, self.weights) if w > 0))
+        return float(max(t for t, w in zip(self.temperatures, self.weights, strict=True) if w > 0))
 
     @property
     def temperature(self) -> float:
@@ -139,7 +137,9 @@ class MaxwellianMixture:
     @property
     def temperature_exact(self) -> Fraction:
         """``sum_a w_a T_a`` exactly."""
-        return sum((w * t for w, t in zip(self.weights, self.temperatures)), Fraction(0))
+        return sum(
+            (w * t for w, t in zip(self.weights, self.temperatures, strict=True)), Fraction(0)
+        )
 
     # -------------------------------------------------------------- functions
     def fourier(self, k: ArrayLike) -> NDArray:
@@ -163,7 +163,8 @@ class MaxwellianMixture:
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
             raise ValueError(f"moment order n must be a non-negative integer, got {n!r}")
         return double_factorial_odd(int(n)) * sum(
-            (w * t ** int(n) for w, t in zip(self.weights, self.temperatures)), Fraction(0)
+            (w * t ** int(n) for w, t in zip(self.weights, self.temperatures, strict=True)),
+            Fraction(0),
         )
 
     def describe(self) -> dict:

@@ -6,7 +6,6 @@ to choose small sizes (``SMALL = os.environ.get("KACSPECTRAL_SMALL") == "1"``).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

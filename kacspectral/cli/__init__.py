@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ..errors import ConvergenceError
-from ._common import UsageError, OneLineParser
+from ._common import OneLineParser, UsageError
 
 __all__ = ["main", "build_parser"]
 

@@ -1,0 +1,164 @@
+"""``kacspectral ness``: the isotropic NESS with thermal reservoirs (seed 003; MATH.md section 4).
+
+Solves ``f = (1-gamma) Q+(f,f) + gamma Q+(f,R)`` spectrally (:mod:`kacspectral.ness`), prints the
+moments ``m_{2n}``, optionally the exact rational moments (:mod:`kacspectral.exact`), and the
+Picard contraction table in the GTW distance (:mod:`kacspectral.contraction`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+
+from .._version import __version__
+from ..contraction import picard_contraction
+from ..exact import exact_moments
+from ..kernels import get_kernel
+from ..ness import NessProblem, solve_ness
+from ..reservoirs import MaxwellianMixture
+from ._common import (
+    add_kernel_option,
+    emit_json,
+    non_negative_int,
+    number,
+    positive_float,
+    positive_int,
+)
+
+COMMAND = "ness"
+HELP = "non-equilibrium steady state of Maxwell molecules with thermal reservoirs"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--gamma", type=number, default="1/2", help="reservoir coupling in (0, 1) (default: 1/2)"
+    )
+    parser.add_argument(
+        "--weights", type=number, nargs="+", default=["1/2", "1/2"], metavar="W",
+        help="reservoir weights w_a >= 0 summing to 1 (default: 1/2 1/2)",
+    )
+    parser.add_argument(
+        "--temperatures", type=number, nargs="+", default=["1/6", "1/2"], metavar="T",
+        help="reservoir temperatures T_a > 0 (default: 1/6 1/2)",
+    )
+    add_kernel_option(parser)
+    parser.add_argument(
+        "--moments", type=non_negative_int, default=6, metavar="N",
+        help="report m_0, m_2, ..., m_2N (default: 6)",
+    )
+    parser.add_argument(
+        "--method", choices=["newton", "anderson", "picard"], default="newton",
+        help="fixed-point solver (default: newton; picard is the seed's iteration)",
+    )
+    parser.add_argument(
+        "--tol", type=positive_float, default=1e-14, help="solver tolerance (default: 1e-14)"
+    )
+    parser.add_argument(
+        "--truncation", type=positive_int, default=None, metavar="K",
+        help="Laguerre truncation K (default: automatic from the temperatures and --tol)",
+    )
+    parser.add_argument(
+        "--contraction-steps", type=positive_int, default=30, metavar="N",
+        help="Picard steps in the contraction table (default: 30)",
+    )
+    parser.add_argument(
+        "--exact", action="store_true",
+        help="also compute the exact rational moments (rational inputs, exact kernel)",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+def run(args: argparse.Namespace) -> int:
+    reservoir = MaxwellianMixture(args.weights, args.temperatures)
+    kernel = get_kernel(args.kernel)
+    problem = NessProblem(args.gamma, reservoir, kernel)
+    if args.exact and not kernel.is_exact:
+        raise ValueError(
+            f"--exact needs a kernel with an exact form (polynomial in s, or kac); "
+            f"kernel {kernel.name!r} has none"
+        )
+    if args.contraction_steps < 2:
+        raise ValueError(f"--contraction-steps must be >= 2, got {args.contraction_steps}")
+    result = solve_ness(problem, method=args.method, tol=args.tol, truncation=args.truncation)
+    moments = result.moments(args.moments)
+    report = picard_contraction(problem, n_max=args.contraction_steps, tol=args.tol, ness=result)
+    exact = exact_moments(problem, args.moments) if args.exact else None
+    payload = {
+        "command": "ness",
+        "gamma": str(problem.gamma),
+        "weights": [str(w) for w in reservoir.weights],
+        "temperatures": [str(t) for t in reservoir.temperatures],
+        "kernel": kernel.describe(),
+        "method": args.method,
+        "tol": args.tol,
+        "truncation": result.truncation,
+        "t_ref": result.t_ref,
+        "tail_estimate": result.tail_estimate,
+        "moments": [float(m) for m in moments],
+        "iterations": result.iterations,
+        "residual": result.residual,
+        "residual_history": list(result.history),
+        "min_density": result.min_density,
+        "contraction": {
+            "lambda": report.lam,
+            "observed_rate": None if math.isnan(report.observed_rate) else report.observed_rate,
+            "fourth_moment_rate": report.fourth_moment_rate,
+            "fit_range": list(report.fit_range),
+            "d_phi_r_r": report.d_phi_r_r,
+            "bound_holds": report.bound_holds,
+            "table": report.table(),
+        },
+    }
+    if exact is not None:
+        payload["exact_moments"] = [str(m) for m in exact]
+        payload["max_relative_error"] = max(
+            abs(float(m) - float(e)) / abs(float(e)) for m, e in zip(moments, exact, strict=True)
+        )
+    if args.json:
+        emit_json(payload)
+        return 0
+    _print_table(payload, sys.stdout)
+    return 0
+
+
+def _print_table(p: dict, out) -> None:
+    w = " ".join(p["weights"])
+    t = " ".join(p["temperatures"])
+    print(f"kacspectral {__version__} -- isotropic NESS (seed 003)", file=out)
+    print(f"  gamma = {p['gamma']}, weights = {w}, temperatures = {t}", file=out)
+    print(
+        f"  kernel = {p['kernel']['name']} (beta = {p['kernel']['beta']:.12g}), "
+        f"method = {p['method']}, K = {p['truncation']}, T_ref = {p['t_ref']:.6g}",
+        file=out,
+    )
+    print(f"  iterations = {p['iterations']}, residual = {p['residual']:.3e}", file=out)
+    print("", file=out)
+    exact = p.get("exact_moments")
+    header = f"  {'n':>3}  {'m_2n':>24}"
+    if exact:
+        header += f"  {'exact':>24}  {'rel. error':>10}"
+    print(header, file=out)
+    for n, m in enumerate(p["moments"]):
+        line = f"  {n:>3}  {m:>24.17g}"
+        if exact:
+            e = exact[n]
+            num, _, den = e.partition("/")
+            ev = int(num) / int(den) if den else float(int(num))
+            shown = e if len(e) <= 24 else f"{ev:.17g}"
+            line += f"  {shown:>24}  {abs(m - ev) / abs(ev):>10.2e}"
+        print(line, file=out)
+    c = p["contraction"]
+    print("", file=out)
+    rate = "n/a" if c["observed_rate"] is None else f"{c['observed_rate']:.6g}"
+    print(
+        f"  Picard contraction in the GTW distance: lambda = {c['lambda']:.6g}, observed rate "
+        f"= {rate} (n = {c['fit_range'][0]}..{c['fit_range'][1]})",
+        file=out,
+    )
+    print(f"  {'n':>3}  {'d(f_n, f_inf)':>14}  {'bound':>14}", file=out)
+    rows = c["table"]
+    shown = [r for r in rows if r["n"] % 5 == 0 or r["n"] == rows[-1]["n"]]
+    for r in shown:
+        print(f"  {r['n']:>3}  {r['distance']:>14.6e}  {r['bound']:>14.6e}", file=out)
+    print(f"  bound holds for every n <= {rows[-1]['n']}: {c['bound_holds']}", file=out)

@@ -1,0 +1,250 @@
+"""The Bobylev collision tensor in the Burnett basis, reduced by rotation invariance.
+
+``Q+(f,g)_j = sum_{i,k} T[j,i,k] a_i b_k`` on a :class:`~kacspectral.collision.HermiteSpace`
+(MATH.md section 3; seed 003, eqs. (1.2), (1.8)-(1.9)); the derivation and conventions are in
+the docstring of :mod:`kacspectral.collision`, the basis in :mod:`kacspectral.burnett`.
+
+* :func:`reduced_coefficients` -- the Wigner-Eckart reduced coefficients
+  ``t(n l; n1 l1; n2 l2)``, by a product quadrature exact for polynomial kernels;
+* :func:`tensor_entries` -- ``T = t x`` real Gaunt coefficients, as COO entries;
+* :class:`BobylevTensor` -- CSR storage over unordered input pairs (symmetric and antisymmetric
+  parts), evaluation of ``Q+`` and of its matrices with one argument fixed.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import numpy as np
+import scipy.sparse as sps
+from numpy.typing import NDArray
+from scipy import special
+
+from .burnett import (
+    associated_legendre_normalized,
+    fischer_norm,
+    legendre_normalized,
+    real_gaunt_phi,
+)
+from .kernels import AngularKernel
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .collision import HermiteSpace
+
+__all__ = ["BobylevTensor", "kernel_key", "reduced_coefficients", "tensor_entries"]
+
+
+def kernel_key(kernel: AngularKernel) -> tuple:
+    """Cache key of a kernel: its exact expression, or its identity."""
+    if kernel.is_exact:
+        return ("exact", kernel.name if kernel.name in ("constant", "kac") else str(kernel.expr))
+    return ("id", id(kernel))
+
+
+def reduced_coefficients(degree: int, l_max: int, kernel: AngularKernel) -> dict:
+    """Reduced Bobylev coefficients ``t(n l; n1 l1; n2 l2)`` (module docstring).
+
+    For axisymmetric inputs ``e_{n1 l1 0}``, ``e_{n2 l2 0}`` and unit ``eta`` at polar angle
+    ``theta`` (``mu = cos theta``), with ``c = sqrt((1+s)/2)``, ``c' = sqrt((1-s)/2)`` and the
+    azimuth ``psi`` of ``sigma`` about ``eta``:
+    ``|eta+| = c``, ``cos angle(eta+) = c mu - c' sin(theta) cos(psi)``, ``|eta-| = c'``,
+    ``cos angle(eta-) = c' mu + c sin(theta) cos(psi)``, so
+
+        T0 = (-1)^(n+n1+n2) N_nl/(N_n1l1 N_n2l2) (1/2) int dmu Pbar_l(mu) (1/2) int b(s) ds
+             c^(2 n1 + l1) c'^(2 n2 + l2) <Pbar_l1(u+) Pbar_l2(u-)>_psi,
+
+    and ``t = T0 / G(l0; l10; l20)``.  The integrand is a polynomial of degree ``<= K`` in ``s``
+    after the ``psi`` average (odd powers of ``sqrt(1-s^2)`` average out), a trigonometric
+    polynomial of degree ``<= K`` in ``psi`` and of degree ``<= 2K`` in ``mu``: the rules used
+    (kernel's Gauss-Jacobi for degree ``K``, ``K+1`` trapezoid nodes, ``K+1`` Gauss-Legendre
+    nodes) are exact when the kernel's smooth part is a polynomial (``constant``, ``kac``,
+    polynomial expressions); otherwise the kernel's 200-node rule is spectrally accurate.
+
+    Returns
+    -------
+    dict ``(l1, l2, l) -> ndarray t[n1, n2]`` (``n = (2n1+l1+2n2+l2-l)/2``), and key ``"nu"``.
+    """
+    K, L = degree, l_max
+    s, ws = kernel.quadrature(kernel.nodes_for_degree(max(K, 1)))
+    mu, wmu = special.roots_legendre(K + 1)
+    wmu = wmu / 2.0
+    npsi = K + 1
+    cospsi = np.cos(2.0 * np.pi * np.arange(npsi) / npsi)
+    sin_t = np.sqrt(1.0 - mu * mu)
+    pbar_mu = legendre_normalized(K, mu)  # (K+1, M)
+    half = K // 2
+    powp = ((1.0 + s) / 2.0)[None, :] ** np.arange(half + 1)[:, None]  # c^(2n)
+    powm = ((1.0 - s) / 2.0)[None, :] ** np.arange(half + 1)[:, None]  # c'^(2n)
+    lin = min(L, K)
+    proj = np.zeros((len(s), lin + 1, lin + 1, lin + 1))
+    block = max(1, 4_000_000 // ((lin + 1) * (K + 1) * npsi))
+    for s0 in range(0, len(s), block):
+        sb = s[s0 : s0 + block]
+        c = np.sqrt((1.0 + sb) / 2.0)[:, None, None]
+        cp = np.sqrt((1.0 - sb) / 2.0)[:, None, None]
+        up = c * mu[None, :, None] - cp * (sin_t[:, None] * cospsi[None, :])[None]
+        um = cp * mu[None, :, None] + c * (sin_t[:, None] * cospsi[None, :])[None]
+        pa = legendre_normalized(lin, up) * (c[None] ** np.arange(lin + 1)[:, None, None, None])
+        pb = legendre_normalized(lin, um) * (cp[None] ** np.arange(lin + 1)[:, None, None, None])
+        # F[s, mu, l1, l2] = mean_psi pa[l1] pb[l2]
+        f = np.matmul(pa.transpose(1, 2, 0, 3), pb.transpose(1, 2, 3, 0)) / npsi
+        proj[s0 : s0 + block] = np.einsum("smab,lm->sabl", f * wmu[None, :, None, None],
+                                          pbar_mu[: lin + 1])
+    out: dict = {"nu": float(np.sum(ws))}
+    g0 = np.einsum("am,bm,cm,m->abc", pbar_mu[: lin + 1], pbar_mu[: lin + 1],
+                   pbar_mu[: lin + 1], wmu)
+    for l1 in range(lin + 1):
+        for l2 in range(lin + 1):
+            if l1 + l2 > K:
+                continue
+            for l in range(abs(l1 - l2), min(l1 + l2, lin) + 1, 2):
+                n1max = (K - l1 - l2) // 2
+                p = proj[:, l1, l2, l] * ws
+                t0 = (powp[: n1max + 1] * p) @ powm[: n1max + 1].T  # [n1, n2]
+                n1 = np.arange(n1max + 1)[:, None]
+                n2 = np.arange(n1max + 1)[None, :]
+                valid = 2 * n1 + l1 + 2 * n2 + l2 <= K
+                norm = np.zeros_like(t0)
+                for i in range(n1max + 1):
+                    for j in range(n1max + 1 - i):
+                        n = (2 * i + l1 + 2 * j + l2 - l) // 2
+                        # (-1)^(n+n1+n2): the signs of e_nlm = (-1)^n |eta|^2n Ys_lm / N_nl
+                        norm[i, j] = (-1) ** (n + i + j) * fischer_norm(n, l) / (
+                            fischer_norm(i, l1) * fischer_norm(j, l2)
+                        )
+                out[(l1, l2, l)] = np.where(valid, t0 * norm / g0[l, l1, l2], 0.0)
+    return out
+
+
+def tensor_entries(space: HermiteSpace, kernel: AngularKernel) -> tuple:
+    """COO entries ``(j, i, k, T[j,i,k])`` of the collision tensor, and ``nu``.
+
+    ``T = t(n l; n1 l1; n2 l2) G(l m; l1 m1; l2 m2)``: the reduced coefficients of
+    :func:`reduced_coefficients` times the real Gaunt coefficients, whose azimuthal factor is
+    :func:`kacspectral.burnett.real_gaunt_phi` and polar factor
+    ``(1/2) int Theta_l^|m| Theta_l1^|m1| Theta_l2^|m2| dmu`` (Gauss-Legendre, ``K+1`` nodes,
+    exact for the degree ``<= 2K`` polynomial).
+    """
+    K, L = space.degree, space.effective_l_max
+    red = reduced_coefficients(K, L, kernel)
+    phi = real_gaunt_phi(max(L, 1))
+    off = max(L, 1)
+    nz = np.argwhere(phi != 0.0) - off  # (m, m1, m2)
+    nzval = phi[phi != 0.0]
+    mu, wmu = special.roots_legendre(K + 1)
+    theta = associated_legendre_normalized(L, mu)
+    wth = wmu / 2.0
+    index = space._index
+    base = {(n, l): index[(n, l, 0)] for (n, l, m) in space.labels if m == 0}
+    rows, pi, pk, vals = [], [], [], []
+    for key, tab in red.items():
+        if key == "nu":
+            continue
+        l1, l2, l = key
+        sel = (np.abs(nz[:, 0]) <= l) & (np.abs(nz[:, 1]) <= l1) & (np.abs(nz[:, 2]) <= l2)
+        mm, mm1, mm2 = nz[sel, 0], nz[sel, 1], nz[sel, 2]
+        g = nzval[sel] * np.sum(
+            theta[l * l + l + np.abs(mm)] * theta[l1 * l1 + l1 + np.abs(mm1)]
+            * theta[l2 * l2 + l2 + np.abs(mm2)] * wth, axis=1)
+        keep = np.abs(g) > 1e-15  # Gaunt selection rules (exact zeros up to rounding)
+        mm, mm1, mm2, g = mm[keep], mm1[keep], mm2[keep], g[keep]
+        i1, i2 = np.nonzero(tab)
+        if len(i1) == 0 or len(g) == 0:
+            continue
+        n = (2 * i1 + l1 + 2 * i2 + l2 - l) // 2
+        b_out = np.array([base[(x, l)] for x in n])
+        b_1 = np.array([base[(x, l1)] for x in i1])
+        b_2 = np.array([base[(x, l2)] for x in i2])
+        rows.append((b_out[:, None] + mm[None, :]).astype(np.int32).ravel())
+        pi.append((b_1[:, None] + mm1[None, :]).astype(np.int32).ravel())
+        pk.append((b_2[:, None] + mm2[None, :]).astype(np.int32).ravel())
+        vals.append((tab[i1, i2][:, None] * g[None, :]).ravel())
+
+    def cat(x: list, dtype: type) -> NDArray:
+        out = np.concatenate(x) if x else np.zeros(0, dtype)
+        x.clear()  # free the pieces before the next concatenation (peak memory)
+        return out
+
+    n_reduced = sum(int(np.count_nonzero(v)) for k, v in red.items() if k != "nu")
+    return (cat(rows, np.int32), cat(pi, np.int32), cat(pk, np.int32), cat(vals, float),
+            red["nu"], n_reduced)
+
+
+class BobylevTensor:
+    """Sparse storage of ``T[j, i, k]`` over unordered input pairs ``p <= q``.
+
+    ``S[j, (p,q)] = T[j,p,q] + T[j,q,p]`` and ``A[j, (p,q)] = T[j,p,q] - T[j,q,p]`` (``p < q``;
+    ``S[j,(p,p)] = T[j,p,p]``, ``A = 0`` there), so that
+    ``Q+(a, b)_j = S (a_p b_q + a_q b_p)/2 + A (a_p b_q - a_q b_p)/2`` and the quadratic form
+    ``Q+(a, a) = S (a_p a_q)`` needs ``S`` only.  For an even kernel ``Q+`` is symmetric
+    (``sigma -> -sigma`` swaps ``eta+`` and ``eta-``) and ``A`` is not stored.  Pairs are
+    enumerated structurally (degree grading: ``deg p + deg q <= K``, and the layout is sorted
+    by degree, so the partners of ``p`` form a contiguous range).
+    """
+
+    def __init__(self, space: HermiteSpace, kernel: AngularKernel):
+        t_start = time.perf_counter()
+        rows, ci, ck, vals, self.nu, self.n_reduced = tensor_entries(space, kernel)
+        size = space.size
+        deg = space.degrees
+        upto = np.searchsorted(deg, np.arange(space.degree + 1), side="right")  # count deg <= d
+        limit = upto[space.degree - deg]  # partners q of p: q < limit[p]
+        count = np.maximum(limit - np.arange(size), 0)  # q in [p, limit[p])
+        start = np.concatenate([[0], np.cumsum(count)[:-1]])
+        npairs = int(count.sum())
+        self.p = np.repeat(np.arange(size), count).astype(np.intp)
+        self.q = (np.arange(npairs) - np.repeat(start, count) + self.p).astype(np.intp)
+        itype = np.int32 if npairs < 2**31 - 1 else np.int64
+        pair = start.astype(itype)[np.minimum(ci, ck)] + np.abs(ck - ci).astype(itype)
+        self.symmetric = bool(kernel.is_even)
+        if self.symmetric:
+            self.A = None
+        else:
+            sign = np.sign(ck - ci).astype(float)  # +1 for i < k, -1 for i > k, 0 on the diagonal
+            self.A = sps.csr_matrix((vals * sign, (rows, pair)), shape=(size, npairs))
+            self.A.sum_duplicates()
+            del sign
+        del ci, ck
+        self.S = sps.csr_matrix((vals, (rows, pair)), shape=(size, npairs))
+        self.S.sum_duplicates()
+        self.size = size
+        self.setup_seconds = time.perf_counter() - t_start
+
+    @property
+    def nnz(self) -> int:
+        return int(self.S.nnz + (0 if self.A is None else self.A.nnz))
+
+    @property
+    def memory_bytes(self) -> int:
+        total = self.p.nbytes + self.q.nbytes
+        for m in (self.S, self.A):
+            if m is not None:
+                total += m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
+        return int(total)
+
+    def gain(self, a: NDArray, b: NDArray) -> NDArray:
+        if b is a:
+            return self.S @ (a[self.p] * a[self.q])
+        u, w = a[self.p] * b[self.q], a[self.q] * b[self.p]
+        out = self.S @ (0.5 * (u + w))
+        if self.A is not None:
+            out += self.A @ (0.5 * (u - w))
+        return out
+
+    def _one_hot(self, idx: NDArray) -> sps.csr_matrix:
+        n = len(idx)
+        return sps.csr_matrix((np.ones(n), (np.arange(n), idx)), shape=(n, self.size))
+
+    def matrix(self, fixed: NDArray, right: bool) -> sps.csr_matrix:
+        """``G`` with ``G x = gain(x, fixed)`` (``right``) or ``gain(fixed, x)``."""
+        hp, hq = 0.5 * fixed[self.p], 0.5 * fixed[self.q]
+        P, Q = self._one_hot(self.p), self._one_hot(self.q)
+        s_part = self.S @ (sps.diags(hq) @ P + sps.diags(hp) @ Q)
+        if self.A is None:
+            return s_part.tocsr()
+        if right:  # T[j,p,q] x_p b_q + T[j,q,p] x_q b_p, T = (S +- A)/2
+            a_part = self.A @ (sps.diags(hq) @ P - sps.diags(hp) @ Q)
+        else:  # T[j,p,q] a_p x_q + T[j,q,p] a_q x_p
+            a_part = self.A @ (sps.diags(hp) @ Q - sps.diags(hq) @ P)
+        return (s_part + a_part).tocsr()

@@ -1,0 +1,398 @@
+"""Finite reservoir against infinite thermostat: the exact distance ||h_t - h~_t|| and the bound.
+
+Seed 000 (Bonetto et al.), sections 2 and 4; conventions MATH.md section 6.
+
+Both systems start from f_0 = h_0(v) Gamma(v, w) with h_0 a polynomial in the M system
+velocities.  The R-system state is h_t = e^{L t} h_0, a function of (v, w); the T-system state
+is h~_t = e^{L~ t} h_0, a function of v only, *extended to (v, w) as the function
+(v, w) -> h~_t(v)* (seed 000 section 2: the T-system is described with the joint density, the
+reservoir only colliding with itself).  The distance is the norm of L^2(R^{3(M+N)}, Gamma),
+
+    ||h_t - h~_t||^2 = int (h_t(v, w) - h~_t(v))^2 Gamma(v, w) dv dw.
+
+Polynomials are written in the scaled velocity x = sqrt(2 pi) v (standard normal components
+under Gamma; Hermite convention He_n in x, see :mod:`kacspectral.kac`).  The computation is
+exact linear algebra on the Wick-degree sectors of :mod:`kacspectral.kac` (one symmetric
+eigen-decomposition per sector), so it costs the same for N = 10 and N = 10^6.
+
+The seed's bound (seed 000, Theorem of section 4):
+
+    ||h_t - h~_t|| <= [C(M/N)(1 - e^{-lambda M t}) + b M/sqrt(N) (e^{-mu t/3} - e^{-k t})]
+                      * ||h_0 - 1||,
+    C(M/N) = sqrt(3M/(3N-5)) + sqrt(((M+N)/N)^3 - 1),   lambda = lambda_S/2 + mu,
+    b = mu l / (k - mu/3),   l^2 = sup_u (<u, T u> - <T u, T u>)/<u, u>.
+
+The seed's last line writes b = l/(k - mu/3); the Duhamel integral just above it carries the
+factor mu, which is kept here (the two agree for mu = 1).  k is the spectral gap of L, computed
+by :func:`reservoir_gap` on the polynomial sectors of degree <= ``gap_degree``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from .kac import (
+    ZERO,
+    PolynomialSector,
+    _canon,
+    _reduced_pools,
+    generator_matrix,
+    monomials,
+    spectrum_modes,
+    symmetrize,
+    thermostat_eigenvalue,
+)
+
+__all__ = [
+    "ReservoirProblem",
+    "energy_state",
+    "quartic_state",
+    "wick_components",
+    "lemma1_constant",
+    "thermostat_l",
+    "reservoir_gap",
+    "reservoir_distance",
+    "energy_sector_distance",
+    "seed_bound",
+    "INITIAL_STATES",
+    "expectations",
+]
+
+
+@dataclass(frozen=True)
+class ReservoirProblem:
+    """Parameters of the R- and T-systems (seed 000 section 2, MATH.md section 6).
+
+    system : M >= 1 system particles;  reservoir : N >= 2 reservoir particles;
+    lambda_s, lambda_r, mu : collision rates (positive; lambda_s unused when M = 1).
+    """
+
+    system: int
+    reservoir: int
+    lambda_s: Fraction = Fraction(1)
+    lambda_r: Fraction = Fraction(1)
+    mu: Fraction = Fraction(1)
+
+    def __post_init__(self):
+        for name in ("system", "reservoir"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+                raise ValueError(f"{name} must be a positive integer, got {v!r}")
+        if self.reservoir < 2:
+            raise ValueError(f"reservoir must hold at least 2 particles, got {self.reservoir}")
+        for name in ("lambda_s", "lambda_r", "mu"):
+            v = Fraction(getattr(self, name))
+            if v <= 0:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)!r}")
+            object.__setattr__(self, name, v)
+
+
+# ----------------------------------------------------------------------------------------
+# Initial states (polynomials in the scaled system velocities x, dict {exponents: coefficient})
+# ----------------------------------------------------------------------------------------
+def _mono(M: int, i: int, e: tuple) -> tuple:
+    out = [0] * (3 * M)
+    out[3 * i:3 * i + 3] = e
+    return tuple(out)
+
+
+def energy_state(M: int, epsilon) -> dict:
+    """h_0 = 1 + eps sum_i ((2 pi/3)|v_i|^2 - 1) = 1 + eps sum_i (|x_i|^2/3 - 1)."""
+    eps = Fraction(epsilon)
+    h = {tuple([0] * 3 * M): 1 - eps * M}
+    for i in range(M):
+        for k in range(3):
+            h[_mono(M, i, tuple(2 if j == k else 0 for j in range(3)))] = eps / 3
+    return h
+
+
+def quartic_state(M: int, epsilon) -> dict:
+    """h_0 = 1 + eps sum_i (|x_i|^4 - 10 |x_i|^2 + 15)/15: the Wick product :|x_i|^4:/15, of pure
+    Wick degree 4 (orthogonal to 1 and to the energy), |x|^2 = 2 pi |v|^2."""
+    eps = Fraction(epsilon)
+    h = {tuple([0] * 3 * M): 1 + eps * M}
+    for i in range(M):
+        for e in monomials(3, 4):
+            if all(x % 2 == 0 for x in e):
+                c = math.factorial(2) // math.prod(math.factorial(x // 2) for x in e)
+                h[_mono(M, i, e)] = h.get(_mono(M, i, e), 0) + eps * c / 15
+        for k in range(3):
+            e = tuple(2 if j == k else 0 for j in range(3))
+            h[_mono(M, i, e)] = h.get(_mono(M, i, e), 0) - eps * Fraction(10, 15)
+    return h
+
+
+INITIAL_STATES = {"energy": energy_state, "quartic": quartic_state}
+
+
+def wick_components(poly: dict) -> dict:
+    """Split a polynomial into Wick (Hermite) components: poly = sum_m :p_m:, p_m homogeneous.
+
+    Uses x^n = sum_k C(n, 2k) (2k-1)!! He_{n-2k}(x) per variable.  Returns {m: {exps: coef}}.
+    """
+    out: dict = {}
+    for e, c in poly.items():
+        choices = [[(k, math.comb(n, 2 * k) * math.prod(range(1, 2 * k, 2)))
+                    for k in range(n // 2 + 1)] for n in e]
+        for pick in itertools.product(*choices):
+            top = tuple(n - 2 * k for n, (k, _) in zip(e, pick, strict=False))
+            w = math.prod(f for _, f in pick)
+            comp = out.setdefault(sum(top), {})
+            comp[top] = comp.get(top, 0) + Fraction(c) * w
+    out = {m: {k: v for k, v in comp.items() if v != 0} for m, comp in out.items()}
+    return {m: comp for m, comp in out.items() if comp}
+
+
+def _is_exchangeable(comp: dict, M: int) -> bool:
+    for e, c in comp.items():
+        parts = [e[3 * i:3 * i + 3] for i in range(M)]
+        for perm in itertools.permutations(range(M)):
+            f = tuple(x for i in perm for x in parts[i])
+            if comp.get(f, 0) != c:
+                return False
+    return True
+
+
+def _embed(comp: dict, M: int, sector: PolynomialSector, pooled: bool) -> np.ndarray:
+    """Coefficient vector (basis e_lambda of ``sector``) of a system polynomial."""
+    vec = np.zeros(len(sector))
+    for e, c in comp.items():
+        parts = [e[3 * i:3 * i + 3] for i in range(M)]
+        if pooled:
+            el = (_canon(parts), ())
+        else:
+            el = tuple((p,) if p != ZERO else () for p in parts) + ((),)
+        vec[sector.index[el]] = float(c)
+    return vec
+
+
+def _parity(e: tuple) -> tuple:
+    return tuple(sum(e[k::3]) % 2 for k in range(3))
+
+
+# ----------------------------------------------------------------------------------------
+# Constants of the bound
+# ----------------------------------------------------------------------------------------
+def lemma1_constant(M: int, N: int) -> float:
+    """C(M/N) = sqrt(3M/(3N-5)) + sqrt(((M+N)/N)^3 - 1) (seed 000, Lemma 1)."""
+    return math.sqrt(3 * M / (3 * N - 5)) + math.sqrt(((M + N) / N) ** 3 - 1)
+
+
+def thermostat_l(max_degree: int = 40) -> dict:
+    """l = sqrt(sup (<u,Tu> - <Tu,Tu>)/<u,u>) over the spectrum of T (blocks |v|^{2n}Y_l,
+    2n + l <= max_degree, exact eigenvalues of :func:`kac.thermostat_eigenvalue`); never above
+    1/2 since tau - tau^2 <= 1/4.  Returns {"l", "tau", "block"}."""
+    best = (Fraction(0), Fraction(1), (0, 0))
+    for deg in range(1, max_degree + 1):
+        for ll in range(deg % 2, deg + 1, 2):
+            tau = thermostat_eigenvalue((deg - ll) // 2, ll)
+            if tau * (1 - tau) > best[0]:
+                best = (tau * (1 - tau), tau, ((deg - ll) // 2, ll))
+    return {"l": math.sqrt(best[0]), "l2": best[0], "tau": best[1], "block": best[2],
+            "max_degree": max_degree}
+
+
+def _layout(M, N, k_sys, k_res):
+    sys_pools = _reduced_pools(M, k_sys)
+    res_pools = _reduced_pools(N, k_res)
+    return sys_pools + res_pools, len(sys_pools)
+
+
+def reservoir_gap(problem: ReservoirProblem, degree: int = 3, max_modes: int = 4) -> dict:
+    """Spectral gap k of the R-system generator L = L_S + L_R + L_I on polynomials of degree
+    <= ``degree`` (orthogonal complement of the functions of total energy and momentum).
+
+    Symmetry: L commutes with S_M x S_N x O(3); the degree-m space holds irreducibles with
+    (a, b) boxes below the first rows, a + b <= m, all caught by the layouts
+    "min(a, M) labelled system particles + pool, min(m-a, N) labelled reservoir particles + pool"
+    for a = 0..m.  The true gap over all of L^2 is at most the value returned.  Degree >= 3
+    matters: for lambda_R = mu = 1 and N = 100 the degree <= 2 value is (mu/3)(1 + M/N)
+    (momentum/energy exchange) but a degree-3 mode (reservoir heat flux) is slower.
+    """
+    M, N = problem.system, problem.reservoir
+    layouts = []
+    seen = set()
+    for m in range(1, degree + 1):
+        for a in range(m + 1):
+            pools, nsys = _layout(M, N, a, m - a)
+            if (pools, m, nsys) not in seen:
+                seen.add((pools, m, nsys))
+                layouts.append((pools, m, nsys))
+
+    def build(sec, nsys):
+        g = range(len(sec.pools))
+        return generator_matrix(sec, g[:nsys], g[nsys:], lambda_s=problem.lambda_s,
+                                lambda_r=problem.lambda_r, mu=problem.mu, kind="R")
+
+    modes, checks = spectrum_modes(layouts, build, max_modes,
+                                   symmetric_layout=((M, N), 1))
+    return {"k": -modes[0]["eigenvalue"], "mode": modes[0], "modes": modes,
+            "degree": degree, "max_asymmetry": checks["max_asymmetry"]}
+
+
+def seed_bound(problem: ReservoirProblem, t, k: float, l: float, norm0: float) -> np.ndarray:
+    """The seed's bound (module docstring) at times t, with b = mu l/(k - mu/3)."""
+    t = np.asarray(t, dtype=float)
+    M, N = problem.system, problem.reservoir
+    mu, lam = float(problem.mu), float(problem.lambda_s) / 2 + float(problem.mu)
+    C = lemma1_constant(M, N)
+    with np.errstate(over="ignore", invalid="ignore"):
+        first = C * (1 - np.exp(-lam * M * t))
+        if abs(k - mu / 3) > 1e-12 * max(k, 1.0):
+            # e^{-mu t/3} - e^{-k t} = -e^{-mu t/3} expm1(-(k - mu/3) t), no cancellation
+            second = mu * l / (k - mu / 3) * (-np.exp(-mu * t / 3) * np.expm1(-(k - mu / 3) * t))
+        else:
+            second = mu * l * t * np.exp(-k * t)
+        second = np.where(np.isinf(t), 0.0, second)
+    return (first + M / math.sqrt(N) * second) * norm0
+
+
+# ----------------------------------------------------------------------------------------
+# Exact distance
+# ----------------------------------------------------------------------------------------
+def _evolve(a: np.ndarray, y0: np.ndarray, times: np.ndarray, tol=1e-10) -> np.ndarray:
+    """exp(a t) y0 for symmetric a (rows: times); t = inf keeps the kernel component."""
+    w, v = np.linalg.eigh(0.5 * (a + a.T))
+    c = v.T @ y0
+    out = np.empty((len(times), len(y0)))
+    for i, t in enumerate(times):
+        if np.isinf(t):
+            f = np.where(np.abs(w) <= tol * max(1.0, np.max(np.abs(w))), 1.0, 0.0)
+        else:
+            f = np.exp(w * t)
+        out[i] = v @ (f * c)
+    return out
+
+
+def reservoir_distance(problem: ReservoirProblem, h0: dict, times, *, gap_degree: int = 3,
+                       with_bound: bool = True, pool_system: bool | None = None) -> dict:
+    """Exact ||h_t - h~_t|| (module docstring) for a polynomial h_0 of the scaled system
+    velocities, at the given times (``inf`` allowed: the limit R[h_0] - 1 vs 0).
+    ``pool_system``: treat the system particles as one exchangeable pool (default: when h_0 is
+    symmetric under their permutations) or as labelled particles (False).
+
+    Returns a dict: ``distance`` (array over times), ``norm0`` = ||h_0 - 1||, ``bound`` and the
+    constants used (``C``, ``lambda``, ``k``, ``k_mode``, ``l``, ``b``), ``layout``.
+    """
+    M, N = problem.system, problem.reservoir
+    times = np.atleast_1d(np.asarray(times, dtype=float))
+    if np.any(times < 0) or np.any(np.isnan(times)):
+        raise ValueError(f"times must be >= 0, got {times.tolist()}")
+    nvars = len(next(iter(h0)))
+    if nvars != 3 * M:
+        raise ValueError(f"h0 must be a polynomial in 3M = {3 * M} variables, got {nvars}")
+    comps = wick_components(h0)
+    if comps.get(0, {}).get(tuple([0] * 3 * M), 0) != 1:
+        raise ValueError("h0 must be normalised: <h0, 1> = 1 (constant Wick component 1)")
+    pooled = all(_is_exchangeable(c, M) for c in comps.values())
+    if pool_system is not None:
+        if pool_system and not pooled:
+            raise ValueError("pool_system=True needs h0 symmetric in the system particles")
+        pooled = bool(pool_system)
+    pools = (M, N) if pooled else (1,) * M + (N,)
+    sys_idx = (0,) if pooled else tuple(range(M))
+    res_idx = (len(pools) - 1,)
+    dist2 = np.zeros(len(times))
+    norm02 = 0.0
+    for m, comp in sorted(comps.items()):
+        if m == 0:
+            continue
+        by_par: dict = {}
+        for e, c in comp.items():
+            by_par.setdefault(_parity(e), {})[e] = c
+        for par, part in by_par.items():
+            sec = PolynomialSector(pools, m, par)
+            y0 = _embed(part, M, sec, pooled) * sec.scale
+            norm02 += float(y0 @ y0)
+            kw = dict(lambda_s=problem.lambda_s, lambda_r=problem.lambda_r, mu=problem.mu)
+            a_r = symmetrize(sec, generator_matrix(sec, sys_idx, res_idx, kind="R", **kw))
+            a_t = symmetrize(sec, generator_matrix(sec, sys_idx, res_idx, kind="T", **kw))
+            diff = _evolve(a_r, y0, times) - _evolve(a_t, y0, times)
+            dist2 += np.sum(diff**2, axis=1)
+    out = {"times": times, "distance": np.sqrt(dist2), "norm0": math.sqrt(norm02),
+           "layout": {"pools": pools, "exchangeable_system": pooled}}
+    if with_bound:
+        gap = reservoir_gap(problem, gap_degree, max_modes=1)
+        lres = thermostat_l()
+        k, mu = gap["k"], float(problem.mu)
+        out.update({
+            "bound": seed_bound(problem, times, k, lres["l"], out["norm0"]),
+            "C": lemma1_constant(M, N), "lambda": float(problem.lambda_s) / 2 + mu,
+            "k": k, "k_mode": gap["mode"], "k_degree": gap_degree, "l": lres["l"],
+            "l_block": lres["block"],
+            "b": mu * lres["l"] / (k - mu / 3) if abs(k - mu / 3) > 1e-12 else float("inf"),
+        })
+    return out
+
+
+def energy_sector_distance(problem: ReservoirProblem, times, epsilon=1) -> np.ndarray:
+    """Closed form for h_0 = energy_state(M, eps) (independent of the sector machinery).
+
+    With S_v = sum_i :|x_i|^2:, S_w = sum_j :|w_j|^2: (||S_v||^2 = 6M), h_t = 1 + alpha S_v +
+    beta S_w: L_I gives d alpha/dt = -(mu/3)(alpha - beta), d beta/dt = (mu M/(3N))(alpha -
+    beta) (from |v_i*|^2 -> (2/3)|v_i|^2 + (1/3)|w_j|^2; L_S, L_R keep S_v, S_w), and
+    h~_t = 1 + alpha_0 e^{-mu t/3} S_v.  alpha_0 = eps/3.
+    """
+    t = np.asarray(times, dtype=float)
+    M, N, mu = problem.system, problem.reservoir, float(problem.mu)
+    a0 = float(Fraction(epsilon)) / 3
+    ainf = M * a0 / (M + N)
+    with np.errstate(over="ignore"):
+        decay = np.exp(-(mu / 3) * (1 + M / N) * t)
+        alpha = ainf + (a0 - ainf) * decay
+        beta = ainf - ainf * decay
+        alpha_t = a0 * np.exp(-mu * t / 3)
+    return np.sqrt(6 * M * (alpha - alpha_t) ** 2 + 6 * N * beta**2)
+
+
+
+def expectations(problem: ReservoirProblem, h0: dict, observables: dict, times,
+                 kind: str = "R") -> dict:
+    """Exact E[phi](t) = <phi, h_t> (R-system, kind "R") or <phi, h~_t> (T-system, "T") for
+    polynomial observables phi of the scaled system velocities (dict name -> polynomial in
+    3M variables), at the given times.  Used to check :mod:`kacspectral.montecarlo`.
+
+    <phi, h_t> = sum_m <:phi_m:, :p_m(t):>, the Fischer product of Wick components.
+    """
+    if kind not in ("R", "T"):
+        raise ValueError(f"kind must be 'R' or 'T', got {kind!r}")
+    M, N = problem.system, problem.reservoir
+    times = np.atleast_1d(np.asarray(times, dtype=float))
+    pools = (1,) * M + (N,)
+    comps = wick_components(h0)
+    out = {}
+    kw = dict(lambda_s=problem.lambda_s, lambda_r=problem.lambda_r, mu=problem.mu)
+    cache: dict = {}
+    for name, phi in observables.items():
+        if len(next(iter(phi))) != 3 * M:
+            raise ValueError(f"observable {name!r} must be a polynomial in {3 * M} variables")
+        val = np.zeros(len(times))
+        for m, pcomp in wick_components(phi).items():
+            if m == 0:
+                val += float(pcomp[tuple([0] * 3 * M)]) * float(
+                    comps[0].get(tuple([0] * 3 * M), 0))
+                continue
+            if m not in comps:
+                continue
+            for par in {_parity(e) for e in pcomp}:
+                hpart = {e: c for e, c in comps[m].items() if _parity(e) == par}
+                if not hpart:
+                    continue
+                key = (m, par)
+                if key not in cache:
+                    sec = PolynomialSector(pools, m, par)
+                    a = symmetrize(sec, generator_matrix(sec, tuple(range(M)), (M,), kind=kind,
+                                                         **kw))
+                    y0 = _embed(hpart, M, sec, False) * sec.scale
+                    cache[key] = (sec, _evolve(a, y0, times))
+                sec, yt = cache[key]
+                ph = _embed({e: c for e, c in pcomp.items() if _parity(e) == par}, M, sec,
+                            False) * sec.scale
+                val += yt @ ph
+        out[name] = val
+    return out

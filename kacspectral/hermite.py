@@ -1,0 +1,614 @@
+"""Hermite spectral core on R^3: tensor Hermite and harmonic (Burnett) bases for a Maxwellian.
+
+Conventions (MATH.md sections 1 and 6)
+--------------------------------------
+* Weight: the Maxwellian ``M_T(v) = (2 pi T)^(-3/2) exp(-|v|^2/(2T))`` of temperature ``T``
+  (a product of three ``N(0, T)`` densities).  The seed 000 weight ``Gamma(x) = exp(-pi|x|^2)``
+  is ``M_T`` with ``T = 1/(2 pi)`` (:data:`SEED_TEMPERATURE`).
+* Tensor Hermite basis (probabilists' **He_n**):
+  ``H_alpha(v) = prod_d He_{alpha_d}(v_d/sqrt(T)) / sqrt(alpha_d!)``, orthonormal in
+  ``L^2(M_T)``; evaluated by the normalised recurrence of
+  :func:`kacspectral.polynomials.hermite_e_orthonormal` (accurate to degree several hundred).
+  For ``T = 1/(2 pi)`` these are the seed's ``H_n(x) = He_n(sqrt(2 pi) x)`` divided by
+  ``sqrt(n!)``.
+* ``V_m = span{H_alpha : |alpha| = m}`` (dimension ``(m+1)(m+2)/2``).  Multi-indices of one
+  degree are listed in **descending lexicographic order**: ``(m,0,0), (m-1,1,0), (m-1,0,1),
+  (m-2,2,0), ...``; :func:`multi_indices_upto` concatenates degrees ``0, 1, ..., K``.
+* Real spherical harmonics ``Y_lm`` (``m = -l..l``; cosine for ``m > 0``, sine for ``m < 0``,
+  **no** Condon-Shortley phase) are orthonormal for the **uniform probability measure** on
+  ``S^2`` (so ``Y_00 = 1``).  They are evaluated as solid harmonics ``|v|^l Y_lm(v/|v|)``,
+  polynomials in ``v`` computed by a homogeneous normalised Legendre recurrence.
+* Burnett functions, orthonormal in ``L^2(M_T)``:
+
+      psi_{nlm}(v) = N_l q_n^{(l+1/2)}(|v|^2/(2T)) |v/sqrt(T)|^l Y_lm(v/|v|),
+      N_l = pi^(1/4) 2^(-(l+1)/2),
+
+  with ``q_n^{(a)}`` the orthonormal Laguerre polynomials of
+  :func:`kacspectral.polynomials.laguerre_orthonormal` (``q_n(0) > 0``).  Those with
+  ``2n + l = m`` form an orthonormal basis of ``V_m``: ``psi_{nlm}`` is a polynomial of degree
+  ``m`` orthogonal to every polynomial of lower degree.  They are listed by ``l`` ascending,
+  then ``m`` from ``-l`` to ``l`` (:func:`burnett_indices`).
+
+The change of basis ``C[i, j] = <H_{alpha_i}, psi_j>`` (:func:`burnett_to_hermite`) is computed
+by the tensor Gauss-Hermite rule of ``m + 1`` nodes per axis, exact for the degree-``2m``
+integrand; ``C`` is orthogonal.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+import sympy as sp
+from numpy.typing import ArrayLike, NDArray
+from scipy import special
+
+from .polynomials import gauss_hermite_e, hermite_e_orthonormal, laguerre_orthonormal
+
+__all__ = [
+    "SEED_TEMPERATURE",
+    "burnett_functions",
+    "burnett_indices",
+    "burnett_norm",
+    "burnett_to_hermite",
+    "burnett_to_hermite_exact",
+    "coefficients_from_values",
+    "dim_v",
+    "gauss_hermite_3d",
+    "harmonic_index",
+    "hermite_e_3d",
+    "index_in_degree",
+    "index_of",
+    "multi_indices",
+    "multi_indices_upto",
+    "solid_harmonics",
+    "spherical_harmonics",
+    "values_from_coefficients",
+    "zonal_burnett_functions",
+    "zonal_burnett_indices",
+    "zonal_harmonics",
+    "zonal_solid_harmonics",
+]
+
+#: Temperature of the seed 000 weight ``Gamma(x) = exp(-pi |x|^2)`` (variance ``1/(2 pi)``).
+SEED_TEMPERATURE = 1.0 / (2.0 * math.pi)
+
+
+def _check_nonneg_int(value: int, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+    return int(value)
+
+
+def _check_temperature(temperature: float) -> float:
+    t = float(temperature)
+    if not np.isfinite(t) or t <= 0:
+        raise ValueError(f"temperature must be a positive finite number, got {temperature!r}")
+    return t
+
+
+# ---------------------------------------------------------------------- multi-indices
+def dim_v(m: int) -> int:
+    """Dimension ``(m+1)(m+2)/2`` of ``V_m`` (multi-indices of R^3 of total degree ``m``)."""
+    m = _check_nonneg_int(m, "m")
+    return (m + 1) * (m + 2) // 2
+
+
+@lru_cache(maxsize=256)
+def _multi_indices(m: int) -> NDArray:
+    out = [(a1, m - a1 - a3, a3) for a1 in range(m, -1, -1) for a3 in range(0, m - a1 + 1)]
+    arr = np.array(out, dtype=np.int64).reshape(-1, 3)
+    arr.setflags(write=False)
+    return arr
+
+
+def multi_indices(m: int) -> NDArray:
+    """Multi-indices ``alpha`` of ``R^3`` with ``|alpha| = m``, descending lexicographic.
+
+    Returns
+    -------
+    ndarray of int, shape ``(dim_v(m), 3)``
+        ``(m,0,0), (m-1,1,0), (m-1,0,1), (m-2,2,0), (m-2,1,1), (m-2,0,2), ...``
+    """
+    return _multi_indices(_check_nonneg_int(m, "m")).copy()
+
+
+def multi_indices_upto(K: int) -> NDArray:
+    """All multi-indices with ``|alpha| <= K``, graded: degree 0, then 1, ..., then ``K``."""
+    K = _check_nonneg_int(K, "K")
+    return np.concatenate([_multi_indices(m) for m in range(K + 1)], axis=0)
+
+
+def index_in_degree(alphas: ArrayLike) -> NDArray:
+    """Position of each ``alpha`` inside :func:`multi_indices` of its own degree.
+
+    With ``r = |alpha| - alpha_1`` the position is ``r(r+1)/2 + (r - alpha_2)``.
+    """
+    a = _as_alphas(alphas)
+    r = a.sum(axis=-1) - a[..., 0]
+    return r * (r + 1) // 2 + (r - a[..., 1])
+
+
+def index_of(alphas: ArrayLike) -> NDArray:
+    """Position of each ``alpha`` in the graded list :func:`multi_indices_upto`.
+
+    ``index = m(m+1)(m+2)/6 + index_in_degree(alpha)`` with ``m = |alpha|``.
+    """
+    a = _as_alphas(alphas)
+    m = a.sum(axis=-1)
+    return m * (m + 1) * (m + 2) // 6 + index_in_degree(a)
+
+
+def _as_alphas(alphas: ArrayLike) -> NDArray:
+    a = np.asarray(alphas)
+    if a.shape[-1:] != (3,) or not np.issubdtype(a.dtype, np.integer) or np.any(a < 0):
+        raise ValueError(
+            f"multi-indices must be non-negative integers of shape (..., 3), got array of shape "
+            f"{a.shape} and dtype {a.dtype}"
+        )
+    return a.astype(np.int64)
+
+
+# ---------------------------------------------------------------------- tensor Hermite
+def hermite_e_3d(alphas: ArrayLike, x: ArrayLike, temperature: float = 1.0) -> NDArray:
+    """Orthonormal tensor Hermite polynomials ``H_alpha(x)`` for the weight ``M_T``.
+
+    ``H_alpha(x) = prod_{d=1}^3 He_{alpha_d}(x_d/sqrt(T)) / sqrt(alpha_d!)`` (He_n convention,
+    MATH.md section 6), from the normalised recurrence.
+
+    Parameters
+    ----------
+    alphas : array_like of int, shape ``(N, 3)``
+    x : array_like, shape ``(..., 3)``
+    temperature : float
+        ``T``; the seed's ``Gamma`` is ``T = 1/(2 pi)``.
+
+    Returns
+    -------
+    ndarray, shape ``(N,) + x.shape[:-1]``
+    """
+    a = _as_alphas(alphas).reshape(-1, 3)
+    x = np.asarray(x, dtype=float)
+    if x.shape[-1:] != (3,):
+        raise ValueError(f"points x must have shape (..., 3), got {x.shape}")
+    t = _check_temperature(temperature)
+    kmax = int(a.max()) if a.size else 0
+    tables = [hermite_e_orthonormal(kmax, x[..., d], t) for d in range(3)]
+    return tables[0][a[:, 0]] * tables[1][a[:, 1]] * tables[2][a[:, 2]]
+
+
+def gauss_hermite_3d(n: int, temperature: float = 1.0) -> tuple[NDArray, NDArray]:
+    """Tensor Gauss rule for ``M_T``: nodes ``(n^3, 3)``, weights ``(n^3,)`` summing to 1.
+
+    Node ``(i, j, k)`` sits at row ``i n^2 + j n + k`` (C order).  Exact for polynomials of
+    degree ``<= 2n - 1`` in each variable.
+    """
+    x, w = gauss_hermite_e(n, temperature)
+    g = np.stack(np.meshgrid(x, x, x, indexing="ij"), axis=-1).reshape(-1, 3)
+    wt = (w[:, None, None] * w[None, :, None] * w[None, None, :]).reshape(-1)
+    return g, wt
+
+
+def _dense_cube_index(a: NDArray) -> tuple[NDArray, NDArray, NDArray]:
+    return a[:, 0], a[:, 1], a[:, 2]
+
+
+def values_from_coefficients(
+    coeffs: ArrayLike, alphas: ArrayLike, n: int, temperature: float = 1.0
+) -> NDArray:
+    """Values of ``sum_alpha c_alpha H_alpha`` on the nodes of :func:`gauss_hermite_3d`.
+
+    Parameters
+    ----------
+    coeffs : array_like, shape ``(N,) + batch``
+    alphas : array_like of int, shape ``(N, 3)``
+    n : int
+        Gauss nodes per axis.
+
+    Returns
+    -------
+    ndarray, shape ``(n^3,) + batch``
+        Uses the tensor structure: three 1D matrix products (cost ``O(n K^3 + n^3 K)``).
+    """
+    a = _as_alphas(alphas).reshape(-1, 3)
+    c = np.asarray(coeffs, dtype=float)
+    if c.shape[:1] != (a.shape[0],):
+        raise ValueError(
+            f"coeffs must have leading dimension {a.shape[0]} (one per multi-index), "
+            f"got shape {c.shape}"
+        )
+    batch = c.shape[1:]
+    c = c.reshape(a.shape[0], -1)
+    x, _ = gauss_hermite_e(n, temperature)
+    kmax = int(a.max()) if a.size else 0
+    P = hermite_e_orthonormal(kmax, x, temperature)  # (kmax+1, n)
+    cube = np.zeros((kmax + 1,) * 3 + (c.shape[1],))
+    np.add.at(cube, _dense_cube_index(a), c)
+    vals = np.einsum("abcz,ai->ibcz", cube, P, optimize=True)
+    vals = np.einsum("ibcz,bj->ijcz", vals, P, optimize=True)
+    vals = np.einsum("ijcz,ck->ijkz", vals, P, optimize=True)
+    return vals.reshape((n**3,) + batch)
+
+
+def coefficients_from_values(
+    values: ArrayLike, alphas: ArrayLike, n: int, temperature: float = 1.0
+) -> NDArray:
+    """Hermite coefficients ``c_alpha = sum_q w_q f(x_q) H_alpha(x_q)`` on the tensor Gauss grid.
+
+    Exact (the L^2(M_T) projection) when ``f`` is a polynomial whose degree in each variable
+    plus ``alpha_d`` is ``<= 2n - 1``.
+
+    Parameters
+    ----------
+    values : array_like, shape ``(n^3,) + batch``
+        Values at the nodes of :func:`gauss_hermite_3d` (same order).
+    """
+    a = _as_alphas(alphas).reshape(-1, 3)
+    v = np.asarray(values, dtype=float)
+    if v.shape[:1] != (n**3,):
+        raise ValueError(f"values must have leading dimension n^3 = {n**3}, got shape {v.shape}")
+    batch = v.shape[1:]
+    v = v.reshape((n, n, n, -1))
+    x, w = gauss_hermite_e(n, temperature)
+    kmax = int(a.max()) if a.size else 0
+    Pw = hermite_e_orthonormal(kmax, x, temperature) * w  # (kmax+1, n)
+    cube = np.einsum("ijkz,ai->ajkz", v, Pw, optimize=True)
+    cube = np.einsum("ajkz,bj->abkz", cube, Pw, optimize=True)
+    cube = np.einsum("abkz,ck->abcz", cube, Pw, optimize=True)
+    return cube[_dense_cube_index(a)].reshape((a.shape[0],) + batch)
+
+
+# ---------------------------------------------------------------------- harmonics
+def harmonic_index(l: int, m: int) -> int:
+    """Row ``l^2 + l + m`` of ``Y_lm`` in :func:`solid_harmonics` / :func:`spherical_harmonics`."""
+    return l * l + l + m
+
+
+def _legendre_ratio(l: int, m: int) -> tuple[float, float]:
+    """``(a_lm, a_lm / a_{l-1,m})``, ``a_lm = sqrt((4l^2-1)/(l^2-m^2))``, for ``l >= m + 2``.
+
+    The homogeneous three-term recurrence of the normalised associated Legendre functions reads
+    ``S_l^m = a_lm z S_{l-1}^m - (a_lm / a_{l-1,m}) r^2 S_{l-2}^m``, with
+    ``a_lm / a_{l-1,m} = sqrt((2l+1)((l-1)^2-m^2) / ((2l-3)(l^2-m^2)))``.
+    """
+    a_l = math.sqrt((4 * l * l - 1) / (l * l - m * m))
+    a_lm1 = math.sqrt((4 * (l - 1) ** 2 - 1) / ((l - 1) ** 2 - m * m))
+    return a_l, a_l / a_lm1
+
+
+def solid_harmonics(l_max: int, x: ArrayLike) -> NDArray:
+    """Real solid harmonics ``|x|^l Y_lm(x/|x|)`` for ``l <= l_max``, ``-l <= m <= l``.
+
+    ``Y_lm`` is orthonormal for the uniform probability measure on S^2 (``Y_00 = 1``); cosine
+    type for ``m > 0``, sine type for ``m < 0``, no Condon-Shortley phase:
+
+        Y_lm = sqrt(2) Pbar_l^|m|(cos th) cos(m ph)  (m > 0),   Y_l0 = Pbar_l^0(cos th),
+        Y_lm = sqrt(2) Pbar_l^|m|(cos th) sin(|m| ph) (m < 0),
+        Pbar_l^m = sqrt((2l+1)(l-m)!/(l+m)!) P_l^m.
+
+    Computed homogeneously: ``S_m^m = prod_{k<=m} sqrt((2k+1)/(2k))``,
+    ``S_{m+1}^m = sqrt(2m+3) z S_m^m``,
+    ``S_l^m = a_lm (z S_{l-1}^m - r^2 S_{l-2}^m / a_{l-1,m})``, ``a_lm = sqrt((4l^2-1)/(l^2-m^2))``
+    (:func:`_legendre_ratio`), times ``Re/Im (x + i y)^m`` (the ``sqrt(2)`` of ``m != 0`` is
+    folded into ``S_m^m``).  These are polynomials (well defined at ``x = 0``).  This is the
+    package's one implementation of the real harmonics (:mod:`kacspectral.burnett` reuses it).
+
+    Returns
+    -------
+    ndarray, shape ``((l_max+1)^2,) + x.shape[:-1]``
+        Row ``l^2 + l + m`` (:func:`harmonic_index`).
+    """
+    l_max = _check_nonneg_int(l_max, "l_max")
+    x = np.asarray(x, dtype=float)
+    if x.shape[-1:] != (3,):
+        raise ValueError(f"points x must have shape (..., 3), got {x.shape}")
+    X, Y, Z = x[..., 0], x[..., 1], x[..., 2]
+    r2 = X * X + Y * Y + Z * Z
+    out = np.empty(((l_max + 1) ** 2,) + X.shape)
+    re, im = np.ones_like(X), np.zeros_like(X)  # (x + i y)^m
+    smm = 1.0
+    for m in range(l_max + 1):
+        if m > 0:
+            re, im = re * X - im * Y, re * Y + im * X
+            smm *= math.sqrt((2 * m + 1) / (2 * m))
+        prev2 = None
+        prev = smm if m == 0 else math.sqrt(2.0) * smm  # a constant: broadcast below
+        for l in range(m, l_max + 1):
+            if l == m:
+                cur = prev
+            elif l == m + 1:
+                cur = math.sqrt(2 * m + 3) * Z * prev
+            else:
+                a_l, ratio = _legendre_ratio(l, m)
+                cur = a_l * Z * prev - ratio * r2 * prev2
+            if l > m:
+                prev2, prev = prev, cur
+            row = harmonic_index(l, 0)
+            if m == 0:
+                out[row] = cur
+            else:
+                np.multiply(cur, re, out=out[row + m, ...])
+                np.multiply(cur, im, out=out[row - m, ...])
+    return out
+
+
+def spherical_harmonics(l_max: int, u: ArrayLike) -> NDArray:
+    """Real ``Y_lm(u/|u|)`` (uniform-probability normalisation), rows ``l^2 + l + m``.
+
+    Raises ValueError at ``u = 0``.
+    """
+    u = np.asarray(u, dtype=float)
+    r = np.linalg.norm(u, axis=-1, keepdims=True)
+    if np.any(r == 0):
+        raise ValueError("spherical_harmonics needs non-zero directions u; got u = 0")
+    return solid_harmonics(l_max, u / r)
+
+
+# ---------------------------------------------------------------------- Burnett basis
+def burnett_indices(m: int) -> NDArray:
+    """``(n, l, mm)`` with ``2n + l = m``: ``l`` ascending (parity of ``m``), ``mm = -l..l``.
+
+    Returns
+    -------
+    ndarray of int, shape ``(dim_v(m), 3)``
+    """
+    m = _check_nonneg_int(m, "m")
+    rows = [((m - l) // 2, l, k) for l in range(m % 2, m + 1, 2) for k in range(-l, l + 1)]
+    return np.array(rows, dtype=np.int64).reshape(-1, 3)
+
+
+def burnett_norm(l: int) -> float:
+    """``N_l = pi^(1/4) 2^(-(l+1)/2)``: makes ``psi_{nlm}`` unit in ``L^2(M_T)``.
+
+    (``int M_T psi^2 = N_l^2 * 2^(l+1)/sqrt(pi) * int x^(l+1/2) e^-x q_n^2 dx``.)
+    """
+    return math.pi**0.25 * 2.0 ** (-(l + 1) / 2.0)
+
+
+def burnett_functions(
+    m: int, v: ArrayLike, temperature: float = 1.0, indices: ArrayLike | None = None
+) -> NDArray:
+    """Burnett functions ``psi_{nlm}`` of total degree ``2n + l = m`` at points ``v``.
+
+    ``psi_{nlm}(v) = N_l q_n^{(l+1/2)}(|v|^2/(2T)) |v/sqrt T|^l Y_lm(v/|v|)`` (module
+    docstring), orthonormal in ``L^2(M_T)``; together an orthonormal basis of ``V_m``.
+
+    Parameters
+    ----------
+    m : int
+        Total degree.
+    v : array_like, shape ``(..., 3)``
+    temperature : float
+    indices : array_like of int, shape ``(K, 3)``, optional
+        A subset of :func:`burnett_indices` ``(n, l, mm)`` (all with ``2n + l = m``).
+
+    Returns
+    -------
+    ndarray, shape ``(K,) + v.shape[:-1]``
+    """
+    m = _check_nonneg_int(m, "m")
+    t = _check_temperature(temperature)
+    idx = burnett_indices(m) if indices is None else np.asarray(indices, dtype=np.int64)
+    if idx.ndim != 2 or idx.shape[1] != 3 or np.any(2 * idx[:, 0] + idx[:, 1] != m) or np.any(
+        np.abs(idx[:, 2]) > idx[:, 1]
+    ):
+        raise ValueError(f"indices must be rows (n, l, mm) with 2n + l = {m} and |mm| <= l")
+    v = np.asarray(v, dtype=float)
+    if v.shape[-1:] != (3,):
+        raise ValueError(f"points v must have shape (..., 3), got {v.shape}")
+    y = v / math.sqrt(t)
+    u = 0.5 * np.sum(y * y, axis=-1)
+    lmax = int(idx[:, 1].max()) if len(idx) else 0
+    sh = solid_harmonics(lmax, y)
+    out = np.empty((len(idx),) + u.shape)
+    radial = {}
+    for l in np.unique(idx[:, 1]):
+        n = (m - int(l)) // 2
+        radial[int(l)] = burnett_norm(int(l)) * laguerre_orthonormal(n, int(l) + 0.5, u)[n]
+    for k, (_n, l, mm) in enumerate(idx):
+        out[k] = radial[int(l)] * sh[harmonic_index(int(l), int(mm))]
+    return out
+
+
+def zonal_burnett_indices(m: int) -> NDArray:
+    """``(n, l, 0)`` with ``2n + l = m``, ``l`` ascending: the zonal (axially symmetric) part."""
+    idx = burnett_indices(m)
+    return idx[idx[:, 2] == 0]
+
+
+def zonal_burnett_functions(m: int, v: ArrayLike, temperature: float = 1.0) -> NDArray:
+    """The zonal Burnett functions ``psi_{n,l,0}`` (``2n + l = m``, ``l`` ascending) at ``v``.
+
+    Same functions as :func:`burnett_functions` with ``mm = 0`` (axially symmetric about the
+    ``z`` axis), evaluated without the other harmonics: the zonal solid harmonic
+    ``|y|^l Y_l0 = S_l`` obeys ``S_0 = 1``, ``S_1 = sqrt(3) y_3``,
+    ``S_l = a_l (y_3 S_{l-1} - |y|^2 S_{l-2} / a_{l-1})``, ``a_l = sqrt((4 l^2 - 1)/l^2)``.
+
+    Returns
+    -------
+    ndarray, shape ``(m//2 + 1,) + v.shape[:-1]``
+    """
+    m = _check_nonneg_int(m, "m")
+    t = _check_temperature(temperature)
+    v = np.asarray(v, dtype=float)
+    if v.shape[-1:] != (3,):
+        raise ValueError(f"points v must have shape (..., 3), got {v.shape}")
+    y = v / math.sqrt(t)
+    u = 0.5 * np.sum(y * y, axis=-1)
+    zs = zonal_solid_harmonics(m, y, parity=m % 2)
+    out = np.empty((m // 2 + 1,) + u.shape)
+    for row, l in enumerate(range(m % 2, m + 1, 2)):
+        n = (m - l) // 2
+        out[row] = burnett_norm(l) * _laguerre_top(n, l + 0.5, u) * zs[row]
+    return out
+
+
+def _laguerre_top(n: int, alpha: float, u: NDArray) -> NDArray:
+    """Row ``n`` of :func:`kacspectral.polynomials.laguerre_orthonormal` keeping two rows only.
+
+    Same normalised recurrence (memory ``O(size of u)`` instead of ``O(n * size of u)``).
+    """
+    p_prev = np.full_like(u, 1.0 / math.sqrt(special.gamma(alpha + 1.0)))
+    if n == 0:
+        return p_prev
+    p = (alpha + 1.0 - u) * p_prev / math.sqrt(alpha + 1.0)
+    for k in range(1, n):
+        p_prev, p = p, (
+            (2 * k + alpha + 1.0 - u) * p - math.sqrt(k * (k + alpha)) * p_prev
+        ) / math.sqrt((k + 1) * (k + alpha + 1.0))
+    return p
+
+
+def zonal_solid_harmonics(l_max: int, x: ArrayLike, parity: int | None = None) -> NDArray:
+    """Zonal solid harmonics ``|x|^l Y_l0(x/|x|) = sqrt(2l+1) |x|^l P_l(x_3/|x|)``, ``l <= l_max``.
+
+    Uniform-probability normalisation (as :func:`solid_harmonics`, row ``l^2 + l``), by
+    ``S_0 = 1``, ``S_1 = sqrt(3) x_3``, ``S_l = a_l (x_3 S_{l-1} - |x|^2 S_{l-2}/a_{l-1})``,
+    ``a_l = sqrt(4 - 1/l^2)`` (the ``m = 0`` case of :func:`solid_harmonics`'s recurrence,
+    without the other orders).
+
+    Parameters
+    ----------
+    parity : {0, 1} or None
+        Keep only ``l`` of this parity (``l = parity, parity + 2, ...``); all ``l`` if None.
+
+    Returns
+    -------
+    ndarray, shape ``(number of l kept,) + x.shape[:-1]``
+    """
+    l_max = _check_nonneg_int(l_max, "l_max")
+    x = np.asarray(x, dtype=float)
+    if x.shape[-1:] != (3,):
+        raise ValueError(f"points x must have shape (..., 3), got {x.shape}")
+    return _zonal_rows(l_max, x[..., 2], np.sum(x * x, axis=-1), parity)
+
+
+def zonal_harmonics(l_max: int, mu: ArrayLike) -> NDArray:
+    """``Y_l0`` as a function of ``mu = cos(theta)``: ``sqrt(2l+1) P_l(mu)``, ``l <= l_max``.
+
+    :func:`zonal_solid_harmonics` on the unit sphere (``|x|^2 = 1``, ``x_3 = mu``), so
+    ``(1/2) int_{-1}^{1} Y_l0 Y_l'0 dmu = delta_ll'`` (uniform probability measure).
+
+    Returns
+    -------
+    ndarray, shape ``(l_max + 1,) + mu.shape``
+    """
+    l_max = _check_nonneg_int(l_max, "l_max")
+    return _zonal_rows(l_max, np.asarray(mu, dtype=float), 1.0, None)
+
+
+def _zonal_rows(l_max: int, z: NDArray, r2: NDArray | float, parity: int | None) -> NDArray:
+    """The recurrence of :func:`zonal_solid_harmonics` given ``x_3`` and ``|x|^2`` (or 1.0)."""
+    keep = [l for l in range(l_max + 1) if parity is None or l % 2 == parity % 2]
+    out = np.empty((len(keep),) + z.shape)
+    prev2, prev = None, 1.0  # S_0 = 1, broadcast
+    row = 0
+    for l in range(l_max + 1):
+        if l == 1:
+            prev2, prev = prev, math.sqrt(3.0) * z
+        elif l >= 2:
+            a_l, ratio = _legendre_ratio(l, 0)
+            prev2, prev = prev, a_l * z * prev - ratio * r2 * prev2
+        if row < len(keep) and keep[row] == l:
+            out[row] = prev
+            row += 1
+    return out
+
+
+def burnett_to_hermite(m: int) -> NDArray:
+    """Orthogonal change of basis ``C[i, j] = <H_{alpha_i}, psi_j>_{L^2(M_T)}`` on ``V_m``.
+
+    Rows follow :func:`multi_indices` ``(m)``, columns :func:`burnett_indices` ``(m)``; so
+    ``psi_j = sum_i C[i, j] H_{alpha_i}``.  Temperature-independent (both bases scale with
+    ``sqrt T``), computed at ``T = 1`` by the tensor Gauss-Hermite rule with ``m + 1`` nodes
+    per axis, which is exact for the degree-``2m`` integrand: the entries are exact up to
+    rounding (a few ulp times the number of nodes).
+    """
+    m = _check_nonneg_int(m, "m")
+    return _burnett_to_hermite(m).copy()
+
+
+@lru_cache(maxsize=64)
+def _burnett_to_hermite(m: int) -> NDArray:
+    n = m + 1
+    nodes, _ = gauss_hermite_3d(n, 1.0)
+    alphas = _multi_indices(m)
+    idx = burnett_indices(m)
+    C = np.empty((len(alphas), len(idx)))
+    chunk = max(1, int(4e6 // n**3))
+    for start in range(0, len(idx), chunk):
+        sel = idx[start : start + chunk]
+        vals = burnett_functions(m, nodes, 1.0, sel)  # (k, n^3)
+        C[:, start : start + len(sel)] = coefficients_from_values(vals.T, alphas, n, 1.0)
+    C.setflags(write=False)
+    return C
+
+
+# ---------------------------------------------------------------------- exact (sympy) version
+def _solid_harmonics_exact(l_max: int, X: sp.Symbol, Y: sp.Symbol, Z: sp.Symbol) -> dict:
+    """Solid harmonics of :func:`solid_harmonics` as exact sympy polynomials, keyed ``(l, m)``."""
+    r2 = X**2 + Y**2 + Z**2
+    out = {}
+    smm = sp.Integer(1)
+    for m in range(l_max + 1):
+        if m > 0:
+            smm *= sp.sqrt(sp.Rational(2 * m + 1, 2 * m))
+        cplx = sp.expand((X + sp.I * Y) ** m)
+        re, im = sp.expand(sp.re(cplx)), sp.expand(sp.im(cplx))
+        prev2, prev = None, smm
+        for l in range(m, l_max + 1):
+            if l == m + 1:
+                prev2, prev = prev, sp.sqrt(2 * m + 3) * Z * prev
+            elif l > m + 1:
+                a_l = sp.sqrt(sp.Rational(4 * l * l - 1, l * l - m * m))
+                a_lm1 = sp.sqrt(sp.Rational(4 * (l - 1) ** 2 - 1, (l - 1) ** 2 - m * m))
+                prev2, prev = prev, sp.expand(a_l * (Z * prev - r2 * prev2 / a_lm1))
+            if m == 0:
+                out[(l, 0)] = sp.expand(prev)
+            else:
+                out[(l, m)] = sp.expand(sp.sqrt(2) * prev * re)
+                out[(l, -m)] = sp.expand(sp.sqrt(2) * prev * im)
+    return out
+
+
+def _he_moment(a: int, b: int) -> int:
+    """``E[He_a(x) x^b]`` for ``x ~ N(0, 1)``: ``b!/(k! 2^k)`` with ``b - a = 2k >= 0``, else 0."""
+    if b < a or (b - a) % 2:
+        return 0
+    k = (b - a) // 2
+    return math.factorial(b) // (math.factorial(k) * 2**k)
+
+
+def burnett_to_hermite_exact(m: int) -> sp.Matrix:
+    """The change of basis of :func:`burnett_to_hermite` in exact arithmetic (sympy), small m.
+
+    ``psi_{nlm}`` is expanded as an exact polynomial (``T = 1``; real ``x + i y`` powers,
+    ``L_n^(l+1/2)`` from sympy, ``N_l sqrt(n!/Gamma(n+l+3/2)) = 2^(-(l+1)/2) sqrt(n!/r)`` with
+    ``Gamma(n+l+3/2) = r sqrt(pi)``), and its Hermite coefficients come from the exact
+    Gaussian moments ``E[He_a(x) x^b]``.  Entries are algebraic numbers (square roots of
+    rationals).  Cost grows quickly: meant for ``m <= 6``.
+    """
+    m = _check_nonneg_int(m, "m")
+    X, Y, Z = sp.symbols("x y z", real=True)
+    sh = _solid_harmonics_exact(m, X, Y, Z)
+    u = (X**2 + Y**2 + Z**2) / 2
+    alphas = _multi_indices(m)
+    idx = burnett_indices(m)
+    C = sp.zeros(len(alphas), len(idx))
+    for j, (n, l, mm) in enumerate(idx):
+        n, l, mm = int(n), int(l), int(mm)
+        r = sp.gamma(n + l + sp.Rational(3, 2)) / sp.sqrt(sp.pi)
+        const = 2 ** sp.Rational(-(l + 1), 2) * sp.sqrt(sp.factorial(n) / r)
+        lag = sp.assoc_laguerre(n, l + sp.Rational(1, 2), sp.Symbol("u"))
+        radial = sp.expand(lag.subs(sp.Symbol("u"), u))
+        poly = sp.Poly(sp.expand(const * radial * sh[(l, mm)]), X, Y, Z)
+        for i, a in enumerate(alphas):
+            total = sp.Integer(0)
+            for (b1, b2, b3), coeff in poly.terms():
+                mom = _he_moment(a[0], b1) * _he_moment(a[1], b2) * _he_moment(a[2], b3)
+                if mom:
+                    total += coeff * mom
+            norm = sp.sqrt(sp.factorial(a[0]) * sp.factorial(a[1]) * sp.factorial(a[2]))
+            C[i, j] = sp.radsimp(total / norm)
+    return C

@@ -1,0 +1,410 @@
+"""Spectrum of the thermostat on ``V_m`` and the check of Lemma 3 of seed 000 (the 2/3 bound).
+
+Exact eigenvalues (MATH.md section 6): on the harmonic block ``(n, l)``, ``2n + l = m``,
+
+    lambda_{n,l}[b] = (1/2) int_{-1}^{1} b(s) u^{n + l/2} P_l(sqrt u) ds,   u = (1+s)/2.
+
+Since ``P_l`` has the parity of ``l``, ``u^(l/2) P_l(sqrt u) = sum_k c_{l,k} u^(l-k)`` with
+``c_{l,k} = (-1)^k (2l-2k)! / (2^l k! (l-k)! (l-2k)!)``, so
+
+    lambda_{n,l} = sum_k c_{l,k} B_{n+l-k, 0}      (B_ij of MATH.md section 2),
+
+exact (a sympy rational) for the ``kac`` kernel and polynomial kernels (:func:`exact_eigenvalue`).
+Floats for any kernel come from the kernel's Gauss-Jacobi rule applied to the stable form
+``u^{n+l/2} P_l(sqrt u)`` (:func:`eigenvalue`).  For ``kac``: 2/3 on ``V_1``, 2/3 and 7/15 on
+``V_2``.
+
+Lemma 3 (seed 000): for mean-zero ``u``, ``<u, T u> <= (2/3)<u, u>``; equivalently the top
+eigenvalue of ``T`` on ``V_m`` is ``<= 2/3`` for every ``m >= 1``, with equality at
+``(n, l) = (0, 1)`` and ``(1, 0)``.  :func:`lemma3_check` computes the numerical spectrum of the
+matrix built from the definition (:mod:`kacspectral.thermostat`) and compares it with the
+exact one.  Beside it:
+
+* :func:`tensor_average` -- the last step of the seed's proof: the top eigenvalue of
+  ``int A_Omega^{(x)m} dsigma(Omega)``, ``A_Omega = I - Omega Omega^T``, on the full tensor space
+  ``(R^3)^{(x)m}`` (and on its symmetric part, which carries the spectrum of ``T`` on ``V_m``);
+* Lemma 2's constant ``l^2 = sup (<u, T u> - <T u, T u>)`` over unit mean-zero ``u``, i.e. the
+  largest ``lambda (1 - lambda)`` over the spectrum (:func:`lemma2_constant`).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import reduce
+
+import numpy as np
+import sympy as sp
+from numpy.typing import NDArray
+from scipy import special
+
+from .hermite import dim_v
+from .kernels import AngularKernel, get_kernel
+from .thermostat import sphere_rule, zonal_matrix
+
+__all__ = [
+    "Lemma3Result",
+    "Lemma3Row",
+    "eigenvalue",
+    "exact_eigenvalue",
+    "exact_spectrum",
+    "lemma2_constant",
+    "lemma3_check",
+    "numerical_spectrum",
+    "tensor_average",
+    "tensor_top_eigenvalue",
+]
+
+#: The bound of Lemma 3 (seed 000) for the kac kernel.
+KAC_BOUND = Fraction(2, 3)
+
+# exact values keyed by the kernel's exact expression (kernels are rebuilt by get_kernel)
+_EXACT_CACHE: dict[tuple[str, int, int], sp.Expr] = {}
+_B_CACHE: dict[tuple[str, int], sp.Expr] = {}
+
+
+def _check_nl(n: int, l: int) -> tuple[int, int]:
+    for name, val in (("n", n), ("l", l)):
+        if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < 0:
+            raise ValueError(f"{name} must be a non-negative integer, got {val!r}")
+    return int(n), int(l)
+
+
+def _legendre_power_coeffs(l: int) -> list[tuple[int, int]]:
+    """``(c_{l,k}`` as an exact integer numerator over ``2^l``, power ``l - k``)."""
+    out = []
+    for k in range(l // 2 + 1):
+        num = (-1) ** k * math.factorial(2 * l - 2 * k)
+        den = math.factorial(k) * math.factorial(l - k) * math.factorial(l - 2 * k)
+        out.append((num // den, l - k))  # exact: (2l-2k)!/(k!(l-k)!(l-2k)!) is an integer
+    return out
+
+
+def exact_eigenvalue(n: int, l: int, kernel: AngularKernel | str = "kac") -> sp.Expr:
+    """``lambda_{n,l}[b]`` exactly: ``sum_k c_{l,k} B_{n+l-k,0}`` (module docstring).
+
+    A sympy rational for ``kac`` and for polynomial kernels (``kernel.is_exact``).
+
+    Raises
+    ------
+    ValueError
+        If the kernel has no exact form (use :func:`eigenvalue`).
+    """
+    n, l = _check_nl(n, l)
+    kernel = get_kernel(kernel)
+    if not kernel.is_exact:
+        raise ValueError(
+            f"kernel {kernel.name!r} has no exact form; use eigenvalue() for a float"
+        )
+    ident = str(kernel.expr)
+    key = (ident, n, l)
+    if key not in _EXACT_CACHE:
+        total = sp.Integer(0)
+        for num, p in _legendre_power_coeffs(l):
+            bkey = (ident, n + p)
+            if bkey not in _B_CACHE:
+                _B_CACHE[bkey] = kernel.B_exact(n + p, 0)
+            total += num * _B_CACHE[bkey]
+        _EXACT_CACHE[key] = sp.simplify(total / sp.Integer(2) ** l)
+    return _EXACT_CACHE[key]
+
+
+def eigenvalue(n: int, l: int, kernel: AngularKernel | str = "kac") -> float:
+    """``lambda_{n,l}[b]`` as a float for any kernel.
+
+    Exact kernels: the exact rational rounded to float.  Others: the kernel's Gauss-Jacobi
+    rule applied to ``u^{n+l/2} P_l(sqrt u)`` (stable; exact when ``p`` is a polynomial).
+    """
+    n, l = _check_nl(n, l)
+    kernel = get_kernel(kernel)
+    if kernel.is_exact:
+        return float(sp.N(exact_eigenvalue(n, l, kernel), 30))
+    s, w = kernel.quadrature(kernel.nodes_for_degree(2 * n + l))
+    u = 0.5 * (1.0 + s)
+    return float(np.dot(w, u**n * u ** (0.5 * l) * special.eval_legendre(l, np.sqrt(u))))
+
+
+def exact_spectrum(m: int, kernel: AngularKernel | str = "kac") -> list[tuple[float, int, int]]:
+    """``(lambda_{n,l}, n, l)`` for ``2n + l = m``, each listed ``2l + 1`` times, descending."""
+    kernel = get_kernel(kernel)
+    out = []
+    for l in range(m % 2, m + 1, 2):
+        lam = eigenvalue((m - l) // 2, l, kernel)
+        out += [(lam, (m - l) // 2, l)] * (2 * l + 1)
+    return sorted(out, key=lambda r: (-r[0], r[2]))
+
+
+def numerical_spectrum(
+    m: int, kernel: AngularKernel | str = "kac", method: str = "auto"
+) -> tuple[list[tuple[float, int, int]], NDArray]:
+    """Eigenvalues of the gain on ``V_m`` from the matrix built by quadrature.
+
+    The zonal matrix (one function per block ``(n, l)``) is diagonalised; each eigenvalue is
+    attributed to the block ``(n, l)`` on which its eigenvector has its largest component, and
+    listed ``2l + 1`` times (rotation invariance: see :mod:`kacspectral.thermostat`).
+
+    Returns
+    -------
+    spectrum : list of ``(lambda, n, l)``, descending, ``dim_v(m)`` entries
+    matrix : the zonal matrix
+    """
+    A = zonal_matrix(m, kernel, method)
+    vals, vecs = np.linalg.eigh(0.5 * (A + A.T))
+    ls = list(range(m % 2, m + 1, 2))
+    out = []
+    for k in range(len(vals)):
+        l = ls[int(np.argmax(np.abs(vecs[:, k])))]
+        out += [(float(vals[k]), (m - l) // 2, l)] * (2 * l + 1)
+    return sorted(out, key=lambda r: (-r[0], r[2])), A
+
+
+# ---------------------------------------------------------------------- Lemma 3 check
+@dataclass(frozen=True)
+class Lemma3Row:
+    """One degree ``m``: spectra (descending, with multiplicity) and the top mean-zero value."""
+
+    m: int
+    eigenvalues: list[float]
+    exact: list[float]
+    max_abs_error: float
+    top: float
+    top_exact: str
+    top_nl: tuple[int, int]
+    symmetry_error: float
+    seconds: float
+    cpu_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Lemma3Result:
+    """Outcome of :func:`lemma3_check`."""
+
+    kernel: str
+    rows: list[Lemma3Row]
+    sup: float
+    sup_exact: str
+    sup_at: list[dict]
+    bound: str
+    holds: bool
+    max_abs_error: float
+    lemma2_l2: float
+    lemma2_l2_exact: str
+    lemma2_at: list[tuple[int, int]]
+    lemma2_l2_matrix: float
+    method: str
+    tolerance: float = 1e-11
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """JSON-ready dict with the keys of the ``kacspectral lemma3 --json`` output."""
+        return {
+            "kernel": self.kernel,
+            "method": self.method,
+            "rows": [
+                {
+                    "m": r.m,
+                    "eigenvalues": r.eigenvalues,
+                    "exact": r.exact,
+                    "max_abs_error": r.max_abs_error,
+                    "top": r.top,
+                    "top_exact": r.top_exact,
+                    "top_nl": list(r.top_nl),
+                    "symmetry_error": r.symmetry_error,
+                    "seconds": r.seconds,
+                    "cpu_seconds": r.cpu_seconds,
+                }
+                for r in self.rows
+            ],
+            "sup": self.sup,
+            "sup_exact": self.sup_exact,
+            "sup_at": self.sup_at,
+            "bound": self.bound,
+            "holds": self.holds,
+            "max_abs_error": self.max_abs_error,
+            "tolerance": self.tolerance,
+            "lemma2": {
+                "l2": self.lemma2_l2,
+                "l2_exact": self.lemma2_l2_exact,
+                "at_nl": [list(nl) for nl in self.lemma2_at],
+                "l2_from_matrices": self.lemma2_l2_matrix,
+            },
+        }
+
+
+def _exact_str(n: int, l: int, kernel: AngularKernel) -> str:
+    if kernel.is_exact:
+        return str(exact_eigenvalue(n, l, kernel))
+    return repr(eigenvalue(n, l, kernel))
+
+
+def lemma3_check(
+    m_max: int,
+    kernel: AngularKernel | str = "kac",
+    method: str = "auto",
+    tolerance: float = 1e-11,
+) -> Lemma3Result:
+    """Check Lemma 3 for ``m = 1..m_max``: numerical spectra of the gain on ``V_m`` (matrices
+    from the definition) against ``lambda_{n,l}[b]``, the top eigenvalue on mean-zero functions,
+    its ``(n, l)``, the supremum over ``m`` and Lemma 2's constant.
+
+    For ``kac`` the bound is ``2/3`` and ``holds`` means: every error ``<= tolerance``, the
+    numerical supremum equals ``2/3`` to ``tolerance``, and it is reached at ``(0,1)`` and
+    ``(1,0)`` only.  For another kernel the "bound" is the exact supremum over ``m <= m_max``
+    (``1/2`` for ``constant``) and ``holds`` means the numerical supremum matches it.
+    """
+    if isinstance(m_max, bool) or not isinstance(m_max, (int, np.integer)) or m_max < 1:
+        raise ValueError(f"m_max must be an integer >= 1, got {m_max!r}")
+    kernel = get_kernel(kernel)
+    used = method if method != "auto" else ("omega" if kernel.name == "kac" else "fourier")
+    rows = []
+    l2_matrix = 0.0
+    for m in range(1, int(m_max) + 1):
+        t0, c0 = time.perf_counter(), time.process_time()
+        num, A = numerical_spectrum(m, kernel, method)
+        secs, cpu = time.perf_counter() - t0, time.process_time() - c0
+        ex = exact_spectrum(m, kernel)
+        ev = np.array([r[0] for r in num])
+        exv = np.array([r[0] for r in ex])
+        err = float(np.max(np.abs(ev - exv)))
+        top, tn, tl = ex[0]
+        S = 0.5 * (A + A.T)
+        l2_matrix = max(l2_matrix, float(np.max(np.linalg.eigvalsh(S - S @ S))))
+        rows.append(
+            Lemma3Row(
+                m=m,
+                eigenvalues=ev.tolist(),
+                exact=exv.tolist(),
+                max_abs_error=err,
+                top=float(ev[0]),
+                top_exact=_exact_str(tn, tl, kernel),
+                top_nl=(num[0][1], num[0][2]),
+                symmetry_error=float(np.max(np.abs(A - A.T))),
+                seconds=secs,
+                cpu_seconds=cpu,
+            )
+        )
+    max_err = max(r.max_abs_error for r in rows)
+    sup = max(r.top for r in rows)
+    # exact supremum and where it is reached (over all blocks with 2n + l <= m_max)
+    blocks = [((m - l) // 2, l) for m in range(1, m_max + 1) for l in range(m % 2, m + 1, 2)]
+    exact_vals = {nl: eigenvalue(*nl, kernel) for nl in blocks}
+    sup_float = max(exact_vals.values())
+    at = [nl for nl, v in exact_vals.items() if abs(v - sup_float) <= tolerance]
+    sup_exact = _exact_str(*at[0], kernel)
+    l2_value, l2_at = lemma2_constant(int(m_max), kernel)
+    l2_exact = str(l2_value) if kernel.is_exact else repr(l2_value)
+    if kernel.name == "kac":
+        bound = str(KAC_BOUND)
+        holds = (
+            max_err <= tolerance
+            and abs(sup - float(KAC_BOUND)) <= tolerance
+            and sorted(at) == [(0, 1), (1, 0)]
+            and sp.Rational(sup_exact) == sp.Rational(2, 3)
+        )
+    else:
+        bound = sup_exact
+        holds = max_err <= tolerance and abs(sup - sup_float) <= tolerance
+    return Lemma3Result(
+        kernel=kernel.name,
+        rows=rows,
+        sup=sup,
+        sup_exact=sup_exact,
+        sup_at=[{"n": n, "l": l, "m": 2 * n + l} for n, l in sorted(at)],
+        bound=bound,
+        holds=bool(holds),
+        max_abs_error=max_err,
+        lemma2_l2=float(sp.N(l2_value, 30)) if kernel.is_exact else float(l2_value),
+        lemma2_l2_exact=l2_exact,
+        lemma2_at=l2_at,
+        lemma2_l2_matrix=l2_matrix,
+        method=used,
+        tolerance=tolerance,
+    )
+
+
+def lemma2_constant(
+    m_max: int, kernel: AngularKernel | str = "kac", tolerance: float = 1e-14
+) -> tuple[sp.Expr | float, list[tuple[int, int]]]:
+    """``l^2 = max lambda (1 - lambda)`` over the blocks ``(n, l)`` with ``1 <= 2n + l <= m_max``.
+
+    ``<u, T u> - <T u, T u> = sum_k lambda_k (1 - lambda_k) |u_k|^2`` in the eigenbasis, so the
+    supremum over unit mean-zero ``u`` of degree ``<= m_max`` is this maximum (Lemma 2, seed 000).
+
+    Returns
+    -------
+    (value, maximisers)
+        ``value`` exact (sympy) for exact kernels, else a float; ``maximisers`` the blocks
+        ``(n, l)`` reaching it (exactly, or to ``tolerance`` for float kernels), sorted.
+    """
+    if isinstance(m_max, bool) or not isinstance(m_max, (int, np.integer)) or m_max < 1:
+        raise ValueError(f"m_max must be an integer >= 1, got {m_max!r}")
+    kernel = get_kernel(kernel)
+    blocks = [((m - l) // 2, l) for m in range(1, m_max + 1) for l in range(m % 2, m + 1, 2)]
+    if kernel.is_exact:
+        vals = {nl: sp.simplify(exact_eigenvalue(*nl, kernel) * (1 - exact_eigenvalue(*nl, kernel)))
+                for nl in blocks}
+        best = max(vals.values(), key=lambda v: float(sp.N(v, 30)))
+        at = sorted(nl for nl, v in vals.items() if sp.simplify(v - best) == 0)
+        return best, at
+    fvals = {nl: eigenvalue(*nl, kernel) * (1 - eigenvalue(*nl, kernel)) for nl in blocks}
+    best = max(fvals.values())
+    return best, sorted(nl for nl, v in fvals.items() if abs(v - best) <= tolerance)
+
+
+# ---------------------------------------------------------------------- the tensor step
+def tensor_average(m: int) -> NDArray:
+    """``int_{S^2} A_Omega^{(x)m} dsigma(Omega)`` on ``(R^3)^{(x)m}`` (``3^m`` square), seed 000.
+
+    ``A_Omega = I - Omega Omega^T``; the entries are polynomials of degree ``2m`` in ``Omega``,
+    integrated exactly by :func:`kacspectral.thermostat.sphere_rule` ``(2m)`` (halved by the
+    symmetry ``Omega -> -Omega``).
+    """
+    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or not 1 <= m <= 8:
+        raise ValueError(f"m must be an integer in 1..8 (3^m-square matrices), got {m!r}")
+    om, w = sphere_rule(2 * m)
+    out = np.zeros((3**m, 3**m))
+    eye = np.eye(3)
+    for o, wq in zip(om, w, strict=True):
+        A = eye - np.outer(o, o)
+        out += wq * reduce(np.kron, [A] * m)
+    return out
+
+
+def _symmetric_projector(m: int) -> NDArray:
+    """Orthonormal basis (columns) of the symmetric tensors in ``(R^3)^{(x)m}``."""
+    from itertools import permutations, product
+
+    idx = list(product(range(3), repeat=m))
+    pos = {t: i for i, t in enumerate(idx)}
+    cols = []
+    seen = set()
+    for t in idx:
+        key = tuple(sorted(t))
+        if key in seen:
+            continue
+        seen.add(key)
+        col = np.zeros(3**m)
+        for p in set(permutations(key)):
+            col[pos[p]] = 1.0
+        cols.append(col / np.linalg.norm(col))
+    return np.array(cols).T
+
+
+def tensor_top_eigenvalue(m: int) -> dict:
+    """Top eigenvalues of :func:`tensor_average` ``(m)`` on the full tensor space and on the
+    symmetric tensors (the latter is the top of ``T`` on ``V_m``; seed 000's proof of Lemma 3).
+    """
+    S = tensor_average(m)
+    full = np.linalg.eigvalsh(0.5 * (S + S.T))
+    P = _symmetric_projector(m)
+    sym = np.linalg.eigvalsh(P.T @ S @ P)
+    return {
+        "m": int(m),
+        "dimension": 3**m,
+        "top_full": float(full[-1]),
+        "top_symmetric": float(sym[-1]),
+        "symmetric_dimension": int(P.shape[1]),
+        "expected_symmetric_dimension": dim_v(m),
+    }

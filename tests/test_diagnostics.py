@@ -1,0 +1,97 @@
+"""Diagnostics: entropy and temperature tensor against closed forms, negativity against BKW."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from kacspectral.bkw import BKW
+from kacspectral.collision import HermiteSpace
+from kacspectral.diagnostics import (
+    entropy,
+    evolution_diagnostics,
+    gauss_rule_3d,
+    gtw_to_reference,
+    most_negative_value,
+    state_diagnostics,
+    temperature_tensor,
+)
+from kacspectral.errors import NegativeDensityWarning
+from kacspectral.evolution import EvolutionProblem, evolve
+
+EPS = np.finfo(float).eps
+
+
+def _h_maxwellian(T):
+    """H = int M log M for M = M_{diag(T)}: -(3/2) - (1/2) sum log(2 pi T_i)."""
+    return -1.5 - 0.5 * sum(math.log(2 * math.pi * t) for t in T)
+
+
+def test_gauss_rule_exact_for_polynomials():
+    v, w = gauss_rule_3d(4, 1.7)
+    assert abs(w.sum() - 1) <= 16 * EPS
+    assert abs(w @ (v[:, 0] ** 2 * v[:, 1] ** 4) - 1.7 * 3 * 1.7**2) <= 64 * EPS * 15
+
+
+def test_entropy_of_maxwellian_exact_when_t_ref_matches():
+    space = HermiteSpace(6, 1.3)
+    ent = entropy(space, space.maxwellian(1.3))
+    assert abs(ent["entropy"] - _h_maxwellian([1.3] * 3)) <= 64 * EPS * 5
+    assert ent["negative_mass"] == 0.0
+
+
+def test_entropy_of_anisotropic_maxwellian_converges():
+    T = [1.0, 1.6, 1.3]
+    errs = []
+    for K in (8, 12, 16, 20):
+        space = HermiteSpace(K, 1.3)
+        errs.append(abs(entropy(space, space.maxwellian(T))["entropy"] - _h_maxwellian(T)))
+    assert errs[-1] < 1e-11
+    assert all(b < a for a, b in zip(errs, errs[1:], strict=False))
+
+
+def test_temperature_tensor_with_mean():
+    space = HermiteSpace(4, 1.0)
+    a = space.maxwellian([0.7, 1.1, 1.4], mean=[0.3, -0.2, 0.5])
+    m = space.moments(a)
+    th = temperature_tensor(m["mass"], m["momentum"], m["second"])
+    assert np.max(np.abs(th - np.diag([0.7, 1.1, 1.4]))) <= 64 * EPS
+    with pytest.raises(ValueError, match="mass must be > 0"):
+        temperature_tensor(0.0, np.zeros(3), np.eye(3))
+
+
+def test_most_negative_value_is_the_bkw_minimum():
+    # BKW with A0 = -1/2 at t = 4 < t_min: f(0) = (2 pi K)^(-3/2) (5K - 3)/(2K) < 0 is the
+    # minimum (the bracket increases with |v|); the Hermite coefficients are exact at T_ref = K.
+    bkw = BKW(-0.5, "constant")
+    with pytest.warns(NegativeDensityWarning):
+        K = bkw.K(4.0)
+        space = HermiteSpace(2, K, l_max=0)
+        a = bkw.coefficients(space, 4.0)
+    res = most_negative_value(space, a, n_grid=33)
+    exact = (2 * math.pi * K) ** -1.5 * (5 * K - 3) / (2 * K)
+    assert exact < 0 and abs(res["value"] - exact) <= 64 * EPS * abs(exact)
+    assert res["location"] == [0.0, 0.0, 0.0]
+    with pytest.warns(NegativeDensityWarning, match="negative values"):
+        out = evolution_diagnostics(space, [a])
+    assert out["negative_mass"][0] > 0 and out["min_density"][0] < 0
+
+
+def test_h_theorem_along_boltzmann_evolution_and_gtw_to_itself():
+    space = HermiteSpace(8, 1.2)
+    prob = EvolutionProblem(0, None, "constant", space)
+    r = evolve(prob, space.maxwellian([0.9, 1.5, 1.2]), [0.0, 0.5, 1.0, 2.0, 4.0], dt=0.05)
+    diag = evolution_diagnostics(space, r.coefficients)
+    h = diag["entropy"]
+    assert all(b < a for a, b in zip(h, h[1:], strict=False))  # H decreases (gamma = 0)
+    assert h[-1] > _h_maxwellian([1.2] * 3)  # and stays above the equilibrium value
+    assert max(abs(m - 3.6) for m in diag["m2"]) <= 1e-13
+    th = np.array(diag["temperature_tensor"])
+    assert np.ptp(np.diag(th[-1])) < np.ptp(np.diag(th[0]))
+    m = space.moments(r.final)
+    assert gtw_to_reference(space, r.final, lambda xi: space.fourier(r.final, xi), m,
+                            require="tensor").distance == 0.0
+    row = state_diagnostics(space, r.final)
+    assert set(row) >= {"entropy", "min_density", "temperature_tensor", "fourth_moment"}

@@ -1,0 +1,216 @@
+"""The numerical isotropic NESS (kacspectral.ness) and the Picard contraction (contraction).
+
+References: exact rational moments (kacspectral.exact), the Sonine series built from exact
+moments and summed in mpmath (an independent representation of the density), energy
+conservation m_2[f_inf] = m_2[R], and the seed's contraction bound (seed 003, Theorem 1.3).
+"""
+
+import math
+import warnings
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from kacspectral.contraction import picard_contraction
+from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
+from kacspectral.exact import exact_moments, exact_taylor_coefficients, sonine_reference_density
+from kacspectral.ness import (
+    SOLVERS,
+    NessProblem,
+    choose_truncation,
+    default_problem,
+    solve_ness,
+    tail_bound,
+)
+from kacspectral.reservoirs import MaxwellianMixture
+
+EPS = float(np.finfo(float).eps)
+
+TWO = MaxwellianMixture(["1/2", "1/2"], ["1/6", "1/2"])
+THREE = MaxwellianMixture(["1/5", "1/2", "3/10"], ["1/4", "1/2", "1"])
+PROBLEMS = {
+    "default": default_problem(),
+    "kac": NessProblem("1/2", TWO, "kac"),
+    "three": NessProblem("1/2", THREE, "constant"),
+    "three-poly": NessProblem(Fraction(1, 3), THREE, "3*(1+s)**2/4"),
+}
+
+
+@pytest.fixture(scope="module")
+def solutions():
+    return {name: solve_ness(p) for name, p in PROBLEMS.items()}
+
+
+# ------------------------------------------------------------------ problem validation
+def test_problem_accepts_fractions_and_strings():
+    p = NessProblem("0.25", TWO, "constant")
+    assert p.gamma == Fraction(1, 4)
+    assert NessProblem(Fraction(1, 4), TWO, "constant").gamma == p.gamma
+    assert p.kernel.name == "constant"
+    assert math.isclose(p.t_ref, math.sqrt(1 / 12))
+    assert math.isclose(p.lam, 0.75 + 0.25 * 0.5)
+
+
+@pytest.mark.parametrize("gamma", [0, 1, "3/2", -0.1])
+def test_problem_rejects_gamma_outside_unit_interval(gamma):
+    with pytest.raises(ValueError, match="gamma must lie strictly between 0 and 1"):
+        NessProblem(gamma, TWO, "constant")
+
+
+def test_problem_rejects_bad_reservoir_and_kernel():
+    with pytest.raises(TypeError, match="MaxwellianMixture"):
+        NessProblem("1/2", [0.5, 0.5], "constant")
+    with pytest.raises(ValueError, match="not normalised"):
+        NessProblem("1/2", TWO, "2")
+    with pytest.raises(ValueError, match="gamma must be a number"):
+        NessProblem("a half", TWO, "constant")
+
+
+# ------------------------------------------------------------------ accuracy
+@pytest.mark.parametrize("name", ["default", "kac", "three"])
+def test_moments_against_exact_rationals(solutions, name):
+    res = solutions[name]
+    exact = np.array([float(x) for x in exact_moments(PROBLEMS[name], 6)])
+    rel = np.abs(res.moments(6) / exact - 1)
+    assert np.max(rel) < 1e-12, rel
+
+
+@pytest.mark.parametrize("name", list(PROBLEMS))
+def test_mass_and_energy(solutions, name):
+    """Mass to rounding (normalised map); energy to rounding amplified by 1/(1-lambda), the
+    conditioning of the energy mode (rate lambda); 1e-13 for the issue's three problems."""
+    res, prob = solutions[name], PROBLEMS[name]
+    m = res.moments(1)
+    m2 = prob.reservoir.moment(1)
+    assert abs(m[0] - 1) < 8 * EPS
+    assert abs(res.phi(0.0) - 1) < 8 * EPS
+    assert abs(m[1] - m2) < 64 * EPS * m2 / (1 - prob.lam)
+    if name != "three-poly":
+        assert abs(m[1] - m2) < 1e-13
+
+
+@pytest.mark.parametrize("name", ["default", "kac", "three"])
+def test_density_against_sonine_series_of_exact_moments(solutions, name):
+    prob = PROBLEMS[name]
+    v = np.linspace(0.0, 6.0 * math.sqrt(prob.reservoir.t_max), 61)
+    ref, bound = sonine_reference_density(prob, v)
+    assert bound < 1e-15
+    assert np.max(np.abs(solutions[name].density(v) - ref)) < 1e-10
+    assert solutions[name].min_density >= 0.0
+
+
+def test_phi_small_k_against_exact_taylor_series(solutions):
+    """phi(k) = sum c_n k^(2n) with the exact c_n, at k small enough for 10 terms."""
+    c = [float(x) for x in exact_taylor_coefficients(PROBLEMS["kac"], 10)]
+    k = np.linspace(0.0, 0.8, 9)
+    taylor = sum(cn * k ** (2 * n) for n, cn in enumerate(c))
+    assert np.max(np.abs(solutions["kac"].phi(k) - taylor)) < 1e-14
+
+
+@pytest.mark.parametrize("method", sorted(SOLVERS))
+def test_all_solvers_agree(solutions, method):
+    prob = PROBLEMS["three-poly"]
+    res = solve_ness(prob, method=method)
+    ref = solutions["three-poly"]
+    assert res.residual <= 1e-14
+    exact = np.array([float(x) for x in exact_moments(prob, 6)])
+    assert np.max(np.abs(res.moments(6) / exact - 1)) < 1e-11
+    assert np.max(np.abs(res.coefficients - ref.coefficients)) < 1e-13
+    assert len(res.history) == res.iterations
+
+
+def test_fast_solvers_need_far_fewer_iterations():
+    prob = NessProblem("1/5", TWO, "kac")
+    its = {m: solve_ness(prob, method=m).iterations for m in SOLVERS}
+    assert its["newton"] * 5 < its["picard"]
+    assert its["anderson"] * 2 < its["picard"]
+
+
+def test_spectral_convergence_in_the_truncation():
+    """Moment error falls geometrically in K, at about the predicted ratio rho per unit K."""
+    prob = PROBLEMS["default"]
+    exact = np.array([float(x) for x in exact_moments(prob, 6)])
+    Ks = [12, 16, 20, 24]
+    errs = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TruncationWarning)
+        for K in Ks:
+            errs.append(np.max(np.abs(solve_ness(prob, truncation=K).moments(6) / exact - 1)))
+    slope = np.polyfit(Ks, np.log(errs), 1)[0]
+    assert math.exp(slope) < 1.5 * prob.rho  # rho = 0.268
+    assert all(e2 < e1 for e1, e2 in zip(errs, errs[1:], strict=False))
+    # the a-priori bound is an upper bound
+    for K, e in zip(Ks, errs, strict=True):
+        assert e <= tail_bound(K, prob.rho, prob.temperature_ratio)
+
+
+def test_automatic_truncation_rule():
+    prob = PROBLEMS["default"]
+    K = choose_truncation(prob.rho, 1e-14, prob.temperature_ratio)
+    assert tail_bound(K, prob.rho, prob.temperature_ratio) <= 1e-16
+    assert tail_bound(K - 1, prob.rho, prob.temperature_ratio) > 1e-16
+    assert solve_ness(prob).truncation == K
+
+
+# ------------------------------------------------------------------ reporting trouble
+def test_low_truncation_warns_and_negative_density_is_reported():
+    with pytest.warns(TruncationWarning, match="too low"), pytest.warns(
+        NegativeDensityWarning, match="negative"
+    ):
+        res = solve_ness(PROBLEMS["default"], truncation=3, tol=1e-12)
+    assert res.min_density < 0
+
+
+def test_not_converged_raises():
+    with pytest.raises(ConvergenceError, match="picard did not reach"):
+        solve_ness(PROBLEMS["default"], method="picard", max_iter=3)
+
+
+def test_bad_solver_arguments():
+    with pytest.raises(ValueError, match="method must be one of"):
+        solve_ness(PROBLEMS["default"], method="bisection")
+    with pytest.raises(ValueError, match="tol must be a positive number"):
+        solve_ness(PROBLEMS["default"], tol=-1.0)
+    with pytest.raises(ValueError, match="truncation must be an integer"):
+        solve_ness(PROBLEMS["default"], truncation=0)
+    with pytest.raises(TypeError, match="NessProblem"):
+        solve_ness("default")
+
+
+# ------------------------------------------------------------------ contraction
+@pytest.mark.parametrize("kernel", ["constant", "kac", "3*(1+s)**2/4"])
+@pytest.mark.parametrize("gamma", ["1/2", "1/5"])
+def test_picard_contraction_bound_holds(kernel, gamma):
+    """seed 003, Theorem 1.3: d(f_n, f_inf) <= lambda^n/(1-lambda) d(Phi R, R), n <= 30."""
+    prob = NessProblem(gamma, TWO, kernel)
+    rep = picard_contraction(prob, n_max=30)
+    assert rep.bound_holds
+    assert all(d <= b for d, b in zip(rep.distance, rep.bound, strict=True))
+    # observed geometric rate: below lambda, equal to the k^4 Taylor-mode rate
+    assert rep.observed_rate <= rep.lam
+    assert abs(rep.observed_rate - rep.fourth_moment_rate) < 1e-3 * rep.fourth_moment_rate
+    assert rep.distance[30] < rep.lam**30 * rep.distance[0]
+    assert len(rep.table()) == 31
+
+
+def test_non_polynomial_kernel_path():
+    """A callable kernel (200-node Gauss rule, no exact form) against the exact moments of the
+    same kernel written as a polynomial expression."""
+    from kacspectral.kernels import kernel_from_callable
+
+    kern = kernel_from_callable(lambda s: 0.75 * (1 + s**2), name="callable")
+    assert not kern.is_exact
+    res = solve_ness(NessProblem("1/2", TWO, kern))
+    exact = exact_moments(NessProblem("1/2", TWO, "3*(1+s**2)/4"), 6)
+    rel = np.abs(res.moments(6) / np.array([float(x) for x in exact]) - 1)
+    assert np.max(rel) < 1e-12
+
+
+def test_contraction_reuses_a_given_steady_state():
+    prob = PROBLEMS["default"]
+    ness = solve_ness(prob)
+    rep = picard_contraction(prob, n_max=6, ness=ness)
+    assert rep.bound_holds and len(rep.distance) == 7
+    with pytest.raises(ValueError, match="another problem"):
+        picard_contraction(PROBLEMS["kac"], n_max=6, ness=ness)

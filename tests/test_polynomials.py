@@ -1,0 +1,148 @@
+"""Orthonormal He_n / Laguerre recurrences and Gauss rules (kacspectral.polynomials)."""
+
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+from scipy import special
+
+from kacspectral.polynomials import (
+    gauss_hermite_e,
+    gauss_jacobi,
+    gauss_laguerre,
+    gauss_laguerre_scaled,
+    hermite_e_orthonormal,
+    laguerre_function_orthonormal,
+    laguerre_orthonormal,
+)
+
+EPS = np.finfo(float).eps
+
+
+@pytest.mark.parametrize("temperature", [1.0, 1 / (2 * math.pi), 3.5])
+def test_hermite_e_orthonormal_at_degree_200(temperature):
+    # Gauss rule with 260 nodes is exact for degree 2*200 < 2*260 - 1.
+    n_max = 200
+    x, w = gauss_hermite_e(260, temperature)
+    h = hermite_e_orthonormal(n_max, x, temperature)
+    gram = (h * w) @ h.T
+    err = np.max(np.abs(gram - np.eye(n_max + 1)))
+    assert err < 2000 * EPS, err
+
+
+def test_hermite_e_matches_sympy_exact_values():
+    x = sp.Rational(7, 10)
+    vals = hermite_e_orthonormal(30, [0.7])[:, 0]
+    for n in (0, 1, 5, 17, 30):
+        exact = sp.hermite_prob(n, x) / sp.sqrt(sp.factorial(n))
+        assert abs(vals[n] - float(exact)) <= 50 * EPS * max(1.0, abs(float(exact)))
+
+
+@pytest.mark.parametrize("alpha", [0.0, 0.5, 2.5])
+def test_laguerre_orthonormal_at_degree_200(alpha):
+    # 210 nodes integrate F_m F_n = e^{-x} q_m q_n (degree <= 400) exactly against x^alpha;
+    # the scaled weights avoid the underflow of the plain ones beyond x ~ 700
+    n_max = 200
+    x, w = gauss_laguerre_scaled(210, alpha)
+    f = laguerre_function_orthonormal(n_max, alpha, x)
+    gram = (f * w) @ f.T
+    err = np.max(np.abs(gram - np.eye(n_max + 1)))
+    # measured: 2e-12 at 210 nodes, growing with the node count (the error sits in the
+    # (0, 0) entry, i.e. in the quadrature weights, not in the recurrence)
+    assert err < 50000 * EPS, err
+
+
+def test_laguerre_recurrence_matches_mpmath_at_degree_200():
+    import mpmath as mp
+
+    mp.mp.dps = 40
+    for xx in (0.5, 30.0, 300.0):
+        q = laguerre_orthonormal(200, 0.0, [xx])[200, 0]
+        ref = float(mp.laguerre(200, 0, xx))
+        assert abs(q - ref) <= 100 * EPS * max(1.0, abs(ref))
+
+
+def test_scaled_weights_agree_with_plain_weights():
+    x, w = gauss_laguerre(80, 0.5)
+    _, ws = gauss_laguerre_scaled(80, 0.5)
+    keep = w > 1e-250
+    assert np.max(np.abs(ws[keep] * np.exp(-x[keep]) / w[keep] - 1)) < 1e-11
+
+
+def test_laguerre_functions_are_weighted_polynomials():
+    x = np.linspace(0.0, 600.0, 301)
+    f = laguerre_function_orthonormal(150, 0.5, x)
+    q = laguerre_orthonormal(150, 0.5, x)
+    with np.errstate(over="ignore", invalid="ignore"):
+        ref = q * np.exp(-0.5 * x)
+    ok = np.isfinite(ref)
+    assert np.max(np.abs(f - ref)[ok]) < 1e-10
+    assert np.all(np.isfinite(f))
+
+
+def test_laguerre_orthonormal_matches_scipy_at_low_degree():
+    x = np.linspace(0, 20, 41)
+    q = laguerre_orthonormal(12, 0.5, x)
+    for n in range(13):
+        norm = math.sqrt(math.gamma(n + 1.5) / math.factorial(n))
+        ref = special.eval_genlaguerre(n, 0.5, x) / norm
+        assert np.max(np.abs(q[n] - ref)) < 1e-12 * max(1.0, np.max(np.abs(ref)))
+
+
+def _jacobi_moment(a, c, d):
+    """int_{-1}^{1} (1-s)^a (1+s)^c s^d ds, exactly: s = (1+s) - 1 and Beta functions."""
+    import mpmath as mp
+
+    mp.mp.dps = 40
+    return sum(
+        mp.binomial(d, k) * (-1) ** (d - k)
+        * mp.mpf(2) ** (a + c + k + 1) * mp.beta(a + 1, c + k + 1)
+        for k in range(d + 1)
+    )
+
+
+@pytest.mark.parametrize("a,c", [(0.0, 0.0), (-0.5, 0.0), (0.0, -0.5), (0.5, 1.5)])
+def test_gauss_jacobi_exact_for_polynomials(a, c):
+    n = 12
+    x, w = gauss_jacobi(n, a, c)
+    for deg in (0, 3, 2 * n - 1, 2 * n - 2):
+        exact = float(_jacobi_moment(a, c, deg))
+        num = float(np.dot(w, x**deg))
+        assert abs(num - exact) < 100 * EPS * max(1.0, abs(exact)), (deg, num, exact)
+    # and not exact one degree beyond
+    exact = float(_jacobi_moment(a, c, 2 * n))
+    assert abs(float(np.dot(w, x ** (2 * n))) - exact) > 1e-10 * abs(exact)
+
+
+@pytest.mark.parametrize("n", [50, 200, 400])
+def test_kac_jacobi_rule_accurate_at_high_order(n):
+    # int_{-1}^1 (1-s)^(-1/2) ((1+s)/2)^j ds = 2 sqrt(2) * 2^{2j} (j!)^2 / (2j+1)!  (Beta function)
+    x, w = gauss_jacobi(n, -0.5, 0.0)
+    for j in (0, 1, 7):
+        exact = 2 * math.sqrt(2) * float(sp.beta(sp.Rational(1, 2), j + 1)) / 2
+        num = float(np.dot(w, ((1 + x) / 2) ** j))
+        assert abs(num / exact - 1) < 400 * EPS, (n, j, num / exact - 1)
+
+
+def test_gauss_hermite_e_moments():
+    x, w = gauss_hermite_e(10, temperature=2.0)
+    assert abs(w.sum() - 1) < 10 * EPS
+    assert abs(np.dot(w, x**2) - 2.0) < 20 * EPS
+    assert abs(np.dot(w, x**4) - 3 * 4.0) < 50 * EPS
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: hermite_e_orthonormal(-1, [0.0]),
+        lambda: hermite_e_orthonormal(3, [0.0], temperature=0.0),
+        lambda: laguerre_orthonormal(3, -1.0, [0.0]),
+        lambda: gauss_jacobi(0),
+        lambda: gauss_jacobi(3, -1.0, 0.0),
+        lambda: gauss_laguerre(4, -2.0),
+    ],
+)
+def test_bad_input_raises(call):
+    with pytest.raises(ValueError):
+        call()

@@ -1,0 +1,69 @@
+"""Maxwellian-mixture reservoirs: validation, exact moments, Fourier transform, density."""
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from scipy import integrate
+
+from kacspectral.reservoirs import MaxwellianMixture, as_fraction, double_factorial_odd
+
+EPS = np.finfo(float).eps
+
+
+def test_exact_inputs_and_moments():
+    r = MaxwellianMixture(["1/2", "1/2"], ["1/6", "1/2"])
+    assert r.weights == (Fraction(1, 2), Fraction(1, 2))
+    assert r.moment_exact(1) == 1  # 3 * (1/12 + 1/4)
+    assert r.moment_exact(2) == Fraction(15, 2) * (Fraction(1, 36) + Fraction(1, 4))
+    assert r.temperature_exact == Fraction(1, 3)
+
+
+def test_moments_against_radial_quadrature():
+    r = MaxwellianMixture([0.25, 0.75], [0.5, 2.0])
+    for n in range(5):
+        def integrand(x, n=n):
+            return 4 * np.pi * x ** (2 * n + 2) * r.density(x)
+
+        num, _ = integrate.quad(integrand, 0, np.inf, epsabs=0, epsrel=1e-13, limit=200)
+        assert abs(num / r.moment(n) - 1) < 1e-11
+
+
+def test_fourier_is_transform_of_density():
+    # f^(k) = int f e^{-i k.v} dv = 4 pi int r^2 f(r) sin(kr)/(kr) dr for isotropic f
+    r = MaxwellianMixture(["1/3", "2/3"], ["1/4", "1"])
+    for k in (0.0, 0.7, 2.5):
+        def g(x, k=k):
+            return 4 * np.pi * x**2 * r.density(x) * np.sinc(k * x / np.pi)
+        num, _ = integrate.quad(g, 0, 40, epsabs=1e-15, epsrel=1e-13, limit=400)
+        assert abs(num - r.fourier(k)) < 1e-12
+
+
+def test_double_factorial():
+    assert [double_factorial_odd(n) for n in range(5)] == [1, 3, 15, 105, 945]
+
+
+@pytest.mark.parametrize(
+    "w,t,needle",
+    [
+        ([], [], "at least one"),
+        ([1], [1, 2], "equal lengths"),
+        ([-0.5, 1.5], [1, 2], "weights must be >= 0"),
+        ([0.5, 0.5], [1, 0], "temperatures must be > 0"),
+        ([0.5, 0.4], [1, 2], "sum to 1"),
+        (["a"], [1], "must be a number"),
+    ],
+)
+def test_bad_reservoirs(w, t, needle):
+    with pytest.raises(ValueError, match=needle):
+        MaxwellianMixture(w, t)
+
+
+def test_as_fraction_forms():
+    assert as_fraction("1/6") == Fraction(1, 6)
+    assert as_fraction(0.1) == Fraction(1, 10)
+    assert as_fraction("2e-3") == Fraction(1, 500)
+    with pytest.raises(ValueError):
+        as_fraction(float("nan"))
+    with pytest.raises(ValueError):
+        as_fraction("1/0")
