@@ -249,3 +249,16 @@ def test_burnett_bad_input():
         burnett_functions(3, np.zeros((1, 3)), indices=[[0, 2, 0]])
     with pytest.raises(ValueError, match="non-zero"):
         spherical_harmonics(2, np.zeros(3))
+
+
+def test_zonal_harmonics_are_normalised_legendre_polynomials():
+    # independent reference: scipy's Legendre polynomials, sqrt(2l+1) P_l (uniform measure on S^2)
+    from scipy.special import eval_legendre
+
+    from kacspectral.hermite import zonal_harmonics
+
+    mu = np.linspace(-1.0, 1.0, 101)
+    z = zonal_harmonics(40, mu)
+    for l in range(41):
+        ref = np.sqrt(2 * l + 1) * eval_legendre(l, mu)
+        assert np.max(np.abs(z[l] - ref)) < 1000 * np.finfo(float).eps * np.sqrt(2 * l + 1)

@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         return int(args._run(args) or 0)
     except UsageError as exc:
-        print(f"kacspectral: error: {exc}", file=sys.stderr)
+        print(str(exc), file=sys.stderr)
         return 2
     except (ValueError, TypeError) as exc:
         msg = " ".join(str(exc).split())
