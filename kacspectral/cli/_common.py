@@ -48,7 +48,8 @@ class OneLineParser(argparse.ArgumentParser):
         self._negative_number_matcher = _NEGATIVE_NUMBER
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: error: {message}")
+        command = self.prog.partition(" ")[2]
+        raise UsageError(f"kacspectral: error: {command + ': ' if command else ''}{message}")
 
 
 def number(text: str) -> Fraction:
