@@ -83,7 +83,11 @@ def test_h_theorem_along_boltzmann_evolution_and_gtw_to_itself():
     space = HermiteSpace(8, 1.2)
     prob = EvolutionProblem(0, None, "constant", space)
     r = evolve(prob, space.maxwellian([0.9, 1.5, 1.2]), [0.0, 0.5, 1.0, 2.0, 4.0], dt=0.05)
-    diag = evolution_diagnostics(space, r.coefficients)
+    # the degree-8 truncation of this anisotropic evolution dips below zero (by ~2e-8): the
+    # diagnostics must say so, not hide it
+    with pytest.warns(NegativeDensityWarning, match="negative values"):
+        diag = evolution_diagnostics(space, r.coefficients)
+    assert -1e-6 < min(diag["min_density"]) < 0
     h = diag["entropy"]
     assert all(b < a for a, b in zip(h, h[1:], strict=False))  # H decreases (gamma = 0)
     assert h[-1] > _h_maxwellian([1.2] * 3)  # and stays above the equilibrium value

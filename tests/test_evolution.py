@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import math
 
+import warnings
+
 import numpy as np
 import pytest
+
+from kacspectral.errors import NegativeDensityWarning
 from scipy.integrate import solve_ivp
 
 from kacspectral.bkw import BKW, standard_grid
@@ -77,7 +81,7 @@ def test_moments_against_exact_moment_equations(case):
     prob = EvolutionProblem(gamma, res, kernel, space)
     S_ex, m4_ex = MomentEquations(gamma, res, kernel).solve(S0, m40, [1.0, 5.0])
     for scheme, dt in [("scipy:DOP853", None), ("rk4", 0.0025)]:
-        r = evolve(prob, a0, [0.0, 1.0, 5.0], scheme=scheme, dt=dt or 0.1, rtol=1e-14,
+        r = evolve(prob, a0, [0.0, 1.0, 5.0], scheme=scheme, dt=dt or 0.1, rtol=3e-14,
                    atol=1e-16)
         m = r.moments()
         assert np.max(np.abs(m["second"][1:] - S_ex)) <= 1e-12, scheme
@@ -93,9 +97,15 @@ def test_bkw_evolution_from_6_5_to_10(kernel):
     bkw = BKW(-0.5, kernel)
     space = HermiteSpace(32, 0.5 * (bkw.K(6.5) + bkw.K(10.0)), l_max=0)
     prob = EvolutionProblem(0, None, kernel, space)
-    r = evolve(prob, bkw.coefficients(space, 6.5), [6.5, 8.0, 10.0], dt=0.005, scheme="etdrk4")
+    # for the kac kernel the BKW rate is B_11 = 4/35 > 1/6... K(6.5) puts t below the
+    # positivity time, and the exact solution itself is negative somewhere: that is reported
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NegativeDensityWarning)
+        a0 = bkw.coefficients(space, 6.5)
+        ref = {t: bkw.coefficients(space, t) for t in (6.5, 8.0, 10.0)}
+    r = evolve(prob, a0, [6.5, 8.0, 10.0], dt=0.005, scheme="etdrk4")
     for t, a in zip(r.times, r.coefficients, strict=True):
-        assert np.max(np.abs(a - bkw.coefficients(space, t))) <= 1e-12
+        assert np.max(np.abs(a - ref[t])) <= 1e-12
     grid = standard_grid(32).reshape(-1, 3)
     err = np.max(np.abs(space.density(r.final, grid) - bkw.density(grid, 10.0)))
     assert err <= 1e-12
