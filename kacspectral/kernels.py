@@ -173,7 +173,8 @@ class AngularKernel:
                     total += pk * sp.gamma(a + j + k + 1) * sp.gamma(c + i + 1) / sp.gamma(
                         a + c + i + j + k + 2
                     )
-            self._cache[key] = sp.nsimplify(sp.simplify(2 ** (a + c) * total))
+            # exact arithmetic throughout (no nsimplify: it would guess a rational from floats)
+            self._cache[key] = sp.radsimp(sp.gammasimp(2 ** (a + c) * total))
         return self._cache[key]
 
     @property
@@ -271,10 +272,7 @@ def _validate(kernel: AngularKernel, normalize: bool) -> AngularKernel:
             f"{norm!r}, expected 1 (to {NORMALIZATION_TOL:g}); pass normalize=True to rescale"
         )
     if kernel.is_exact:
-        a_e, c_e = kernel.exact_exponents
-        exact_norm = sp.nsimplify(
-            sp.integrate(kernel.smooth_expr * (1 - S) ** a_e * (1 + S) ** c_e, (S, -1, 1)) / 2
-        )
+        exact_norm = kernel.B_exact(0, 0)  # (1/2) int b ds, exactly
         new_expr = sp.expand(kernel.smooth_expr / exact_norm)
         smooth = _lambdify(new_expr)
         return AngularKernel(
@@ -340,7 +338,9 @@ def kernel_from_expression(
             expr = sp.parse_expr(expr, local_dict={"s": S}, evaluate=True)
         except Exception as exc:  # sympy raises many types on bad text
             raise ValueError(f"kernel expression {text!r} does not parse: {exc}") from None
+    # Floats are read as the exact decimals written (0.1 -> 1/10), never guessed.
     expr = sp.sympify(expr).subs(sp.Symbol("s"), S)
+    expr = expr.xreplace({f: sp.Rational(str(f)) for f in expr.atoms(sp.Float)})
     extra = expr.free_symbols - {S}
     if extra:
         raise ValueError(

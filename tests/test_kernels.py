@@ -140,3 +140,11 @@ def test_undeclared_singularity_is_detected():
 def test_bad_spec_type():
     with pytest.raises(TypeError):
         get_kernel(3.0)
+
+
+def test_decimal_coefficients_are_exact_not_guessed():
+    # 0.333333333333 is the decimal written, not 1/3: beta = 1/2 + c/6 exactly
+    k = get_kernel("1+0.333333333333*s")
+    c = sp.Rational(333333333333, 10**12)
+    assert k.beta_exact == sp.Rational(1, 2) + c / 6
+    assert k.beta_exact != sp.Rational(5, 9)
