@@ -149,7 +149,8 @@ class BKW:
         ``(-1)^n |eta|^(2n) [c^n/n! - (A/T) c^(n-1)/(n-1)!] = (-i)^(2n) N_n0 e_n00 [...]`` with
         ``e_n00 = (-1)^n |eta|^(2n)/N_n0`` (:mod:`kacspectral.burnett`), so
         ``a_n00 = (-1)^n N_n0 [c^n/n! - (A/T) c^(n-1)/(n-1)!]``.  Exact (finite) when
-        ``T_ref = K(t)``.
+        ``T_ref = K(t)``.  Raises ValueError when ``K(t) >= 2 T_ref`` (``|2c| >= 1``: the
+        series diverges).
         """
         return self._coeffs(space, self._t(t), derivative=False)
 
@@ -158,7 +159,10 @@ class BKW:
         return self._coeffs(space, self._t(t), derivative=True)
 
     def _coeffs(self, space: object, t: float, derivative: bool) -> NDArray:
+        from .collision import _check_series_converges
+
         tr = space.temperature
+        _check_series_converges([self.K(t)], tr, f"BKW K(t = {t:g})")
         a = self.A(t)
         da = -self.rate * a
         c = (self.K(t) - tr) / (2 * tr)

@@ -106,6 +106,10 @@ def _check_tref(t_ref: float) -> float:
 
 
 def _kernel_key(K: int, kernel: AngularKernel) -> tuple:
+    """Cache key: exact kernels by their expression; others by identity (``id``), which is only
+    valid while the kernel object is alive -- the cache entry therefore also stores the kernel
+    and a hit is accepted only if it is the *same* object (``id`` values are reused after
+    garbage collection)."""
     if kernel.is_exact:
         return (K, "exact", str(kernel.expr))
     return (K, "id", id(kernel))
@@ -147,9 +151,10 @@ def laguerre_gain_tensor(
     if not isinstance(kernel, AngularKernel):
         raise TypeError(f"kernel must be an AngularKernel, got {type(kernel).__name__}")
     key = _kernel_key(K, kernel) + (bool(enforce_structure),)
-    if key in _TENSOR_CACHE:
+    hit = _TENSOR_CACHE.get(key)
+    if hit is not None and (kernel.is_exact or hit[0] is kernel):
         _TENSOR_CACHE.move_to_end(key)
-        return _TENSOR_CACHE[key]
+        return hit[1]
     ny = (3 * K + 2) // 2 + 1
     y, wy = gauss_laguerre(ny, ALPHA)
     s, ws = kernel.quadrature(kernel.nodes_for_degree(2 * K))
@@ -167,7 +172,9 @@ def laguerre_gain_tensor(
         idx = np.arange(K + 1)
         G[idx[:, None, None] > idx[None, :, None] + idx[None, None, :]] = 0.0
     G.setflags(write=False)
-    _TENSOR_CACHE[key] = G
+    # the kernel is kept alive with its tensor, so its id cannot be reused while cached
+    _TENSOR_CACHE[key] = (kernel, G)
+    _TENSOR_CACHE.move_to_end(key)
     if len(_TENSOR_CACHE) > _TENSOR_CACHE_SIZE:
         _TENSOR_CACHE.popitem(last=False)
     return G
@@ -284,7 +291,12 @@ def coefficients_moments(a: ArrayLike, t_ref: float, n_max: int) -> NDArray:
 
 
 def direct_gain_phi(
-    phi_f, phi_g, kernel: AngularKernel, k: ArrayLike, epsabs: float = 1e-14
+    phi_f,
+    phi_g,
+    kernel: AngularKernel,
+    k: ArrayLike,
+    epsabs: float = 1e-14,
+    epsrel: float = 1e-13,
 ) -> NDArray:
     """Slow reference: the isotropic Bobylev integral at each ``k`` by adaptive quadrature.
 
@@ -292,6 +304,7 @@ def direct_gain_phi(
     (MATH.md section 3), with ``scipy.integrate.quad``; the kernel's Jacobi endpoint factors
     are passed as the algebraic weight (``weight="alg"``) so singular kernels are handled.
     Independent of the Laguerre basis: used by the tests to check :func:`laguerre_gain_tensor`.
+    The requested accuracy is ``max(epsabs, epsrel |value|)`` per ``k``.
     """
     a_exp, c_exp = kernel.exponents
     out = []
@@ -305,7 +318,7 @@ def direct_gain_phi(
 
         val, _ = integrate.quad(
             integrand, -1.0, 1.0, weight="alg", wvar=(c_exp, a_exp), epsabs=epsabs,
-            epsrel=1e-13, limit=200,
+            epsrel=epsrel, limit=200,
         )
         out.append(val)
     return np.asarray(out).reshape(np.shape(k))

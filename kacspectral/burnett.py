@@ -101,20 +101,26 @@ def sphere_quadrature(degree: int) -> tuple[NDArray, NDArray]:
     -------
     points : ndarray, shape ``(N, 3)``; weights : ndarray, shape ``(N,)``
     """
+    z, wz, phi = _sphere_rule_factors(degree)
+    pts = _sphere_points(z, phi)
+    w = np.outer(wz / 2.0, np.full(len(phi), 1.0 / len(phi))).ravel()
+    return pts, w
+
+
+def _sphere_rule_factors(degree: int) -> tuple[NDArray, NDArray, NDArray]:
+    """Factors of :func:`sphere_quadrature`: Gauss-Legendre ``(z, wz)`` (``degree//2 + 1``
+    nodes, weights summing to 2) and the ``degree + 1`` trapezoid angles ``phi``."""
     nz, nphi = degree // 2 + 1, degree + 1
     z, wz = special.roots_legendre(nz)
     phi = 2.0 * np.pi * (np.arange(nphi) + 0.5) / nphi
+    return z, wz, phi
+
+
+def _sphere_points(z: NDArray, phi: NDArray) -> NDArray:
+    """Product grid ``(len(z) * len(phi), 3)``, ``z`` major."""
     rho = np.sqrt(1.0 - z * z)
-    pts = np.stack(
-        [
-            np.outer(rho, np.cos(phi)),
-            np.outer(rho, np.sin(phi)),
-            np.outer(z, np.ones(nphi)),
-        ],
-        axis=-1,
-    ).reshape(-1, 3)
-    w = np.outer(wz / 2.0, np.full(nphi, 1.0 / nphi)).ravel()
-    return pts, w
+    return np.stack([np.outer(rho, np.cos(phi)), np.outer(rho, np.sin(phi)),
+                     np.outer(z, np.ones(len(phi)))], axis=-1).reshape(-1, 3)
 
 
 def basis_labels(degree: int, l_max: int | None = None) -> list[tuple[int, int, int]]:
@@ -196,13 +202,9 @@ def project_homogeneous(
         lab = np.array([labels[k] for k in ks], dtype=int).reshape(-1, 3)
         lmax_d = int(lab[:, 1].max())
         deg = d + lmax_d  # h_d Y_l has degree <= d + lmax_d: the rule below is exact
-        nz, nphi = deg // 2 + 1, deg + 1
-        z, wz = special.roots_legendre(nz)
-        phi = 2.0 * np.pi * (np.arange(nphi) + 0.5) / nphi
-        rho = np.sqrt(1.0 - z * z)
-        pts = np.stack([np.outer(rho, np.cos(phi)), np.outer(rho, np.sin(phi)),
-                        np.outer(z, np.ones(nphi))], axis=-1).reshape(-1, 3)
-        vals = np.asarray(func(d, pts), dtype=float).reshape(nz, nphi)
+        z, wz, phi = _sphere_rule_factors(deg)  # the rule of sphere_quadrature(deg)
+        nz, nphi = len(z), len(phi)
+        vals = np.asarray(func(d, _sphere_points(z, phi)), dtype=float).reshape(nz, nphi)
         # separable: Y_lm = Theta_l^|m|(z) t_m(phi); azimuthal sums first, then Gauss-Legendre
         ms = np.arange(-lmax_d, lmax_d + 1)
         arg = np.outer(np.abs(ms), phi)

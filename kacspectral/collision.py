@@ -31,8 +31,15 @@ axisymmetric (m = 0) data by a product quadrature exact for polynomial kernels:
 Gauss-Jacobi in ``s`` (the kernel's rule), trapezoid in the azimuth of ``sigma`` about ``eta``,
 Gauss-Legendre in ``cos(theta)`` of ``eta``.
 
-Storage: CSR over unordered input pairs, split into the parts symmetric and antisymmetric in
-the two inputs (the latter vanishes for even kernels); ``Q(f, f)`` uses the symmetric part only.
+Storage: rotation invariance is used to *build* the tensor (only the reduced coefficients
+``t`` are integrated; ``CollisionOperator.reduced_count``, e.g. ~1.9e4 at ``K = 24``), but the
+tensor is *stored and applied* m-expanded: a degree-graded sparse CSR matrix (only
+``deg j = deg i + deg k`` couplings, ``CollisionOperator.nnz``, e.g. ~2.3e6 at ``K = 24``) over
+unordered input pairs, split into the parts symmetric and antisymmetric in the two inputs (the
+latter vanishes for even kernels); ``Q(f, f)`` uses the symmetric part only.  Evaluating
+through ``t`` times Gaunt coefficients on the fly is not implemented.  The non-zeros grow like
+``K^6`` (full 3D) or ``K^3 l_max^3``; the build checks a memory budget first
+(:func:`kacspectral.collision_tensor.estimate_tensor_size`).
 
 Loss term: ``Q(f,g) = Q+(f,g) - nu mass(g) f`` with ``nu = (1/2) int b ds`` evaluated by the same
 quadrature (1 to rounding for exact kernels), so ``Q(M, M) = 0`` and conservation of mass,
@@ -60,7 +67,13 @@ from .burnett import (
     project_homogeneous,
     real_solid_harmonics,
 )
-from .collision_tensor import BobylevTensor, kernel_key, reduced_coefficients
+from .collision_tensor import (
+    MAX_TENSOR_BYTES,
+    BobylevTensor,
+    estimate_tensor_size,
+    kernel_key,
+    reduced_coefficients,
+)
 from .errors import TruncationWarning
 from .hermite import burnett_norm
 from .kernels import get_kernel
@@ -70,6 +83,21 @@ from .reservoirs import MaxwellianMixture
 __all__ = ["CollisionOperator", "HermiteSpace", "clear_operator_cache", "reduced_coefficients"]
 
 MAX_DEGREE = 200
+
+
+def _check_series_converges(temperatures: Iterable[float], reference: float, what: str) -> None:
+    """Raise ValueError when some ``T_a >= 2 T_ref``: then ``M_{T_a}/M_{T_ref}`` is not in
+    ``L^2(M_{T_ref})`` and the Hermite series of the data diverges (its coefficients of degree
+    ``2n`` grow like ``|T_a/T_ref - 1|^n >= 1``), so every truncation of it is wrong."""
+    ts = [float(t) for t in temperatures]
+    bad = [t for t in ts if t >= 2.0 * reference]
+    if bad:
+        raise ValueError(
+            f"{what} temperature T_a = {max(bad):.6g} >= 2 T_ref = {2.0 * reference:.6g} "
+            f"(T_ref = {reference:.6g}): the Hermite series of M_T_a in L^2(M_T_ref) diverges; "
+            f"use T_ref > T_max/2, e.g. HermiteSpace.choose_temperature (the midpoint of the "
+            f"extreme temperatures)"
+        )
 
 
 def _check_temperature(value: object, name: str = "temperature") -> float:
@@ -219,6 +247,9 @@ class HermiteSpace:
         (:func:`kacspectral.burnett.project_homogeneous`).  Warns
         :class:`~kacspectral.errors.TruncationWarning` when ``l_max`` drops a part of the data
         of degree ``<= K`` larger than ``1e-12``.
+
+        Raises ValueError when some ``T_i >= 2 T_ref`` (the series diverges there, see
+        :meth:`choose_temperature`).
         """
         if temperatures is None:
             temperatures = self.temperature
@@ -229,6 +260,7 @@ class HermiteSpace:
             raise ValueError(f"temperatures must be a number or 3 numbers, got {temperatures!r}")
         for t in tt:
             _check_temperature(t, "temperatures")
+        _check_series_converges(tt, self.temperature, "Maxwellian axis")
         u = np.asarray(mean, dtype=float)
         if u.shape != (3,) or not np.all(np.isfinite(u)):
             raise ValueError(f"mean must be 3 finite numbers, got {mean!r}")
@@ -274,8 +306,15 @@ class HermiteSpace:
 
         ``exp(-T_a|xi|^2/2) = exp(-T_ref|xi|^2/2) exp(-delta_a|eta|^2/2)``, so
         ``a_{n00} = N_n0 sum_a w_a (-delta_a/2)^n / n!``, ``delta_a = T_a/T_ref - 1``,
-        ``N_n0 = sqrt(2^n n! (2n+1)!!)``.  The weights are used as given (no normalisation).
+        ``N_n0 = sqrt(2^n n! (2n+1)!!)``.  The weights must be ``>= 0`` and are used as given
+        (no normalisation).  Raises ValueError when some ``T_a >= 2 T_ref`` (the series
+        diverges there, see :meth:`choose_temperature`).
         """
+        w, t = self._mixture_arrays(weights, temperatures)
+        _check_series_converges(t, self.temperature, "mixture component")
+        return self._mixture_coefficients(w, t)
+
+    def _mixture_arrays(self, weights: ArrayLike, temperatures: ArrayLike) -> tuple:
         w = np.atleast_1d(np.asarray(weights, dtype=float))
         t = np.atleast_1d(np.asarray(temperatures, dtype=float))
         if w.shape != t.shape or w.ndim != 1 or w.size == 0:
@@ -285,8 +324,11 @@ class HermiteSpace:
             )
         for x in t:
             _check_temperature(x, "temperatures")
-        if not np.all(np.isfinite(w)):
-            raise ValueError(f"weights must be finite, got {weights!r}")
+        if not np.all(np.isfinite(w)) or np.any(w < 0):
+            raise ValueError(f"weights must be finite and >= 0, got {weights!r}")
+        return w, t
+
+    def _mixture_coefficients(self, w: NDArray, t: NDArray) -> NDArray:
         delta = t / self.temperature - 1.0
         out = np.zeros(self.size)
         for k, (n, l, _) in enumerate(self.labels):
@@ -296,10 +338,15 @@ class HermiteSpace:
         return out
 
     def reservoir(self, reservoir: MaxwellianMixture) -> NDArray:
-        """Coefficients of a :class:`~kacspectral.reservoirs.MaxwellianMixture` (exact)."""
+        """Coefficients of a :class:`~kacspectral.reservoirs.MaxwellianMixture` (exact).
+
+        No ``T_a < 2 T_ref`` check: the reservoir enters only through the gain matrix
+        ``Q+(., R)``, whose degree-``d`` output needs ``R``'s coefficients of degree ``<= d``,
+        each exact, so the reservoir term is exact whether or not ``R``'s series converges.
+        """
         if not isinstance(reservoir, MaxwellianMixture):
             raise TypeError(f"reservoir must be a MaxwellianMixture, got {reservoir!r}")
-        return self.mixture(reservoir.w, reservoir.T)
+        return self._mixture_coefficients(*self._mixture_arrays(reservoir.w, reservoir.T))
 
     # ------------------------------------------------------------------ evaluation
     @cached_property
@@ -386,7 +433,11 @@ class HermiteSpace:
         """Exact low moments from the coefficients of degree ``<= 4``.
 
         Returns ``mass = int f``, ``momentum = int v f`` (shape (3,)), ``second = int v_i v_j f``
-        (3x3), ``fourth = int |v|^4 f``, ``m2 = int |v|^2 f`` and ``energy = m2/2``.  Derived from
+        (3x3), ``fourth = int |v|^4 f``, ``m2 = int |v|^2 f`` and ``energy = m2/2``.  A moment
+        of order above the truncation degree (momentum for ``K < 1``, second moments for
+        ``K < 2``, ``fourth`` for ``K < 4``) is not determined by the coefficients and is NaN
+        (not the value of the truncated density, which would silently drop the missing
+        coefficients).  Derived from
         ``f^(xi) = exp(-T|xi|^2/2) P(sqrt(T) xi)``: ``int v f = sqrt(T) (a_011, a_01-1, a_010)``,
         ``second = T (delta_ij a_0 + d_i d_j [a_100 e_100 + sum_m a_02m e_02m])`` with
         ``e_100 = -|eta|^2/sqrt(6)``, ``e_02m = Ys_2m/sqrt(15)``, and the
@@ -427,6 +478,14 @@ class HermiteSpace:
                 [np.sqrt(2 * y), np.zeros_like(y), np.zeros_like(y)], axis=-1), 1.0, False)[0]
             m2 += c * t * float(np.sum(w * 2 * y * psi))
             m4 += c * t * t * float(np.sum(w * 4 * y * y * psi))
+        K = self.degree
+        if K < 1:
+            momentum = np.full(3, np.nan)
+        if K < 2:
+            second = np.full((3, 3), np.nan)
+            m2 = math.nan
+        if K < 4:
+            m4 = math.nan
         return {
             "mass": mass,
             "momentum": momentum,
@@ -450,6 +509,22 @@ class HermiteSpace:
 _CACHE: dict = {}
 
 
+def _check_tensor_budget(space: HermiteSpace, even: bool, max_bytes: float) -> None:
+    est = estimate_tensor_size(space.degree, space.l_max, even)
+    if est["bytes"] <= max_bytes:
+        return
+    hint = ""
+    if space.effective_l_max > 4:
+        small = estimate_tensor_size(space.degree, 4, even)["bytes"]
+        hint = f" (l_max = 4 needs about {small / 1e6:.3g} MB)"
+    raise ValueError(
+        f"the collision tensor for degree={space.degree}, l_max={space.l_max} would need about "
+        f"{est['bytes'] / 1e9:.3g} GB ({est['entries']:.3g} entries) > the budget "
+        f"{max_bytes / 1e9:.3g} GB: lower the degree or use a harmonic truncation "
+        f"l_max / --l-max{hint}, or raise max_bytes"
+    )
+
+
 def clear_operator_cache() -> None:
     """Forget every cached collision tensor."""
     _CACHE.clear()
@@ -467,15 +542,27 @@ class CollisionOperator:
     space : HermiteSpace
     kernel : str, AngularKernel, sympy expression or callable
         Resolved by :func:`kacspectral.kernels.get_kernel`.
+    max_bytes : int or None
+        Memory budget of the build (default
+        :data:`kacspectral.collision_tensor.MAX_TENSOR_BYTES`, 2 GiB).  The non-zeros grow like
+        ``K^6`` in the full 3D space (``K = 40``: 1.1e8 entries, ~5 GB); the size is estimated
+        first (:func:`kacspectral.collision_tensor.estimate_tensor_size`) and a ValueError
+        raised above the budget.
     """
 
-    def __init__(self, space: HermiteSpace, kernel: object = "constant"):
+    def __init__(self, space: HermiteSpace, kernel: object = "constant",
+                 max_bytes: int | None = None):
         if not isinstance(space, HermiteSpace):
             raise TypeError(f"space must be a HermiteSpace, got {space!r}")
         self.space = space
         self.kernel = get_kernel(kernel)
         key = (space.degree, space.effective_l_max, kernel_key(self.kernel))
-        if key not in _CACHE:
+        hit = _CACHE.get(key)
+        build = hit is None or (not self.kernel.is_exact and hit[1] is not self.kernel)
+        if build or max_bytes is not None:
+            _check_tensor_budget(space, self.kernel.is_even,
+                                 MAX_TENSOR_BYTES if max_bytes is None else max_bytes)
+        if build:
             _CACHE[key] = (BobylevTensor(space, self.kernel), self.kernel)
         self._tensor = _CACHE[key][0]
 
@@ -543,8 +630,11 @@ class CollisionOperator:
         """Sparse ``H`` with ``H @ b = gain(a, b)`` (left argument fixed)."""
         return self._tensor.matrix(self._check(a, "a"), right=False)
 
-    def reservoir_gain_matrix(self, reservoir: object) -> NDArray:
-        """Dense ``G`` with ``G @ a`` = coefficients of ``Q+(f_a, R)``, exact.
+    def reservoir_gain_matrix(self, reservoir: object) -> sps.csr_matrix:
+        """Sparse (CSR) ``G`` with ``G @ a`` = coefficients of ``Q+(f_a, R)``, exact.
+
+        ``R`` is isotropic, so ``G`` maps ``psi_{n1 l m}`` to ``psi_{n l m}`` only (same ``l, m``;
+        0.17% non-zeros at ``K = 16``): it is kept sparse, never densified.
 
         The reservoir term of seed 003, eqs. (1.3)-(1.4): ``gamma Q(f, R) = gamma (G a - a)``
         for a probability density ``R``.
@@ -558,4 +648,6 @@ class CollisionOperator:
             r = self.space.reservoir(reservoir)
         else:
             r = self._check(reservoir, "reservoir")
-        return self.gain_matrix(r).toarray()
+        g = self.gain_matrix(r).tocsr()
+        g.eliminate_zeros()
+        return g

@@ -32,7 +32,61 @@ from .kernels import AngularKernel
 if TYPE_CHECKING:  # pragma: no cover
     from .collision import HermiteSpace
 
-__all__ = ["BobylevTensor", "kernel_key", "reduced_coefficients", "tensor_entries"]
+__all__ = [
+    "BobylevTensor",
+    "MAX_TENSOR_BYTES",
+    "estimate_tensor_size",
+    "kernel_key",
+    "reduced_coefficients",
+    "tensor_entries",
+]
+
+#: Default memory budget of a tensor build (peak bytes, :func:`estimate_tensor_size`).
+MAX_TENSOR_BYTES = 2 * 1024**3
+
+#: Peak bytes per COO entry while building: int32 row/i/k + float64 value (20), the CSR copy
+#: of ``S`` (value + index, 12 with int32 indices) and the ``(pair, sign)`` temporaries (12),
+#: plus 16 for a non-even kernel (``A`` stored too) -- see :class:`BobylevTensor`; checked
+#: against tracemalloc peaks at K = 16, 20 (14-49 MB).
+_BYTES_PER_ENTRY = 44
+
+
+def estimate_tensor_size(degree: int, l_max: int | None, even_kernel: bool = True) -> dict:
+    """Upper bound on the tensor's COO entries and peak build memory, without building it.
+
+    Counts, for every coupling ``(l1, l2, l)`` of :func:`tensor_entries`, the radial pairs
+    ``(n1, n2)`` with ``2 n1 + l1 + 2 n2 + l2 <= K`` times the ``(m, m1, m2)`` with non-zero
+    azimuthal Gaunt factor (:func:`kacspectral.burnett.real_gaunt_phi`); zero reduced or polar
+    factors are not excluded, so this bounds the stored non-zeros from above (within a factor
+    ~1.5 at ``K <= 12``, see tests).  Grows like ``K^6`` for the full 3D space.
+
+    Returns ``{"entries", "pairs", "bytes"}``.
+    """
+    K = int(degree)
+    L = K if l_max is None else min(int(l_max), K)
+    lp = max(L, 1)
+    phi = real_gaunt_phi(lp)
+    nz = np.argwhere(phi != 0.0) - lp
+    hist = np.zeros((lp + 1,) * 3, dtype=np.int64)
+    np.add.at(hist, (np.abs(nz[:, 0]), np.abs(nz[:, 1]), np.abs(nz[:, 2])), 1)
+    cum = hist.cumsum(0).cumsum(1).cumsum(2)  # cum[a, b, c]: |m| <= a, |m1| <= b, |m2| <= c
+    entries = 0
+    for l1 in range(L + 1):
+        for l2 in range(L + 1):
+            if l1 + l2 > K:
+                continue
+            m = (K - l1 - l2) // 2
+            radial = (m + 1) * (m + 2) // 2
+            for l in range(abs(l1 - l2), min(l1 + l2, L) + 1, 2):
+                entries += radial * int(cum[l, l1, l2])
+    # unordered input pairs (p, q) with deg p + deg q <= K, as in BobylevTensor
+    counts = [sum(2 * l + 1 for l in range(min(d, L) + 1) if (d - l) % 2 == 0)
+              for d in range(K + 1)]
+    ordered = sum(counts[d1] * sum(counts[: K - d1 + 1]) for d1 in range(K + 1))
+    pairs = (ordered + sum(counts[: K // 2 + 1])) // 2  # p <= q
+    per = _BYTES_PER_ENTRY + (16 if not even_kernel else 0)
+    return {"entries": int(entries), "pairs": int(pairs),
+            "bytes": int(entries * per + pairs * 16)}
 
 
 def kernel_key(kernel: AngularKernel) -> tuple:

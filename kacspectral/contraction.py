@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import ConvergenceError
 from .gtw import gtw_distance_coefficients
 from .ness import NessProblem, NessResult, picard_iterates, solve_ness
 
@@ -87,7 +88,14 @@ def picard_contraction(
     the same basis; distances by :func:`kacspectral.gtw.gtw_distance_coefficients`.  The fit
     uses ``n`` in ``[n_max // 2, n_max]`` restricted to distances above ``1e-11 d(f_0, f_inf)``
     (below that, rounding dominates).  Pass ``ness`` (a :class:`NessResult` of the same
-    problem) to reuse an already computed steady state and its truncation.
+    problem) to reuse an already computed steady state and its truncation (no second solve,
+    no second truncation warning).
+
+    Raises
+    ------
+    ConvergenceError
+        If the computed iterates and steady state do not share mass and energy (a numerical
+        failure; the maps impose both).
     """
     if isinstance(n_max, bool) or not isinstance(n_max, (int, np.integer)) or n_max < 2:
         raise ValueError(f"n_max must be an integer >= 2, got {n_max!r}")
@@ -102,10 +110,20 @@ def picard_contraction(
             f"ness is the steady state of another problem ({ness.problem.describe()}), "
             f"expected {problem.describe()}"
         )
-    seq, t_ref, K = picard_iterates(problem, int(n_max), truncation=ness.truncation, tol=tol)
+    seq, t_ref, K = picard_iterates(
+        problem, int(n_max), truncation=ness.truncation, tol=tol, check_truncation=False
+    )
     a_inf = ness.coefficients
-    dist = [gtw_distance_coefficients(a, a_inf, t_ref).distance for a in seq]
-    d0 = gtw_distance_coefficients(seq[1], seq[0], t_ref).distance
+    try:
+        dist = [gtw_distance_coefficients(a, a_inf, t_ref).distance for a in seq]
+        d0 = gtw_distance_coefficients(seq[1], seq[0], t_ref).distance
+    except ValueError as exc:
+        # the iterates and the NESS are computed, not given: unequal moments are a numerical
+        # failure (both maps impose mass and energy), not bad input
+        raise ConvergenceError(
+            f"Picard contraction: the computed states do not share mass and energy "
+            f"(gamma = {problem.gamma}, K = {K}): {exc}"
+        ) from exc
     lam = problem.lam
     bound = [lam**n / (1.0 - lam) * d0 for n in range(n_max + 1)]
     n_lo = n_max // 2

@@ -13,7 +13,15 @@ total degree ``<= K``, orthonormal in ``L^2(M_{T_ref})``; MATH.md sections 1 and
   the tensor Gauss rule of the weight ``M_{T_ref}``: ``int g dv = int (g/M) M dv``, applied to
   ``(f/M) log f = P log f`` on ``{P > 0}``.  For ``f = M_T`` with ``T = T_ref`` the integrand is
   a quadratic polynomial and the rule is exact: ``H = -(3/2)(1 + log(2 pi T))``.  The same rule
-  gives the **negative mass** ``int f_- dv`` (``f_- = max(-f, 0)``).
+  gives the **negative mass** ``int f_- dv`` (``f_- = max(-f, 0)``).  Quadrature error estimate:
+  ``entropy_error_estimate = |H_n - H_n'|`` with a second rule of ``n' = n + max(4, n/4)`` nodes
+  per axis (the integrand is not a polynomial, and has a kink where ``f`` changes sign).
+* Truncation: ``truncation_estimate`` (:meth:`HermiteSpace.truncation_estimate`, the relative
+  norm of the two top degrees).  The moments up to the degree are exact whatever it is
+  (MATH.md section 3), but the quantities computed from the truncated density -- entropy,
+  ``min_density``, negative mass, GTW distance -- carry an error of about that size; above
+  :data:`TRUNCATION_TOL` :func:`evolution_diagnostics` warns
+  :class:`~kacspectral.errors.TruncationWarning`.
 * The **most negative value** of the truncated ``f``: the minimum of ``f`` over a uniform grid of
   ``[-L, L]^3``, ``L = 6 sqrt(T_max)`` (``T_max`` the largest eigenvalue of ``Theta``, at least
   ``T_ref``), together with the Gauss nodes; reported with its location (a positive number when
@@ -31,7 +39,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .collision import HermiteSpace
-from .errors import NegativeDensityWarning
+from .errors import NegativeDensityWarning, TruncationWarning
 from .gtw3d import gtw_distance
 from .polynomials import gauss_hermite_e
 
@@ -47,6 +55,13 @@ __all__ = [
 
 #: Relative size (to max f) below which a negative minimum triggers NegativeDensityWarning.
 NEGATIVE_TOL = 1e-10
+
+#: Truncation estimate above which the density-based diagnostics (entropy, min_density,
+#: negative mass, GTW distance) are flagged unreliable (TruncationWarning).
+TRUNCATION_TOL = 1e-8
+
+#: Entropy quadrature error estimate (relative to ``1 + |H|``) above which a warning is issued.
+ENTROPY_TOL = 1e-6
 
 
 def gauss_rule_3d(n: int, temperature: float) -> tuple[NDArray, NDArray]:
@@ -75,9 +90,18 @@ def entropy(space: HermiteSpace, coeffs: ArrayLike, n_nodes: int | None = None) 
     """``H = int_{f>0} f log f dv`` and ``int f_- dv`` by the Gauss rule of ``M_{T_ref}``.
 
     ``n_nodes`` per axis defaults to ``max(24, K + 8)``.  Returns ``{"entropy",
-    "negative_mass", "nodes"}``.
+    "entropy_error_estimate", "negative_mass", "nodes", "min_node_value",
+    "min_node_location"}``; ``entropy_error_estimate`` is the difference to the same rule with
+    ``n + max(4, n // 4)`` nodes per axis.
     """
     n = int(n_nodes) if n_nodes is not None else max(24, space.degree + 8)
+    out = _entropy_rule(space, coeffs, n)
+    fine = _entropy_rule(space, coeffs, n + max(4, n // 4))
+    out["entropy_error_estimate"] = abs(fine["entropy"] - out["entropy"])
+    return out
+
+
+def _entropy_rule(space: HermiteSpace, coeffs: ArrayLike, n: int) -> dict:
     v, w = gauss_rule_3d(n, space.temperature)
     f = space.density(coeffs, v)
     m = _maxwellian(v, space.temperature)
@@ -106,7 +130,7 @@ def most_negative_value(
     if half_width is None:
         mom = space.moments(a)
         T = space.temperature
-        if mom["mass"] > 0:
+        if mom["mass"] > 0 and np.all(np.isfinite(mom["second"])):
             th = temperature_tensor(mom["mass"], mom["momentum"], mom["second"])
             T = max(T, float(np.max(np.linalg.eigvalsh(0.5 * (th + th.T)))))
         half_width = 6.0 * math.sqrt(T)
@@ -159,6 +183,7 @@ def state_diagnostics(
         "temperature_tensor": theta.tolist(),
         "temperature": float(np.trace(theta)) / 3.0,
         "entropy": ent["entropy"],
+        "entropy_error_estimate": ent["entropy_error_estimate"],
         "negative_mass": ent["negative_mass"],
         "min_density": neg["value"],
         "min_density_location": neg["location"],
@@ -186,12 +211,36 @@ def evolution_diagnostics(
     """:func:`state_diagnostics` at every state, as lists keyed by diagnostic.
 
     Emits one :class:`~kacspectral.errors.NegativeDensityWarning` when some ``f(t)`` has a
-    minimum below ``-NEGATIVE_TOL * max f`` (the values are in ``min_density``).
+    minimum below ``-NEGATIVE_TOL * max f`` (the values are in ``min_density``), one
+    :class:`~kacspectral.errors.TruncationWarning` when some ``truncation_estimate`` exceeds
+    :data:`TRUNCATION_TOL` (entropy, min_density, negative mass and GTW distance are then
+    unreliable at that level), and one when some ``entropy_error_estimate`` exceeds
+    ``ENTROPY_TOL * (1 + |H|)``.
     """
     rows = [state_diagnostics(space, a, reference=reference, require=require, n_grid=n_grid,
                               n_nodes=n_nodes, gtw_options=gtw_options) for a in coefficients]
     out = {key: [r[key] for r in rows] for key in rows[0]} if rows else {}
     if warn and rows:
+        trunc = max(out["truncation_estimate"])
+        if trunc > TRUNCATION_TOL:
+            warnings.warn(
+                f"truncation estimate {trunc:.3g} > {TRUNCATION_TOL:g} (degree {space.degree}, "
+                f"T_ref = {space.temperature:.6g}): the moments are exact, but entropy, "
+                f"min_density, negative_mass and the GTW distance are computed from the "
+                f"truncated density and are unreliable at that level; raise the degree or "
+                f"move T_ref towards the data's temperatures",
+                TruncationWarning,
+                stacklevel=2,
+            )
+        ent_err = max(e / (1.0 + abs(h)) for e, h in
+                      zip(out["entropy_error_estimate"], out["entropy"], strict=True))
+        if ent_err > ENTROPY_TOL:
+            warnings.warn(
+                f"entropy quadrature not converged: relative difference {ent_err:.3g} between "
+                f"two node counts (see 'entropy_error_estimate'; pass a larger n_nodes)",
+                TruncationWarning,
+                stacklevel=2,
+            )
         worst = min(out["min_density"])
         if worst < 0:
             fmax = max(out["max_density"])

@@ -38,6 +38,7 @@ from fractions import Fraction
 from functools import cached_property
 
 import numpy as np
+import scipy.sparse as sps
 from numpy.typing import ArrayLike, NDArray
 from scipy.integrate import solve_ivp
 
@@ -120,8 +121,9 @@ class EvolutionProblem:
         return CollisionOperator(self.space, self.kernel)
 
     @cached_property
-    def reservoir_matrix(self) -> NDArray | None:
-        """Dense ``G`` with ``G a`` = coefficients of ``Q+(f_a, R)`` (None without reservoir)."""
+    def reservoir_matrix(self) -> sps.csr_matrix | None:
+        """Sparse (CSR) ``G`` with ``G a`` = coefficients of ``Q+(f_a, R)`` (None without
+        reservoir; :meth:`CollisionOperator.reservoir_gain_matrix`)."""
         if self.reservoir is None or self.gamma == 0:
             return None
         return self.operator.reservoir_gain_matrix(self.reservoir)

@@ -57,6 +57,7 @@ __all__ = [
     "exact_taylor_coefficients",
     "reservoir_taylor_coefficients",
     "sonine_coefficients",
+    "sonine_density",
     "sonine_reference_density",
     "sonine_terms_needed",
 ]
@@ -70,7 +71,18 @@ def _rising(x: Fraction, n: int) -> Fraction:
 
 
 def _to_fraction(x: sp.Expr) -> Fraction | None:
-    x = sp.nsimplify(sp.simplify(x))
+    """``x`` as an exact Fraction if it simplifies to a sympy Rational, else None.
+
+    No rational *guessing* (``sp.nsimplify`` would turn ``0.333333333333`` or even
+    ``333333333333/10^12`` into ``1/3``); floating-point numbers are refused.
+    """
+    x = sp.sympify(x)
+    if x.has(sp.Float):
+        raise ValueError(
+            f"exact arithmetic needs exact (rational or symbolic) kernel coefficients, got the "
+            f"floating-point number(s) in {x}; write them as fractions (e.g. 1/3)"
+        )
+    x = sp.simplify(x)
     if isinstance(x, sp.Rational):
         return Fraction(int(x.p), int(x.q))
     return None
@@ -233,6 +245,51 @@ def sonine_terms_needed(t_min: float, t_max: float, tol: float = 1e-16) -> int:
     return n
 
 
+def sonine_density(
+    moments: list[Any],
+    t_min: object,
+    t_max: object,
+    speed: ArrayLike,
+    dps: int = 40,
+) -> tuple[NDArray, float]:
+    """Sonine series (E1) of a state with exact moments ``m_0 .. m_{2(N-1)}`` (``N`` terms).
+
+    ``T = (t_min + t_max)/2``; the returned bound (max over ``speed``) is the rigorous tail bound
+    of the module docstring, valid for a mixture of Maxwellians with temperatures in
+    ``[t_min, t_max]`` (the NESS, the reservoir itself).
+    """
+    lo, hi = as_fraction(t_min, "t_min"), as_fraction(t_max, "t_max")
+    if not 0 < lo <= hi:
+        raise ValueError(f"need 0 < t_min <= t_max, got t_min = {lo}, t_max = {hi}")
+    n_terms = len(moments)
+    if n_terms < 1:
+        raise ValueError("moments must hold at least m_0")
+    T = (lo + hi) / 2
+    r = float((hi - lo) / (hi + lo))
+    b = sonine_coefficients(list(moments), T)
+    tail = _sonine_tail_weights(r, n_terms)
+    speeds = np.asarray(speed, dtype=float)
+    out = np.empty(speeds.shape)
+    with mpmath.workdps(dps):
+        bm = [mpmath.mpf(x.numerator) / x.denominator for x in b]
+        Tm = mpmath.mpf(T.numerator) / T.denominator
+        pref = (2 * mpmath.pi * Tm) ** mpmath.mpf(-1.5)
+        half = mpmath.mpf(1) / 2
+        for idx, v in np.ndenumerate(speeds):
+            z = mpmath.mpf(float(v)) ** 2 / (2 * Tm)
+            lm1, l0 = mpmath.mpf(0), mpmath.mpf(1)
+            total = bm[0] * l0
+            for n in range(1, n_terms):
+                # (n) L_n = (2n - 1 + alpha - z) L_{n-1} - (n - 1 + alpha) L_{n-2}, alpha = 1/2
+                l1 = ((2 * n - 1 + half - z) * l0 - (n - 1 + half) * lm1) / n
+                total += bm[n] * l1
+                lm1, l0 = l0, l1
+            out[idx] = float(pref * mpmath.exp(-z) * total)
+    z = speeds**2 / (2 * float(T))
+    bound = float(np.max((2 * np.pi * float(T)) ** -1.5 * np.exp(-z / 2) * tail)) if z.size else 0.0
+    return out, bound
+
+
 def sonine_reference_density(
     problem: NessProblem,
     speed: ArrayLike,
@@ -257,35 +314,12 @@ def sonine_reference_density(
     -------
     (values, bound)
         The density at ``speed`` and the rigorous tail bound (max over the given speeds) of the
-        truncated series, from Szego's inequality and ``|b_n| <= r^n``.
+        truncated series, from Szego's inequality and ``|b_n| <= r^n`` (:func:`sonine_density`).
     """
     _, reservoir, _ = _problem_parts(problem)
     lo = min(t for t, w in zip(reservoir.temperatures, reservoir.weights, strict=True) if w > 0)
     hi = max(t for t, w in zip(reservoir.temperatures, reservoir.weights, strict=True) if w > 0)
-    T = (lo + hi) / 2
-    r = float((hi - lo) / (hi + lo))
     if n_terms is None:
         n_terms = sonine_terms_needed(float(lo), float(hi), tol)
     moments = exact_moments(problem, n_terms - 1)
-    b = sonine_coefficients(moments, T)
-    tail = _sonine_tail_weights(r, n_terms)
-    speeds = np.asarray(speed, dtype=float)
-    out = np.empty(speeds.shape)
-    with mpmath.workdps(dps):
-        bm = [mpmath.mpf(x.numerator) / x.denominator for x in b]
-        Tm = mpmath.mpf(T.numerator) / T.denominator
-        pref = (2 * mpmath.pi * Tm) ** mpmath.mpf(-1.5)
-        half = mpmath.mpf(1) / 2
-        for idx, v in np.ndenumerate(speeds):
-            z = mpmath.mpf(float(v)) ** 2 / (2 * Tm)
-            lm1, l0 = mpmath.mpf(0), mpmath.mpf(1)
-            total = bm[0] * l0
-            for n in range(1, n_terms):
-                # (n) L_n = (2n - 1 + alpha - z) L_{n-1} - (n - 1 + alpha) L_{n-2}, alpha = 1/2
-                l1 = ((2 * n - 1 + half - z) * l0 - (n - 1 + half) * lm1) / n
-                total += bm[n] * l1
-                lm1, l0 = l0, l1
-            out[idx] = float(pref * mpmath.exp(-z) * total)
-    z = speeds**2 / (2 * float(T))
-    bound = float(np.max((2 * np.pi * float(T)) ** -1.5 * np.exp(-z / 2) * tail)) if z.size else 0.0
-    return out, bound
+    return sonine_density(moments, lo, hi, speed, dps)

@@ -25,6 +25,22 @@ The seed's bound (seed 000, Theorem of section 4):
 The seed's last line writes b = l/(k - mu/3); the Duhamel integral just above it carries the
 factor mu, which is kept here (the two agree for mu = 1).  k is the spectral gap of L, computed
 by :func:`reservoir_gap` on the polynomial sectors of degree <= ``gap_degree``.
+
+Findings (each backed by a test that fails if it is false; numbers in
+validation/results/kac_reservoir.json)
+------------------------------------------------------------------------------------------
+* Long-time distance of order sqrt(M/N): ||h_inf - h~_inf|| = ||R[h_0] - 1||, equal to
+  sqrt(M/(M+N)) ||h_0 - 1|| for the energy state (tests/test_finite_reservoir.py
+  ``test_energy_sector_matches_closed_form``, ``test_distance_exponent_in_N_is_one_half``),
+  and sqrt(M/(M+N)) is the sup over all polynomial h_0 of degree <= 8
+  (:func:`kacspectral.projector.lemma1_ratio`, tests/test_kac_projector.py
+  ``test_lemma1_ratio``), below the seed's C(M/N).  A pure fourth-moment state
+  (:func:`quartic_state`) gives sqrt(5M/3)/(M+N) (1 + O(1/N)), of order M/N
+  (``test_quartic_long_time_is_of_order_M_over_N``).
+* The bound holds at every (M, N, t) computed (``test_bound_constants_and_bound_holds``).
+* k: the default ``gap_degree`` 3 is needed (degree <= 2 misses a slower degree-3 reservoir
+  mode); degree 4 gives the same k as degree 3 to 1e-14 for (M, N) = (1, 10), (2, 10),
+  (2, 100), (2, 1000) (validation table ``reservoir_gap_degree_check``).
 """
 
 from __future__ import annotations
@@ -171,6 +187,18 @@ def _embed(comp: dict, M: int, sector: PolynomialSector, pooled: bool) -> np.nda
     return vec
 
 
+def _check_polynomial(poly, nvars: int, name: str) -> None:
+    """ValueError unless ``poly`` is a non-empty dict of exponent tuples of length ``nvars``."""
+    if not isinstance(poly, dict) or not poly:
+        raise ValueError(f"{name} must be a non-empty dict {{exponent tuple: coefficient}} "
+                         f"(a polynomial in 3M = {nvars} variables), got {poly!r}")
+    bad = [e for e in poly if not isinstance(e, tuple) or len(e) != nvars]
+    if bad:
+        got = len(bad[0]) if isinstance(bad[0], tuple) else type(bad[0]).__name__
+        raise ValueError(f"{name} must be a polynomial in 3M = {nvars} variables (exponent "
+                         f"tuples of length {nvars}), got the key {bad[0]!r} ({got})")
+
+
 def _parity(e: tuple) -> tuple:
     return tuple(sum(e[k::3]) % 2 for k in range(3))
 
@@ -283,9 +311,7 @@ def reservoir_distance(problem: ReservoirProblem, h0: dict, times, *, gap_degree
     times = np.atleast_1d(np.asarray(times, dtype=float))
     if np.any(times < 0) or np.any(np.isnan(times)):
         raise ValueError(f"times must be >= 0, got {times.tolist()}")
-    nvars = len(next(iter(h0)))
-    if nvars != 3 * M:
-        raise ValueError(f"h0 must be a polynomial in 3M = {3 * M} variables, got {nvars}")
+    _check_polynomial(h0, 3 * M, "h0")
     comps = wick_components(h0)
     if comps.get(0, {}).get(tuple([0] * 3 * M), 0) != 1:
         raise ValueError("h0 must be normalised: <h0, 1> = 1 (constant Wick component 1)")
@@ -364,18 +390,18 @@ def expectations(problem: ReservoirProblem, h0: dict, observables: dict, times,
     M, N = problem.system, problem.reservoir
     times = np.atleast_1d(np.asarray(times, dtype=float))
     pools = (1,) * M + (N,)
+    _check_polynomial(h0, 3 * M, "h0")
     comps = wick_components(h0)
     out = {}
     kw = dict(lambda_s=problem.lambda_s, lambda_r=problem.lambda_r, mu=problem.mu)
     cache: dict = {}
     for name, phi in observables.items():
-        if len(next(iter(phi))) != 3 * M:
-            raise ValueError(f"observable {name!r} must be a polynomial in {3 * M} variables")
+        _check_polynomial(phi, 3 * M, f"observable {name!r}")
         val = np.zeros(len(times))
         for m, pcomp in wick_components(phi).items():
             if m == 0:
                 val += float(pcomp[tuple([0] * 3 * M)]) * float(
-                    comps[0].get(tuple([0] * 3 * M), 0))
+                    comps.get(0, {}).get(tuple([0] * 3 * M), 0))
                 continue
             if m not in comps:
                 continue

@@ -80,6 +80,36 @@ def _taylor_ratio(dm: NDArray, k: NDArray) -> NDArray:
     return np.abs(out)
 
 
+def _sup_of_difference(
+    phi_diff: Callable[[NDArray], NDArray],
+    dm: NDArray,
+    m2_f: float,
+    m2_g: float,
+    n_grid: int,
+    n_refine: int,
+) -> GTWResult:
+    """``sup_k F(k)`` with ``F = |phi_diff(k)| / k^2`` for ``k > k_taylor`` and the Taylor form
+    from the moment differences ``dm`` (``dm[0]`` ignored) below; ``k_s = sqrt(3/m_2)``, ``m_2``
+    the mean of the two second moments (module docstring)."""
+    dm = np.array(dm, dtype=float)
+    dm[0] = 0.0
+    m2 = max(0.5 * (float(m2_f) + float(m2_g)), 1e-300)
+    k_scale = math.sqrt(3.0 / m2)
+    k_t = 0.1 * k_scale
+
+    def ratio(k: NDArray) -> NDArray:
+        k = np.asarray(k, dtype=float)
+        out = np.empty_like(k)
+        small = k <= k_t
+        out[small] = _taylor_ratio(dm, k[small])
+        kb = k[~small]
+        if kb.size:
+            out[~small] = np.abs(np.asarray(phi_diff(kb))) / kb**2
+        return out
+
+    return _sup(ratio, k_scale, n_grid, n_refine)
+
+
 def _sup(
     ratio: Callable[[NDArray], NDArray], k_scale: float, n_grid: int, n_refine: int
 ) -> GTWResult:
@@ -143,23 +173,10 @@ def gtw_distance(
     mg = np.asarray(moments_g, dtype=float)
     _check_moments(mf, mg, moment_tol)
     n = min(mf.size, mg.size)
-    dm = mf[:n] - mg[:n]
-    dm[0] = 0.0
-    m2 = max(0.5 * (mf[1] + mg[1]), 1e-300)
-    k_scale = math.sqrt(3.0 / m2)
-    k_t = 0.1 * k_scale
-
-    def ratio(k: NDArray) -> NDArray:
-        k = np.asarray(k, dtype=float)
-        out = np.empty_like(k)
-        small = k <= k_t
-        out[small] = _taylor_ratio(dm, k[small])
-        kb = k[~small]
-        if kb.size:
-            out[~small] = np.abs(np.asarray(phi_f(kb)) - np.asarray(phi_g(kb))) / kb**2
-        return out
-
-    return _sup(ratio, k_scale, n_grid, n_refine)
+    return _sup_of_difference(
+        lambda k: np.asarray(phi_f(k)) - np.asarray(phi_g(k)),
+        mf[:n] - mg[:n], mf[1], mg[1], n_grid, n_refine,
+    )
 
 
 def gtw_distance_coefficients(
@@ -187,20 +204,7 @@ def gtw_distance_coefficients(
     mf = coefficients_moments(a, t_ref, 1)
     mg = coefficients_moments(b, t_ref, 1)
     _check_moments(mf, mg, moment_tol)
-    dm = coefficients_moments(d, t_ref, n_moments)
-    dm[0] = 0.0
-    m2 = max(0.5 * (mf[1] + mg[1]), 1e-300)
-    k_scale = math.sqrt(3.0 / m2)
-    k_t = 0.1 * k_scale
-
-    def ratio(k: NDArray) -> NDArray:
-        k = np.asarray(k, dtype=float)
-        out = np.empty_like(k)
-        small = k <= k_t
-        out[small] = _taylor_ratio(dm, k[small])
-        kb = k[~small]
-        if kb.size:
-            out[~small] = np.abs(coefficients_phi(d, t_ref, kb)) / kb**2
-        return out
-
-    return _sup(ratio, k_scale, n_grid, n_refine)
+    return _sup_of_difference(
+        lambda k: coefficients_phi(d, t_ref, k),
+        coefficients_moments(d, t_ref, n_moments), mf[1], mg[1], n_grid, n_refine,
+    )

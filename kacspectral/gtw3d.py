@@ -191,7 +191,9 @@ def gtw_distance(
     n_directions, n_radial : int
         Directional grid size.
     k_min, k_max : float
-        Radial range in units of ``1/sqrt(T)``, ``T`` the largest eigenvalue of ``S/mass``.
+        Radial range in units of ``1/sqrt(T)``, ``T`` the largest eigenvalue of the second
+        moments ``S_f``, ``S_g`` themselves (not divided by the common mass: for the
+        probability densities used here ``S`` is the temperature tensor plus ``u u^T``).
     n_refine : int
         Number of local refinements started from the best grid points.
     tail_fraction : float

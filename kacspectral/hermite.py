@@ -42,9 +42,8 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
-from scipy import special
 
-from .polynomials import gauss_hermite_e, hermite_e_orthonormal, laguerre_orthonormal
+from .polynomials import gauss_hermite_e, hermite_e_orthonormal
 
 __all__ = [
     "SEED_TEMPERATURE",
@@ -405,7 +404,7 @@ def burnett_functions(
     radial = {}
     for l in np.unique(idx[:, 1]):
         n = (m - int(l)) // 2
-        radial[int(l)] = burnett_norm(int(l)) * laguerre_orthonormal(n, int(l) + 0.5, u)[n]
+        radial[int(l)] = burnett_norm(int(l)) * _laguerre_top(n, int(l) + 0.5, u)
     for k, (_n, l, mm) in enumerate(idx):
         out[k] = radial[int(l)] * sh[harmonic_index(int(l), int(mm))]
     return out
@@ -447,9 +446,20 @@ def zonal_burnett_functions(m: int, v: ArrayLike, temperature: float = 1.0) -> N
 def _laguerre_top(n: int, alpha: float, u: NDArray) -> NDArray:
     """Row ``n`` of :func:`kacspectral.polynomials.laguerre_orthonormal` keeping two rows only.
 
-    Same normalised recurrence (memory ``O(size of u)`` instead of ``O(n * size of u)``).
+    Same normalised recurrence (memory ``O(size of u)`` instead of ``O(n * size of u)``), but
+    started from ``q_0 = exp(-lgamma(alpha + 1)/2)``: ``Gamma(alpha + 1)`` itself overflows for
+    ``alpha > 171`` (which made every Burnett function of degree ``l >= 171`` exactly 0).  When
+    ``q_0`` underflows (``alpha > 299.5``, i.e. ``l >= 300``) a ValueError is raised rather
+    than returning zeros.  (Independently, ``|y|^l`` overflows for ``|y|^l > 1e308``.)
     """
-    p_prev = np.full_like(u, 1.0 / math.sqrt(special.gamma(alpha + 1.0)))
+    log_q0 = -0.5 * math.lgamma(alpha + 1.0)
+    if log_q0 < math.log(np.finfo(float).tiny):
+        raise ValueError(
+            f"Laguerre index alpha = {alpha!r} too large: the normalised q_0 = "
+            f"Gamma(alpha+1)^(-1/2) underflows in double precision (Burnett functions need "
+            f"harmonic degree l <= 299)"
+        )
+    p_prev = np.full_like(u, math.exp(log_q0))
     if n == 0:
         return p_prev
     p = (alpha + 1.0 - u) * p_prev / math.sqrt(alpha + 1.0)
@@ -498,17 +508,27 @@ def zonal_harmonics(l_max: int, mu: ArrayLike) -> NDArray:
     return _zonal_rows(l_max, np.asarray(mu, dtype=float), 1.0, None)
 
 
-def _zonal_rows(l_max: int, z: NDArray, r2: NDArray | float, parity: int | None) -> NDArray:
-    """The recurrence of :func:`zonal_solid_harmonics` given ``x_3`` and ``|x|^2`` (or 1.0)."""
+def _zonal_rows(
+    l_max: int, z: NDArray, r2: NDArray | float, parity: int | None, dtype: type = float
+) -> NDArray:
+    """The recurrence of :func:`zonal_solid_harmonics` given ``x_3`` and ``|x|^2`` (or 1.0).
+
+    ``dtype`` (``float`` or ``numpy.longdouble``) is the precision of the coefficients and of the
+    output; ``z`` and ``r2`` should already be of that type.
+    """
     keep = [l for l in range(l_max + 1) if parity is None or l % 2 == parity % 2]
-    out = np.empty((len(keep),) + z.shape)
-    prev2, prev = None, 1.0  # S_0 = 1, broadcast
+    out = np.empty((len(keep),) + np.shape(z), dtype=dtype)
+    prev2, prev = None, dtype(1)  # S_0 = 1, broadcast
     row = 0
     for l in range(l_max + 1):
         if l == 1:
-            prev2, prev = prev, math.sqrt(3.0) * z
+            prev2, prev = prev, np.sqrt(dtype(3)) * z
         elif l >= 2:
-            a_l, ratio = _legendre_ratio(l, 0)
+            if dtype is float:
+                a_l, ratio = _legendre_ratio(l, 0)
+            else:  # a_l = sqrt(4 - 1/l^2) in the requested precision
+                a_l = np.sqrt(dtype(4) - dtype(1) / dtype(l * l))
+                ratio = a_l / np.sqrt(dtype(4) - dtype(1) / dtype((l - 1) ** 2))
             prev2, prev = prev, a_l * z * prev - ratio * r2 * prev2
         if row < len(keep) and keep[row] == l:
             out[row] = prev

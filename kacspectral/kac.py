@@ -25,17 +25,9 @@ polynomials W_m with the Fischer product, and every generator is block diagonal 
 
 Collision of a pair
 -------------------
-For particles i, j the centre of mass c = (x_i + x_j)/2 is kept and the relative velocity
-u = x_i - x_j is reflected, u -> u - 2 (u.Omega) Omega, Omega uniform on S^2.  On the harmonic
-block |u|^{2n} Y_l the average over Omega multiplies by
-
-    kappa_l = int_0^1 P_l(1 - 2 t^2) dt            (Funk-Hecke; kappa_0 = 1, kappa_1 = 1/3,
-                                                    kappa_2 = 1/5, ...)
-
-(t = cos of the angle between u and Omega is uniform; the reflected direction is uniform on
-the circle at cosine 1 - 2 t^2 around u).  :func:`pair_table` uses these factors;
-:func:`pair_table_direct` averages the expanded polynomial over Omega with the exact moments of
-the uniform measure, as an independent reference.
+The exact tables of R_ij, T_i and the angular-momentum operators on monomials (Funk-Hecke
+factors kappa_l = 1/(2l+1) of the reflection of the relative velocity) live in
+:mod:`kacspectral.kac_tables` and are re-exported here.
 
 Exchangeable pools
 ------------------
@@ -60,6 +52,17 @@ from functools import cache
 import numpy as np
 import scipy.sparse as sp
 
+from .kac_tables import (  # re-exported: kacspectral.kac is the public entry point
+    angular_momentum_pair_table,
+    casimir_table,
+    harmonic_factor,
+    monomials,
+    pair_table,
+    pair_table_direct,
+    reflection_average,
+    sphere_moment,
+    thermostat_table,
+)
 from .lemma3 import exact_eigenvalue
 
 __all__ = [
@@ -89,106 +92,6 @@ __all__ = [
 ZERO = (0, 0, 0)
 
 
-# ----------------------------------------------------------------------------------------
-# Polynomials as dicts {exponent tuple: Fraction}
-# ----------------------------------------------------------------------------------------
-def monomials(nvars: int, degree: int) -> list[tuple[int, ...]]:
-    """All exponent tuples of ``nvars`` variables with total degree ``degree`` (fixed order)."""
-    if nvars == 1:
-        return [(degree,)]
-    out = []
-    for first in range(degree, -1, -1):
-        for rest in monomials(nvars - 1, degree - first):
-            out.append((first,) + rest)
-    return out
-
-
-def _padd(p: dict, q: dict, scale=1) -> dict:
-    out = dict(p)
-    for k, v in q.items():
-        out[k] = out.get(k, 0) + scale * v
-    return {k: v for k, v in out.items() if v != 0}
-
-
-def _pmul(p: dict, q: dict) -> dict:
-    out: dict = defaultdict(int)
-    for k1, v1 in p.items():
-        for k2, v2 in q.items():
-            out[tuple(a + b for a, b in zip(k1, k2, strict=False))] += v1 * v2
-    return {k: v for k, v in out.items() if v != 0}
-
-
-def _substitute(poly: dict, forms: list[dict]) -> dict:
-    """Replace variable i by the polynomial ``forms[i]`` in ``poly``."""
-    powers: dict = {}
-
-    def power(i, e):
-        if (i, e) not in powers:
-            powers[(i, e)] = (
-                {tuple(0 for _ in next(iter(forms[i]))): Fraction(1)}
-                if e == 0
-                else _pmul(power(i, e - 1), forms[i])
-            )
-        return powers[(i, e)]
-
-    nout = len(next(iter(forms[0])))
-    out: dict = {}
-    for expo, coef in poly.items():
-        term = {tuple(0 for _ in range(nout)): Fraction(1)}
-        for i, e in enumerate(expo):
-            if i < len(forms):
-                term = _pmul(term, power(i, e))
-            elif e:  # variables beyond ``forms`` are kept (they must exist in the output)
-                term = {k[:i] + (k[i] + e,) + k[i + 1:]: v for k, v in term.items()}
-        out = _padd(out, term, coef)
-    return out
-
-
-def _double_factorial(n: int) -> int:
-    return 1 if n <= 0 else n * _double_factorial(n - 2)
-
-
-@cache
-def sphere_moment(d: tuple[int, int, int]) -> Fraction:
-    """E[Omega^d] for Omega uniform on S^2: prod (d_k-1)!! / (|d|+1)!! if all d_k even, else 0."""
-    if any(k % 2 for k in d):
-        return Fraction(0)
-    num = math.prod(_double_factorial(k - 1) for k in d)
-    return Fraction(num, _double_factorial(sum(d) + 1))
-
-
-def _legendre_coefficients(l: int) -> list[Fraction]:
-    """Coefficients c_k of P_l(s) = sum c_k s^k (Bonnet recurrence, exact)."""
-    p0, p1 = [Fraction(1)], [Fraction(0), Fraction(1)]
-    if l == 0:
-        return p0
-    for n in range(1, l):
-        nxt = [Fraction(0)] * (n + 2)
-        for k, c in enumerate(p1):
-            nxt[k + 1] += Fraction(2 * n + 1, n + 1) * c
-        for k, c in enumerate(p0):
-            nxt[k] -= Fraction(n, n + 1) * c
-        p0, p1 = p1, nxt
-    return p1
-
-
-@cache
-def harmonic_factor(l: int) -> Fraction:
-    """kappa_l = int_0^1 P_l(1 - 2t^2) dt: the Omega-average of the reflection on |u|^{2n} Y_l.
-
-    Uses int_0^1 (1 - 2t^2)^k dt = sum_j C(k, j) (-2)^j / (2j + 1).
-    """
-    if l < 0:
-        raise ValueError(f"harmonic degree l must be >= 0, got {l}")
-    total = Fraction(0)
-    for k, c in enumerate(_legendre_coefficients(l)):
-        if c:
-            total += c * sum(
-                Fraction(math.comb(k, j) * (-2) ** j, 2 * j + 1) for j in range(k + 1)
-            )
-    return total
-
-
 @cache
 def thermostat_eigenvalue(n: int, l: int) -> Fraction:
     """Eigenvalue of T on the block |v|^{2n} Y_l (MATH.md section 6, kac kernel):
@@ -204,223 +107,7 @@ def thermostat_eigenvalue(n: int, l: int) -> Fraction:
     return Fraction(int(lam.p), int(lam.q))
 
 
-def _lap3(p: dict) -> dict:
-    out: dict = defaultdict(int)
-    for e, c in p.items():
-        for k in range(3):
-            if e[k] >= 2:
-                f = list(e)
-                f[k] -= 2
-                out[tuple(f)] += c * e[k] * (e[k] - 1)
-    return {k: v for k, v in out.items() if v != 0}
 
-
-def _r2mul(p: dict) -> dict:
-    out: dict = defaultdict(int)
-    for e, c in p.items():
-        for k in range(3):
-            f = list(e)
-            f[k] += 2
-            out[tuple(f)] += c
-    return dict(out)
-
-
-def _solve_exact(a: list[list[Fraction]], b: list[Fraction]) -> list[Fraction]:
-    n = len(b)
-    m = [row[:] + [b[i]] for i, row in enumerate(a)]
-    for col in range(n):
-        piv = next(r for r in range(col, n) if m[r][col] != 0)
-        m[col], m[piv] = m[piv], m[col]
-        for r in range(n):
-            if r != col and m[r][col] != 0:
-                f = m[r][col] / m[col][col]
-                m[r] = [x - f * y for x, y in zip(m[r], m[col], strict=False)]
-    return [m[i][n] / m[i][i] for i in range(n)]
-
-
-def reflection_average(p: dict, k: int) -> dict:
-    """E_Omega p(u - 2(u.Omega)Omega) for p homogeneous of degree k in u in R^3.
-
-    p = sum_l |u|^{k-l} h_l (h_l harmonic); the average is sum_l kappa_l |u|^{k-l} h_l.  The
-    block projections are polynomials in the spherical Laplacian
-    Delta_S = |u|^2 Delta - k(k+1) (eigenvalue -l(l+1) on the l block): we interpolate kappa_l.
-    """
-    ls = list(range(k, -1, -2))
-    mus = [Fraction(-l * (l + 1)) for l in ls]
-    coeffs = _solve_exact([[mu**r for r in range(len(ls))] for mu in mus],
-                          [harmonic_factor(l) for l in ls])
-    out: dict = {}
-    q = dict(p)
-    for r, c in enumerate(coeffs):
-        if r:
-            q = _padd(_r2mul(_lap3(q)), q, -k * (k + 1))
-        out = _padd(out, q, c)
-    return out
-
-
-def _table_from_polys(m: int, image) -> dict:
-    table = {}
-    for e in monomials(6, m):
-        poly = image(e)
-        table[(e[:3], e[3:])] = {(k[:3], k[3:]): Fraction(v) for k, v in poly.items() if v != 0}
-    return table
-
-
-@cache
-def pair_table(m: int) -> dict:
-    """R_ij on monomials x_i^a x_j^b with |a| + |b| = m, via the harmonic factors kappa_l.
-
-    Returns {(a, b): {(a', b'): coefficient}} (top-degree action = action on Wick products).
-    """
-    half = Fraction(1, 2)
-    # x = c + u/2, y = c - u/2 in variables (c1,c2,c3,u1,u2,u3)
-    to_cu = []
-    for k in range(3):
-        cu = [0] * 6
-        cu[k] = 1
-        ee = tuple(cu)
-        uu = [0] * 6
-        uu[3 + k] = 1
-        to_cu.append({ee: Fraction(1), tuple(uu): half})
-    for k in range(3):
-        cu = [0] * 6
-        cu[k] = 1
-        uu = [0] * 6
-        uu[3 + k] = 1
-        to_cu.append({tuple(cu): Fraction(1), tuple(uu): -half})
-    back = []  # c = (x + y)/2, u = x - y in variables (x1..3, y1..3)
-    for k in range(3):
-        a, b = [0] * 6, [0] * 6
-        a[k], b[3 + k] = 1, 1
-        back.append({tuple(a): half, tuple(b): half})
-    for k in range(3):
-        a, b = [0] * 6, [0] * 6
-        a[k], b[3 + k] = 1, 1
-        back.append({tuple(a): Fraction(1), tuple(b): Fraction(-1)})
-
-    def image(e):
-        cu = _substitute({e: Fraction(1)}, to_cu)
-        groups: dict = defaultdict(dict)
-        for key, v in cu.items():
-            groups[key[:3]][key[3:]] = v
-        out: dict = {}
-        for cexp, upoly in groups.items():
-            avg = reflection_average(upoly, m - sum(cexp))
-            out = _padd(out, {cexp + ue: v for ue, v in avg.items()})
-        return _substitute(out, back)
-
-    return _table_from_polys(m, image)
-
-
-def _average_over_omega(poly9: dict) -> dict:
-    """Average a polynomial in (x1..6 or x1..3, Omega1..3) -- Omega last 3 -- over S^2."""
-    out: dict = defaultdict(int)
-    for e, c in poly9.items():
-        w = sphere_moment(e[-3:])
-        if w:
-            out[e[:-3]] += c * w
-    return {k: v for k, v in out.items() if v != 0}
-
-
-@cache
-def pair_table_direct(m: int) -> dict:
-    """Reference for :func:`pair_table`: expand x* = x - ((x-y).Omega)Omega, y* = y + (...)Omega
-    and average the Omega monomials with :func:`sphere_moment` (no harmonic analysis)."""
-    nv = 9  # x1..3, y1..3, O1..3
-
-    def var(i):
-        e = [0] * nv
-        e[i] = 1
-        return e
-
-    forms = []
-    for sign, base in ((-1, 0), (1, 3)):
-        for k in range(3):
-            f = {tuple(var(base + k)): Fraction(1)}
-            for j in range(3):
-                for src, s in ((j, 1), (3 + j, -1)):
-                    e = var(src)
-                    e[6 + j] += 1
-                    e[6 + k] += 1
-                    f = _padd(f, {tuple(e): Fraction(sign * s)})
-            forms.append(f)
-
-    def image(e):
-        return _average_over_omega(_substitute({e + (0, 0, 0): Fraction(1)}, forms))
-
-    return _table_from_polys(m, image)
-
-
-@cache
-def thermostat_table(m: int) -> dict:
-    """T on monomials x^a, |a| = m (Wick picture): x -> (I - Omega Omega^T) x averaged over Omega.
-
-    Built from the definition of T (seed 000, Lemma 3) with exact sphere moments.
-    Returns {a: {a': coefficient}}.
-    """
-    forms = []
-    for k in range(3):
-        f = {tuple(1 if i == k else 0 for i in range(6)): Fraction(1)}
-        for j in range(3):
-            e = [0] * 6
-            e[j] = 1
-            e[3 + j] += 1
-            e[3 + k] += 1
-            f = _padd(f, {tuple(e): Fraction(-1)})
-        forms.append(f)
-    table = {}
-    for a in monomials(3, m):
-        img = _average_over_omega(_substitute({a + (0, 0, 0): Fraction(1)}, forms))
-        table[a] = img
-    return table
-
-
-_PLANES = ((0, 1), (1, 2), (2, 0))
-
-
-def _ang(e: tuple, plane) -> dict:
-    """L_{ij} = x_i d_j - x_j d_i on the monomial x^e."""
-    i, j = plane
-    out: dict = {}
-    if e[j]:
-        f = list(e)
-        f[j] -= 1
-        f[i] += 1
-        out[tuple(f)] = out.get(tuple(f), 0) + e[j]
-    if e[i]:
-        f = list(e)
-        f[i] -= 1
-        f[j] += 1
-        out[tuple(f)] = out.get(tuple(f), 0) - e[i]
-    return out
-
-
-@cache
-def casimir_table(m: int) -> dict:
-    """One-particle sum_planes L^2 on x^a, |a| = m (eigenvalue -l(l+1) on spin l)."""
-    table = {}
-    for a in monomials(3, m):
-        out: dict = {}
-        for pl in _PLANES:
-            for b, c in _ang(a, pl).items():
-                out = _padd(out, _ang(b, pl), c)
-        table[a] = {k: Fraction(v) for k, v in out.items()}
-    return table
-
-
-@cache
-def angular_momentum_pair_table(m: int) -> dict:
-    """sum_planes L^(1) L^(2) on x^a y^b, |a|+|b| = m (the two-body part of the total Casimir)."""
-    table = {}
-    for e in monomials(6, m):
-        a, b = e[:3], e[3:]
-        out: dict = defaultdict(Fraction)
-        for pl in _PLANES:
-            for a2, c1 in _ang(a, pl).items():
-                for b2, c2 in _ang(b, pl).items():
-                    out[(a2, b2)] += c1 * c2
-        table[(a, b)] = {k: v for k, v in out.items() if v != 0}
-    return table
 
 
 # ----------------------------------------------------------------------------------------
@@ -771,7 +458,8 @@ def _distinct(values, tol=1e-9):
     return out
 
 
-def spectrum_modes(layouts, build, max_modes: int = 6, symmetric_layout=None, tol=1e-9):
+def spectrum_modes(layouts, build, max_modes: int = 6, symmetric_layout=None, tol=1e-9,
+                   progress=None):
     """Top non-conserved modes of a family of sector generators.
 
     layouts : list of (pools, degree, ctx) (each a valid S_{n-k}-reduction, see
@@ -779,6 +467,8 @@ def spectrum_modes(layouts, build, max_modes: int = 6, symmetric_layout=None, to
     build : callable(sector, ctx) -> matrix of the generator on that sector
     symmetric_layout : (pools, ctx) of the fully exchangeable layout, used to flag
         permutation-symmetric modes (None: skip)
+    progress : callable() or None, called once after each (layout, parity) sector of the
+        first pass (4 per layout), e.g. ``kacspectral.cli._common.Progress(...).update``
     Returns (modes, checks): modes sorted by decreasing eigenvalue, each a dict with
     ``eigenvalue``, ``degree``, ``parity``, ``spins``, ``symmetric``.
     """
@@ -789,6 +479,8 @@ def spectrum_modes(layouts, build, max_modes: int = 6, symmetric_layout=None, to
             if sum(par) % 2 != m % 2:
                 continue
             sec = PolynomialSector(pools, m, par)
+            if progress is not None:
+                progress()
             if not len(sec):
                 continue
             w, _, asym = _sector_spectrum(sec, build(sec, ctx), invariant_count(m, par), tol,
@@ -827,7 +519,8 @@ def _reduced_pools(n: int, k: int) -> tuple:
     return (1,) * k + ((n - k,) if n > k else ())
 
 
-def kac_gap(n_particles: int, degree: int = 4, lambda_s=1, max_modes: int = 6) -> dict:
+def kac_gap(n_particles: int, degree: int = 4, lambda_s=1, max_modes: int = 6,
+            progress=None) -> dict:
     """Spectral gap of the 3D Kac generator L_S = lambda_S/(N-1) sum_{i<j}(R_ij - I) on
     polynomials of degree <= ``degree``, on the orthogonal complement of the functions of total
     energy and momentum (seed 000 section 2; MATH.md section 6).
@@ -840,14 +533,31 @@ def kac_gap(n_particles: int, degree: int = 4, lambda_s=1, max_modes: int = 6) -
     angular momentum restricted to each eigenspace; ``symmetric`` says whether the mode also
     lives in the fully permutation-symmetric sector (one pool of N).
 
-    Returns a dict with ``gap`` (= minus the largest non-zero eigenvalue), ``modes`` and the
-    claimed values (4/15) N/(N-1), N/(3(N-1)), (2/5) N/(N-1) times lambda_S.
+    Parameters
+    ----------
+    n_particles : N >= 2;  degree : maximal Wick degree searched (>= 1);
+    lambda_s : rate lambda_S > 0;  max_modes : number of slowest distinct eigenvalues listed;
+    progress : callable() or None, called once per sector of the search (4 per degree).
 
-    Findings (validation/kac_reservoir.py): for 3 <= N <= 10 the gap is (4/15) lambda_S N/(N-1)
-    to 1e-15, on the degree-3, spin-1, permutation-symmetric sector; the eigenfunction is the
-    Wick form of sum_j |v_j|^2 v_j - (1/(N-1)) sum_{i!=j} [v_i |v_j|^2 + 2 (v_i.v_j) v_j]
-    + (2/((N-1)(N-2))) sum_{i,j,k distinct} v_i (v_j.v_k) (scaled velocities), i.e.
-    sum_j |v_j|^2 v_j with momentum corrections.  For N = 2 the gap is the momentum mode 2/3.
+    Cost: the dimension of the degree-m sectors grows fast with min(m, N); degree 4 takes a
+    few seconds for any N, degree 6 about a minute for N = 4 (the ``kac-gap`` command
+    refuses degree > 4 for N > 4).
+
+    Returns a dict with ``gap`` (= minus the largest non-zero eigenvalue), ``modes`` and the
+    claimed values (4/15) N/(N-1), N/(3(N-1)), (2/5) N/(N-1) times lambda_S.  The gap is a
+    statement about the polynomial sectors of degree <= ``degree`` searched, not a proof over
+    all of L^2: the true gap is at most the value returned.
+
+    Findings (validation/kac_reservoir.py; tests/test_kac.py ``test_kac_gap_confirms_claim``,
+    ``test_gap_eigenfunction``, ``test_kac_gap_two_particles_refutes_claim``):
+
+    * the claim Delta_N = (4/15) lambda_S N/(N-1) is **confirmed for 3 <= N <= 10** on degree
+      <= 4 (<= 6 for N = 3, 4), to 1e-15, on the degree-3, spin-1, permutation-symmetric
+      sector; the eigenfunction is the Wick form of sum_j |v_j|^2 v_j - (1/(N-1)) sum_{i!=j}
+      [v_i |v_j|^2 + 2 (v_i.v_j) v_j] + (2/((N-1)(N-2))) sum_{i,j,k distinct} v_i (v_j.v_k)
+      (scaled velocities), i.e. sum_j |v_j|^2 v_j with momentum corrections;
+    * the claim is **refuted for N = 2**: the gap is the momentum mode 2/3 > 8/15 (only the
+      relative velocity moves, its spin-l blocks decay at rate 2l/(2l+1)).
     """
     n = int(n_particles)
     if n < 2:
@@ -862,7 +572,8 @@ def kac_gap(n_particles: int, degree: int = 4, lambda_s=1, max_modes: int = 6) -
     def build(sec, _ctx):
         return generator_matrix(sec, range(len(sec.pools)), kind="S", lambda_s=lam)
 
-    modes, checks = spectrum_modes(layouts, build, max_modes, symmetric_layout=((n,), None))
+    modes, checks = spectrum_modes(layouts, build, max_modes, symmetric_layout=((n,), None),
+                                   progress=progress)
     f = float(lam) * n / (n - 1)
     return {
         "particles": n, "degree": degree, "lambda_s": float(lam),

@@ -24,7 +24,13 @@ exact one.  Beside it:
   ``int A_Omega^{(x)m} dsigma(Omega)``, ``A_Omega = I - Omega Omega^T``, on the full tensor space
   ``(R^3)^{(x)m}`` (and on its symmetric part, which carries the spectrum of ``T`` on ``V_m``);
 * Lemma 2's constant ``l^2 = sup (<u, T u> - <T u, T u>)`` over unit mean-zero ``u``, i.e. the
-  largest ``lambda (1 - lambda)`` over the spectrum (:func:`lemma2_constant`).
+  largest ``lambda (1 - lambda)`` over the spectrum (:func:`lemma2_constant`);
+* :func:`multiplicity_check` -- the multiplicity ``2l + 1`` with which the spectra list each
+  zonal eigenvalue is rotation invariance; it is verified pointwise on non-zonal Burnett
+  functions (``T psi_{n,l,mm} = lambda_{n,l} psi_{n,l,mm}``, ``mm != 0``).
+
+For kernels without an exact form the reference ``lambda_{n,l}`` is a quadrature float
+(``Lemma3Result.reference_kind == "quadrature"``).
 """
 
 from __future__ import annotations
@@ -40,9 +46,17 @@ import sympy as sp
 from numpy.typing import NDArray
 from scipy import special
 
-from .hermite import dim_v
+from .hermite import SEED_TEMPERATURE, burnett_functions, dim_v
 from .kernels import AngularKernel, get_kernel
-from .thermostat import sphere_rule, zonal_matrix
+from .thermostat import (
+    ZONAL_METHODS,
+    apply_gain,
+    apply_thermostat,
+    is_kac_kernel,
+    resolve_method,
+    sphere_rule,
+    zonal_matrix,
+)
 
 __all__ = [
     "Lemma3Result",
@@ -52,6 +66,7 @@ __all__ = [
     "exact_spectrum",
     "lemma2_constant",
     "lemma3_check",
+    "multiplicity_check",
     "numerical_spectrum",
     "tensor_average",
     "tensor_top_eigenvalue",
@@ -126,8 +141,19 @@ def eigenvalue(n: int, l: int, kernel: AngularKernel | str = "kac") -> float:
     return float(np.dot(w, u**n * u ** (0.5 * l) * special.eval_legendre(l, np.sqrt(u))))
 
 
+def _check_m(m: int, name: str = "m", minimum: int = 0) -> int:
+    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {m!r}")
+    return int(m)
+
+
 def exact_spectrum(m: int, kernel: AngularKernel | str = "kac") -> list[tuple[float, int, int]]:
-    """``(lambda_{n,l}, n, l)`` for ``2n + l = m``, each listed ``2l + 1`` times, descending."""
+    """``(lambda_{n,l}, n, l)`` for ``2n + l = m``, each listed ``2l + 1`` times, descending.
+
+    The multiplicity ``2l + 1`` is rotation invariance (``G_b`` commutes with rotations and each
+    ``l`` occurs once in ``V_m``); :func:`multiplicity_check` verifies it pointwise.
+    """
+    m = _check_m(m)
     kernel = get_kernel(kernel)
     out = []
     for l in range(m % 2, m + 1, 2):
@@ -143,13 +169,17 @@ def numerical_spectrum(
 
     The zonal matrix (one function per block ``(n, l)``) is diagonalised; each eigenvalue is
     attributed to the block ``(n, l)`` on which its eigenvector has its largest component, and
-    listed ``2l + 1`` times (rotation invariance: see :mod:`kacspectral.thermostat`).
+    listed ``2l + 1`` times.  The multiplicity is *not* computed here: it is rotation
+    invariance (see :mod:`kacspectral.thermostat`), verified separately by
+    :func:`multiplicity_check` (``G psi_{n,l,mm} = lambda_{n,l} psi_{n,l,mm}`` pointwise for
+    non-zonal ``mm``) and, for ``m <= 6``, by the full ``V_m`` matrices in the tests.
 
     Returns
     -------
     spectrum : list of ``(lambda, n, l)``, descending, ``dim_v(m)`` entries
     matrix : the zonal matrix
     """
+    m = _check_m(m)
     A = zonal_matrix(m, kernel, method)
     vals, vecs = np.linalg.eigh(0.5 * (A + A.T))
     ls = list(range(m % 2, m + 1, 2))
@@ -195,6 +225,7 @@ class Lemma3Result:
     lemma2_l2_matrix: float
     method: str
     tolerance: float = 1e-11
+    reference_kind: str = "exact"
     extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -202,6 +233,7 @@ class Lemma3Result:
         return {
             "kernel": self.kernel,
             "method": self.method,
+            "reference_kind": self.reference_kind,
             "rows": [
                 {
                     "m": r.m,
@@ -249,22 +281,43 @@ def lemma3_check(
     from the definition) against ``lambda_{n,l}[b]``, the top eigenvalue on mean-zero functions,
     its ``(n, l)``, the supremum over ``m`` and Lemma 2's constant.
 
-    For ``kac`` the bound is ``2/3`` and ``holds`` means: every error ``<= tolerance``, the
-    numerical supremum equals ``2/3`` to ``tolerance``, and it is reached at ``(0,1)`` and
-    ``(1,0)`` only.  For another kernel the "bound" is the exact supremum over ``m <= m_max``
+    The reference ``lambda_{n,l}[b]`` is exact (sympy, ``reference_kind = "exact"``) for the
+    kac kernel and polynomial kernels, else the kernel's Gauss-Jacobi quadrature
+    (``reference_kind = "quadrature"``; the JSON key stays ``exact``).
+
+    The kac kernel is recognised by its values (:func:`kacspectral.thermostat.is_kac_kernel`),
+    not its name; its bound is ``2/3`` and ``holds`` means: every error ``<= tolerance``, the
+    numerical supremum equals ``2/3`` to ``tolerance``, and the exact supremum is reached
+    exactly at those of ``(0,1)``, ``(1,0)`` with ``2n + l <= m_max`` (only ``(0,1)`` when
+    ``m_max = 1``).  For another kernel the "bound" is the exact supremum over ``m <= m_max``
     (``1/2`` for ``constant``) and ``holds`` means the numerical supremum matches it.
+
+    Raises
+    ------
+    ValueError
+        ``m_max`` not an integer ``>= 1``, ``tolerance`` not a finite number ``> 0``, or an
+        unknown ``method``.
     """
-    if isinstance(m_max, bool) or not isinstance(m_max, (int, np.integer)) or m_max < 1:
-        raise ValueError(f"m_max must be an integer >= 1, got {m_max!r}")
+    m_max = _check_m(m_max, "m_max", 1)
+    if (
+        isinstance(tolerance, bool)
+        or not isinstance(tolerance, (int, float, np.floating, np.integer))
+        or not math.isfinite(tolerance)
+        or tolerance <= 0
+    ):
+        raise ValueError(f"tolerance must be a finite number > 0, got {tolerance!r}")
     kernel = get_kernel(kernel)
-    used = method if method != "auto" else ("omega" if kernel.name == "kac" else "fourier")
+    kac = is_kac_kernel(kernel)
+    # reference values: the exact kac kernel whenever b is kac (e.g. given as a callable)
+    ref = get_kernel("kac") if kac and not kernel.is_exact else kernel
+    used = resolve_method(kernel, method, ZONAL_METHODS)
     rows = []
     l2_matrix = 0.0
-    for m in range(1, int(m_max) + 1):
+    for m in range(1, m_max + 1):
         t0, c0 = time.perf_counter(), time.process_time()
-        num, A = numerical_spectrum(m, kernel, method)
+        num, A = numerical_spectrum(m, kernel, used)
         secs, cpu = time.perf_counter() - t0, time.process_time() - c0
-        ex = exact_spectrum(m, kernel)
+        ex = exact_spectrum(m, ref)
         ev = np.array([r[0] for r in num])
         exv = np.array([r[0] for r in ex])
         err = float(np.max(np.abs(ev - exv)))
@@ -278,7 +331,7 @@ def lemma3_check(
                 exact=exv.tolist(),
                 max_abs_error=err,
                 top=float(ev[0]),
-                top_exact=_exact_str(tn, tl, kernel),
+                top_exact=_exact_str(tn, tl, ref),
                 top_nl=(num[0][1], num[0][2]),
                 symmetry_error=float(np.max(np.abs(A - A.T))),
                 seconds=secs,
@@ -289,18 +342,19 @@ def lemma3_check(
     sup = max(r.top for r in rows)
     # exact supremum and where it is reached (over all blocks with 2n + l <= m_max)
     blocks = [((m - l) // 2, l) for m in range(1, m_max + 1) for l in range(m % 2, m + 1, 2)]
-    exact_vals = {nl: eigenvalue(*nl, kernel) for nl in blocks}
+    exact_vals = {nl: eigenvalue(*nl, ref) for nl in blocks}
     sup_float = max(exact_vals.values())
     at = [nl for nl, v in exact_vals.items() if abs(v - sup_float) <= tolerance]
-    sup_exact = _exact_str(*at[0], kernel)
-    l2_value, l2_at = lemma2_constant(int(m_max), kernel)
-    l2_exact = str(l2_value) if kernel.is_exact else repr(l2_value)
-    if kernel.name == "kac":
+    sup_exact = _exact_str(*at[0], ref)
+    l2_value, l2_at = lemma2_constant(m_max, ref)
+    l2_exact = str(l2_value) if ref.is_exact else repr(l2_value)
+    if kac:
         bound = str(KAC_BOUND)
+        expected_at = [nl for nl in [(0, 1), (1, 0)] if 2 * nl[0] + nl[1] <= m_max]
         holds = (
             max_err <= tolerance
             and abs(sup - float(KAC_BOUND)) <= tolerance
-            and sorted(at) == [(0, 1), (1, 0)]
+            and sorted(at) == expected_at
             and sp.Rational(sup_exact) == sp.Rational(2, 3)
         )
     else:
@@ -315,13 +369,86 @@ def lemma3_check(
         bound=bound,
         holds=bool(holds),
         max_abs_error=max_err,
-        lemma2_l2=float(sp.N(l2_value, 30)) if kernel.is_exact else float(l2_value),
+        lemma2_l2=float(sp.N(l2_value, 30)) if ref.is_exact else float(l2_value),
         lemma2_l2_exact=l2_exact,
         lemma2_at=l2_at,
         lemma2_l2_matrix=l2_matrix,
         method=used,
-        tolerance=tolerance,
+        tolerance=float(tolerance),
+        reference_kind="exact" if ref.is_exact else "quadrature",
     )
+
+
+# ---------------------------------------------------------------------- multiplicities
+def multiplicity_check(
+    m: int,
+    blocks: list[tuple[int, int, int]] | None = None,
+    kernel: AngularKernel | str = "kac",
+    n_points: int = 6,
+    seed: int = 0,
+    temperature: float = SEED_TEMPERATURE,
+) -> list[dict]:
+    """Check ``G psi_{n,l,mm} = lambda_{n,l}[b] psi_{n,l,mm}`` pointwise for given ``(n, l, mm)``.
+
+    This is what the multiplicity ``2l + 1`` of :func:`exact_spectrum` rests on (rotation
+    invariance): the gain, applied by exact quadrature to a (typically non-zonal, ``mm != 0``)
+    Burnett function, returns the same function times the zonal block's eigenvalue.  ``G`` is
+    :func:`kacspectral.thermostat.apply_thermostat` (uniform ``Omega``) for the kac kernel and
+    :func:`kacspectral.thermostat.apply_gain` (sigma form, slower) otherwise; the points are
+    ``n_points`` draws of ``N(0, (1 + m/3) T I)`` (``numpy.random.default_rng(seed)``; the
+    widened spread keeps high-``l`` functions away from their zero at ``v = 0``).
+
+    Parameters
+    ----------
+    blocks : list of ``(n, l, mm)`` with ``2n + l = m``, ``|mm| <= l``; default: for every
+        ``l >= 1`` of the parity of ``m``, the non-zonal orders ``mm = l`` and, when
+        ``l >= 2``, ``mm = -(l // 2) - 1``.
+
+    Returns
+    -------
+    list of dict
+        ``n, l, mm, lambda``, ``max_abs_error = max |G psi - lambda psi|`` and ``scale =
+        max |psi|`` over the points.
+    """
+    m = _check_m(m)
+    n_points = _check_m(n_points, "n_points", 1)
+    kernel = get_kernel(kernel)
+    if blocks is None:
+        blocks = []
+        for l in range(2 - m % 2, m + 1, 2):  # l >= 1 of the parity of m
+            blocks.append(((m - l) // 2, l, l))
+            if l >= 2:
+                blocks.append(((m - l) // 2, l, -(l // 2) - 1))
+    blocks = [tuple(int(b) for b in blk) for blk in blocks]
+    for n, l, mm in blocks:
+        if 2 * n + l != m or abs(mm) > l or n < 0 or l < 0:
+            raise ValueError(
+                f"blocks must be (n, l, mm) with 2n + l = {m}, |mm| <= l, got {(n, l, mm)}"
+            )
+    rng = np.random.default_rng(seed)
+    # N(0, (1 + m/3) T I): E|v|^2 = (m + 3) T, where degree-m Burnett functions are not small
+    v = rng.normal(scale=math.sqrt(float(temperature) * (1 + m / 3)), size=(n_points, 3))
+    kac = is_kac_kernel(kernel)
+    ref = get_kernel("kac") if kac and not kernel.is_exact else kernel
+    out = []
+    for n, l, mm in blocks:
+        idx = [[n, l, mm]]
+
+        def psi(p: NDArray, idx: list = idx) -> NDArray:
+            return burnett_functions(m, p, temperature, idx)[0]
+
+        if kac:
+            g = apply_thermostat(psi, v, m, temperature)
+        else:
+            g = apply_gain(psi, v, m, kernel, temperature)
+        lam = eigenvalue(n, l, ref)
+        p0 = psi(v)
+        out.append({
+            "n": n, "l": l, "mm": mm, "lambda": lam,
+            "max_abs_error": float(np.max(np.abs(g - lam * p0))),
+            "scale": float(np.max(np.abs(p0))),
+        })
+    return out
 
 
 def lemma2_constant(
@@ -338,8 +465,9 @@ def lemma2_constant(
         ``value`` exact (sympy) for exact kernels, else a float; ``maximisers`` the blocks
         ``(n, l)`` reaching it (exactly, or to ``tolerance`` for float kernels), sorted.
     """
-    if isinstance(m_max, bool) or not isinstance(m_max, (int, np.integer)) or m_max < 1:
-        raise ValueError(f"m_max must be an integer >= 1, got {m_max!r}")
+    m_max = _check_m(m_max, "m_max", 1)
+    if not (isinstance(tolerance, (int, float)) and math.isfinite(tolerance) and tolerance >= 0):
+        raise ValueError(f"tolerance must be a finite number >= 0, got {tolerance!r}")
     kernel = get_kernel(kernel)
     blocks = [((m - l) // 2, l) for m in range(1, m_max + 1) for l in range(m % 2, m + 1, 2)]
     if kernel.is_exact:
@@ -358,11 +486,13 @@ def tensor_average(m: int) -> NDArray:
     """``int_{S^2} A_Omega^{(x)m} dsigma(Omega)`` on ``(R^3)^{(x)m}`` (``3^m`` square), seed 000.
 
     ``A_Omega = I - Omega Omega^T``; the entries are polynomials of degree ``2m`` in ``Omega``,
-    integrated exactly by :func:`kacspectral.thermostat.sphere_rule` ``(2m)`` (halved by the
-    symmetry ``Omega -> -Omega``).
+    integrated exactly by :func:`kacspectral.thermostat.sphere_rule` ``(2m)``.  ``m <= 6``
+    (``729``-square, 4 MB; ``m = 8`` would need 344 MB per matrix).
     """
-    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or not 1 <= m <= 8:
-        raise ValueError(f"m must be an integer in 1..8 (3^m-square matrices), got {m!r}")
+    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or not 1 <= m <= 6:
+        raise ValueError(
+            f"m must be an integer in 1..6 (3^m-square dense matrices), got {m!r}"
+        )
     om, w = sphere_rule(2 * m)
     out = np.zeros((3**m, 3**m))
     eye = np.eye(3)

@@ -90,17 +90,53 @@ _CACHE: dict = {}
 
 
 def _key(kernel: AngularKernel) -> tuple:
-    """Cache key: exact kernels by expression (equal kernels share results), others by id."""
+    """Cache key: exact kernels by expression (equal kernels share results), others by id.
+
+    An ``id`` can be reused after the kernel is garbage-collected, so :func:`_cached` stores
+    the kernel itself next to the value and trusts an ``id`` entry only if it is the same
+    object (which the stored reference also keeps alive).
+    """
     if kernel.is_exact:
         return ("exact", str(kernel.expr))
     return ("id", id(kernel))
 
 
+def _cached(key: tuple, kernel: AngularKernel, compute):
+    hit = _CACHE.get(key)
+    if hit is not None and (kernel.is_exact or hit[0] is kernel):
+        return hit[1]
+    value = compute()
+    _CACHE[key] = (kernel, value)
+    return value
+
+
 def _s_moment_cached(kernel: AngularKernel, m: int, n: int) -> sp.Expr:
-    key = ("s", _key(kernel), m, n)
-    if key not in _CACHE:
-        _CACHE[key] = _s_moment_uncached(kernel, m, n)
-    return _CACHE[key]
+    return _cached(("s", _key(kernel), m, n), kernel,
+                   lambda: _s_moment_uncached(kernel, m, n))
+
+
+#: Relative tolerance (units of machine epsilon) of the structure checks for kernels without
+#: an exact expression, whose s-moments are floats (rounding residuals ~1e-16 are expected).
+FLOAT_STRUCTURE_TOL_EPS = 1000.0
+
+
+def _is_zero(residual, kernel: AngularKernel, scale: float) -> bool:
+    """Exact kernels: the residual must vanish symbolically.  Float kernels: every numeric
+    coefficient of the residual (a polynomial in the moment symbols) must be below
+    ``FLOAT_STRUCTURE_TOL_EPS * eps * scale``."""
+    exprs = list(residual) if isinstance(residual, sp.MatrixBase) else [residual]
+    if kernel.is_exact:
+        return all(sp.simplify(x) == 0 for x in exprs)
+    tol = FLOAT_STRUCTURE_TOL_EPS * float(np.finfo(float).eps) * max(scale, 1.0)
+    for x in exprs:
+        x = sp.expand(x)
+        if x == 0:
+            continue
+        coeffs = sp.Poly(x, *sorted(x.free_symbols, key=str)).coeffs() if x.free_symbols \
+            else [x]
+        if any(abs(complex(c)) > tol for c in coeffs):
+            return False
+    return True
 
 
 def _s_moment_uncached(kernel: AngularKernel, m: int, n: int) -> sp.Expr:
@@ -191,10 +227,8 @@ def gain_moment_coefficients(kernel: AngularKernel) -> dict[str, sp.Expr]:
     depending on ``F`` only through its full trace) is verified symbolically, and an
     ArithmeticError is raised if it fails.
     """
-    key = ("gain", _key(kernel))
-    if key not in _CACHE:
-        _CACHE[key] = _gain_moment_coefficients(kernel)
-    return dict(_CACHE[key])
+    return dict(_cached(("gain", _key(kernel)), kernel,
+                        lambda: _gain_moment_coefficients(kernel)))
 
 
 def _gain_moment_coefficients(kernel: AngularKernel) -> dict[str, sp.Expr]:
@@ -225,8 +259,9 @@ def _gain_moment_coefficients(kernel: AngularKernel) -> dict[str, sp.Expr]:
     b_p = sp.expand(Sprime[0, 0]).coeff(Sf[1, 1])
     b_m = sp.expand(Sprime[0, 0]).coeff(Sg[1, 1])
     model = a_p * Sf + b_p * Sf.trace() * sp.eye(3) + a_m * Sg + b_m * Sg.trace() * sp.eye(3)
-    resid = (Sprime - model).applyfunc(lambda x: sp.simplify(sp.expand(x)))
-    if resid != sp.zeros(3, 3):
+    resid = (Sprime - model).applyfunc(sp.expand)
+    scale = max(abs(float(x)) for x in (a_p, b_p, a_m, b_m))
+    if not _is_zero(resid, kernel, scale):
         raise ArithmeticError(f"derived S' is not of the isotropic form: residual {resid}")
 
     # --- fourth moment: m4' = 120 E_e[q4(e)],
@@ -257,8 +292,9 @@ def _gain_moment_coefficients(kernel: AngularKernel) -> dict[str, sp.Expr]:
     p = m4p.coeff(Sf[0, 0]).coeff(Sg[1, 1])
     q = m4p.coeff(Sf[0, 1]).coeff(Sg[0, 1]) / 2
     model4 = c_p * trF + c_m * trG + p * Sf.trace() * Sg.trace() + q * (Sf * Sg).trace()
-    resid4 = sp.simplify(sp.expand(m4p - model4))
-    if resid4 != 0:
+    resid4 = sp.expand(m4p - model4)
+    scale4 = max(abs(float(x)) for x in (c_p, c_m, p, q))
+    if not _is_zero(resid4, kernel, scale4):
         raise ArithmeticError(f"derived m4' is not of the claimed form: residual {resid4}")
     return {"a_p": a_p, "b_p": b_p, "a_m": a_m, "b_m": b_m, "c_p": c_p, "c_m": c_m,
             "p": p, "q": q}

@@ -18,7 +18,10 @@ such mixtures, ``|a_n| <= (1+rho)^(3/2) rho^n sqrt(Gamma(n+3/2)/n!)``,
 ``rho = (sqrt T_max - sqrt T_min)/(sqrt T_max + sqrt T_min)``; with
 Szego's ``|exp(-y/2) q_n(y)| <= q_n(0)`` the sup-norm error of ``phi`` from dropping ``n > K``
 is at most ``(1+rho)^(3/2) sum_{n>K} rho^n Gamma(n+3/2)/(n! Gamma(3/2))``; :func:`tail_bound`
-also bounds the relative error of the moments ``m_0 .. m_12`` in the same way.
+also bounds the relative error of the moments ``m_0 .. m_{2P}`` in the same way (``P = 6`` by
+default; ``solve_ness(..., moment_order=N)`` raises it to ``max(6, N)`` -- higher moments are
+*not* controlled otherwise: for the default problem ``m_40`` is off by 2e-11 at ``P = 6``, 4e-14
+at ``P = 20``).
 
 **Truncation rule**: ``K`` is the smallest integer with ``tail(K) <= 1e-2 * tol`` (at most
 :data:`MAX_AUTO_TRUNCATION`); a user-given ``K`` with ``tail(K) > tol`` triggers
@@ -35,10 +38,20 @@ mass would grow along a Picard sequence.  All solvers therefore use the normalis
 which equals ``Phi`` on probability densities (``m_0[Phi f] = 1`` when ``m_0[f] = 1``), has the
 same fixed point, and keeps the mass at 1 to rounding.
 
-Accuracy floor.  The gain tensor is exact up to rounding (~1e-15 per entry); the energy mode
-contracts only at rate ``lambda``, so its error is that rounding amplified by about
-``1/(1-lambda)``: measured ``|m_2 - m_2[R]|`` is 5e-15 for the default problem and up to 1e-13
-for ``lambda ~ 0.92`` (see ``validation/ness_exactness.py``).
+Energy.  ``m_2[Phi f] = lambda m_2[f] + (1-lambda) m_2[R]``: the energy mode contracts only at
+rate ``lambda``, so without care its rounding and truncation errors are amplified by
+``1/(1-lambda) = 1/(gamma (1-beta))`` (measured before this was imposed: ``|m_2 - m_2[R]|`` =
+5e-15 at ``gamma = 1/2``, 1.6e-12 at ``gamma = 1e-3``, 1.6e-9 at ``gamma = 1e-6``, with a
+residual of 1e-16 -- Newton's ``N' - I`` is near-singular along that mode).  The known
+invariant ``m_2[f_inf] = m_2[R]`` (seed 003, Theorem 1.3: the NESS has the energy of ``R``) is
+therefore imposed like the mass: the map used is ``N`` followed by a shift along
+:func:`energy_direction` (``dM_T/dT`` at ``T_ref``, massless) that sets ``m_2 = m_2[R]``
+exactly.  On the exact NESS and the exact Picard iterates the shift is zero; on the truncated
+(Galerkin) problem it moves the solution by the order of the truncation tail only, and
+``N' - I`` becomes well conditioned.  :class:`NessResult` reports the a-posteriori
+``energy_error`` (measured <= 4.4e-16 for ``gamma`` from 1e-6 to 1/2, all cases of
+``validation/ness_exactness.py``); above
+:data:`ENERGY_ERROR_LIMIT` :func:`solve_ness` raises :class:`ConvergenceError`.
 
 Solvers (registry :data:`SOLVERS`)
 ----------------------------------
@@ -76,17 +89,20 @@ from .kernels import AngularKernel, get_kernel
 from .reservoirs import MaxwellianMixture, as_fraction
 
 __all__ = [
+    "ENERGY_ERROR_LIMIT",
     "MAX_AUTO_TRUNCATION",
+    "MAX_MOMENT_ORDER",
     "NessProblem",
     "NessResult",
     "SOLVERS",
     "choose_truncation",
     "default_problem",
+    "energy_direction",
     "normalised_map",
     "normalised_map_jacobian",
     "picard_iterates",
     "reservoir_map",
-    "reference_temperature",
+    "laguerre_reference_temperature",
     "solve_ness",
     "tail_bound",
 ]
@@ -137,8 +153,8 @@ class NessProblem:
 
     @property
     def t_ref(self) -> float:
-        """Reference temperature of the basis, :func:`reference_temperature`."""
-        return reference_temperature(self.reservoir.t_min, self.reservoir.t_max)
+        """Reference temperature of the basis, :func:`laguerre_reference_temperature`."""
+        return laguerre_reference_temperature(self.reservoir.t_min, self.reservoir.t_max)
 
     @property
     def rho(self) -> float:
@@ -163,7 +179,7 @@ def default_problem() -> NessProblem:
     return NessProblem(Fraction(1, 2), reservoir, "constant")
 
 
-def reference_temperature(t_min: float, t_max: float) -> float:
+def laguerre_reference_temperature(t_min: float, t_max: float) -> float:
     """``T_ref = sqrt(T_min T_max)``: makes the basis ratios of ``M_{T_min}`` and ``M_{T_max}``
     equal and opposite, ``t = -rho`` and ``t = +rho``, minimising ``rho``."""
     return math.sqrt(float(t_min) * float(t_max))
@@ -175,48 +191,82 @@ def _rho(t_min: float, t_max: float, t_ref: float) -> float:
     )
 
 
-#: Moments ``m_0 .. m_{2P}`` whose relative truncation error the truncation rule controls.
+#: Default ``P``: moments ``m_0 .. m_{2P}`` whose relative truncation error the truncation rule
+#: controls (``moment_order`` of :func:`solve_ness` raises it).
 TAIL_MOMENT_ORDER = 6
 _TAIL_TERMS = 4000
+#: Highest moment order ``n`` (``m_{2n}``) accepted.
+MAX_MOMENT_ORDER = 100
+#: Relative energy error ``|m_2 - m_2[R]|/m_2[R]`` above which :func:`solve_ness` raises.
+ENERGY_ERROR_LIMIT = 1e-10
 
 
-def tail_bound(K: int, rho: float, temperature_ratio: float = 1.0) -> float:
+def _check_moment_order(moment_order: int | None) -> int:
+    if moment_order is None:
+        return TAIL_MOMENT_ORDER
+    if (
+        isinstance(moment_order, bool)
+        or not isinstance(moment_order, (int, np.integer))
+        or moment_order < 0
+    ):
+        raise ValueError(f"moment_order must be a non-negative integer, got {moment_order!r}")
+    if moment_order > MAX_MOMENT_ORDER:
+        raise ValueError(
+            f"moment_order must be <= {MAX_MOMENT_ORDER} (m_{{2n}} overflows double precision "
+            f"beyond), got {moment_order}"
+        )
+    return max(TAIL_MOMENT_ORDER, int(moment_order))
+
+
+def tail_bound(
+    K: int, rho: float, temperature_ratio: float = 1.0, moment_order: int | None = None
+) -> float:
     """A-priori truncation bound ``tail(K)`` (module docstring), shape of the NESS coefficients.
 
     ``tail(K) = (1+rho)^(3/2) sum_{j>K} rho^j sqrt(Gamma(j+3/2)/j!) w_j`` with
     ``w_j = max_{p <= P} theta^p mu_{p,j} / (T_ref^p (2p+1)!!)``, ``mu`` the basis moments
-    (bobylev (B5)), ``theta = temperature_ratio = T_ref/T_min`` and ``P = TAIL_MOMENT_ORDER``.
+    (bobylev (B5)), ``theta = temperature_ratio = T_ref/T_min`` and
+    ``P = max(TAIL_MOMENT_ORDER, moment_order)``.
     ``p = 0`` gives ``w_j = q_j(0) >= sup |exp(-y/2) q_j(y)|``, so ``tail(K)`` bounds the sup-norm
     error of ``phi``; ``p >= 1`` bounds the relative error of ``m_{2p}``
-    (``m_{2p}[f_inf] >= T_min^p (2p+1)!!``).
+    (``m_{2p}[f_inf] >= T_min^p (2p+1)!!``).  ``inf`` when the weights overflow (very high
+    ``P``): then no truncation controls those moments.
     """
-    return float(_tail_table(round(float(rho), 15), round(float(temperature_ratio), 15))[K])
+    return float(_tail_table(*_tail_key(rho, temperature_ratio, moment_order))[K])
+
+
+def _tail_key(rho: float, theta: float, moment_order: int | None) -> tuple[float, float, int]:
+    return round(float(rho), 15), round(float(theta), 15), _check_moment_order(moment_order)
 
 
 _TAIL_CACHE: dict = {}
 
 
-def _tail_table(rho: float, theta: float) -> NDArray:
-    key = (rho, theta)
+def _tail_table(rho: float, theta: float, order: int) -> NDArray:
+    key = (rho, theta, order)
     if key not in _TAIL_CACHE:
         j = np.arange(_TAIL_TERMS)
-        mu = basis_moments(TAIL_MOMENT_ORDER, 1.0, _TAIL_TERMS - 1)
-        p = np.arange(TAIL_MOMENT_ORDER + 1)
-        dfact = np.array([math.prod(range(1, 2 * q + 2, 2)) for q in p], dtype=float)
-        w = np.max(mu * (theta**p / dfact)[:, None], axis=0)
-        with np.errstate(under="ignore", divide="ignore"):
+        p = np.arange(order + 1)
+        with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+            mu = basis_moments(order, 1.0, _TAIL_TERMS - 1)
+            dfact = np.exp(special.gammaln(2 * p + 2) - special.gammaln(p + 1) - p * math.log(2))
+            w = np.max(mu * (theta**p / dfact)[:, None], axis=0)
             log_a = j * math.log(rho) if rho > 0 else np.where(j == 0, 0.0, -np.inf)
-            terms = np.exp(log_a + 0.5 * (special.gammaln(j + 1.5) - special.gammaln(j + 1.0)))
-        terms = (1 + rho) ** 1.5 * terms * w
+            base = np.exp(log_a + 0.5 * (special.gammaln(j + 1.5) - special.gammaln(j + 1.0)))
+            w = np.where(np.isfinite(w), w, np.inf)  # overflowed weights: no control
+            terms = np.where(base == 0.0, 0.0, (1 + rho) ** 1.5 * base * w)
         # tail[K] = sum_{j > K} terms[j]
         tail = np.concatenate([np.cumsum(terms[::-1])[::-1][1:], [0.0]])
         _TAIL_CACHE[key] = tail
     return _TAIL_CACHE[key]
 
 
-def choose_truncation(rho: float, tol: float, temperature_ratio: float = 1.0) -> int:
-    """Smallest ``K >= 4`` with ``tail(K) <= 1e-2 tol`` (at most :data:`MAX_AUTO_TRUNCATION`)."""
-    tail = _tail_table(round(float(rho), 15), round(float(temperature_ratio), 15))
+def choose_truncation(
+    rho: float, tol: float, temperature_ratio: float = 1.0, moment_order: int | None = None
+) -> int:
+    """Smallest ``K >= 4`` with ``tail(K) <= 1e-2 tol`` (at most :data:`MAX_AUTO_TRUNCATION`);
+    ``tail`` from :func:`tail_bound` with the same ``moment_order``."""
+    tail = _tail_table(*_tail_key(rho, temperature_ratio, moment_order))
     ok = np.nonzero(tail[: MAX_AUTO_TRUNCATION + 1] <= 1e-2 * tol)[0]
     ok = ok[ok >= 4]
     return int(ok[0]) if ok.size else MAX_AUTO_TRUNCATION
@@ -228,27 +278,66 @@ def reservoir_map(a: NDArray, tensor: NDArray, r: NDArray, gamma: float) -> NDAr
     return (1.0 - gamma) * gain(a, a, tensor) + gamma * gain(a, r, tensor)
 
 
+def energy_direction(mass: NDArray) -> NDArray:
+    """The massless direction ``d`` used to impose the energy: ``d = mass_0 e_1 - mass_1 e_0``.
+
+    ``mass . d = 0``; ``d`` is proportional to ``dM_T/dT`` at ``T = T_ref`` (bobylev (B3): only
+    ``a_0`` and ``a_1`` move to first order in ``t``), i.e. a change of temperature of the
+    Maxwellian part.
+    """
+    d = np.zeros(mass.size)
+    d[0] = -mass[1]
+    d[1] = mass[0]
+    return d
+
+
 def normalised_map(
-    a: NDArray, tensor: NDArray, r: NDArray, gamma: float, mass: NDArray
+    a: NDArray,
+    tensor: NDArray,
+    r: NDArray,
+    gamma: float,
+    mass: NDArray,
+    energy: tuple[NDArray, float] | None = None,
 ) -> NDArray:
-    """``N(a) = Phi(a) / m_0[Phi(a)]``, ``m_0[a] = mass . a`` (module docstring)."""
+    """``N(a) = Phi(a) / m_0[Phi(a)]``, ``m_0[a] = mass . a`` (module docstring).
+
+    With ``energy = (row, m2_R)`` (``m_2[a] = row . a``) the result is moved along
+    :func:`energy_direction` so that ``m_2[N(a)] = m2_R`` exactly (module docstring, "Energy").
+    """
     p = reservoir_map(a, tensor, r, gamma)
-    return p / float(mass @ p)
+    p = p / float(mass @ p)
+    if energy is not None:
+        row, target = energy
+        d = energy_direction(mass)
+        p = p + (float(target) - float(row @ p)) / float(row @ d) * d
+    return p
 
 
 def normalised_map_jacobian(
-    a: NDArray, tensor: NDArray, r: NDArray, gamma: float, mass: NDArray
+    a: NDArray,
+    tensor: NDArray,
+    r: NDArray,
+    gamma: float,
+    mass: NDArray,
+    energy: tuple[NDArray, float] | None = None,
 ) -> NDArray:
     """Exact Jacobian of :func:`normalised_map`:
     ``N' = (I - Phi mass^T / m_0) Phi' / m_0`` with
-    ``Phi' = (1-gamma) dG(a,a) + gamma dG(., r)``."""
+    ``Phi' = (1-gamma) dG(a,a) + gamma dG(., r)``; with ``energy = (row, m2_R)`` it is
+    further multiplied on the left by ``I - d row^T / (row . d)``, ``d`` from
+    :func:`energy_direction`."""
     p = reservoir_map(a, tensor, r, gamma)
     jp = (1.0 - gamma) * gain_jacobian(a, tensor, "both") + gamma * gain_jacobian(
         r, tensor, "first"
     )
     m0 = float(mass @ p)
     proj = np.eye(a.size) - np.outer(p, mass) / m0
-    return proj @ jp / m0
+    jac = proj @ jp / m0
+    if energy is not None:
+        row = energy[0]
+        d = energy_direction(mass)
+        jac = jac - np.outer(d, row @ jac) / float(row @ d)
+    return jac
 
 
 # --------------------------------------------------------------------------- solvers
@@ -288,7 +377,14 @@ def _newton(ctx: _Context, a0: NDArray, tol: float, max_iter: int):
         history.append(res)
         if res <= tol:
             return ga, it, history
-        a = a - np.linalg.solve(ctx.jac(a) - eye, ga - a)
+        try:
+            a = a - np.linalg.solve(ctx.jac(a) - eye, ga - a)
+        except np.linalg.LinAlgError as exc:
+            raise ConvergenceError(
+                f"newton: the Jacobian system N'(a) - I is singular at iteration {it} "
+                f"(residual {res:.3g}, K = {a.size - 1}): {exc}; try method='anderson' or "
+                "'picard'"
+            ) from exc
     return a, max_iter, history
 
 
@@ -350,8 +446,9 @@ class NessResult:
     method : str
     iterations : int
     residual : float
-        ``max(max_n |N(a)_n - a_n|, max_{p<=6} |m_{2p}[N(a) - a]| / m_{2p}[R])`` at the returned
-        coefficients (the coefficient change and the relative change of ``m_0 .. m_12``).
+        ``max(max_n |N(a)_n - a_n|, max_{p<=P} |m_{2p}[N(a) - a]| / m_{2p}[R])`` at the returned
+        coefficients (the coefficient change and the relative change of ``m_0 .. m_{2P}``,
+        ``P`` = :attr:`moment_order`).
     history : tuple of float
         Residual at every iteration.
     tail_estimate : float
@@ -359,6 +456,11 @@ class NessResult:
     min_density : float
         Minimum of the truncated density on ``|v| <= 10 sqrt(T_max)`` (negative values reported
         with :class:`NegativeDensityWarning`).
+    energy_error : float
+        A-posteriori ``|m_2[f] - m_2[R]| / m_2[R]`` (a theorem: the NESS has the energy of
+        ``R``); the map imposes it, so this is rounding (~1e-16) unless something failed.
+    moment_order : int
+        ``P``: the truncation rule and the residual control ``m_0 .. m_{2P}``.
     """
 
     problem: NessProblem
@@ -371,6 +473,8 @@ class NessResult:
     history: tuple[float, ...] = field(repr=False)
     tail_estimate: float = 0.0
     min_density: float = 0.0
+    energy_error: float = 0.0
+    moment_order: int = TAIL_MOMENT_ORDER
 
     def phi(self, k: ArrayLike) -> NDArray:
         """Characteristic function ``phi(|xi|) = f^(xi)`` at ``k = |xi|`` (any shape)."""
@@ -386,15 +490,50 @@ class NessResult:
 
 
 # --------------------------------------------------------------------------- driver
-def _setup(problem: NessProblem, tol: float, truncation: int | None):
+@dataclass(frozen=True)
+class _Discretisation:
+    K: int
+    tail: float
+    t_ref: float
+    tensor: NDArray
+    r: NDArray
+    mass: NDArray
+    energy: tuple[NDArray, float]  # (m_2 row of the basis, m_2[R])
+    gamma: float
+
+    def g(self, a: NDArray) -> NDArray:
+        return normalised_map(a, self.tensor, self.r, self.gamma, self.mass, self.energy)
+
+    def jac(self, a: NDArray) -> NDArray:
+        return normalised_map_jacobian(a, self.tensor, self.r, self.gamma, self.mass, self.energy)
+
+    def start(self) -> NDArray:
+        """``f_0 = R``: its coefficients with mass 1 and the exact energy ``m_2[R]``."""
+        a = self.r / float(self.mass @ self.r)
+        row, target = self.energy
+        d = energy_direction(self.mass)
+        return a + (target - float(row @ a)) / float(row @ d) * d
+
+
+def _setup(
+    problem: NessProblem,
+    tol: float,
+    truncation: int | None,
+    moment_order: int | None = None,
+    check_truncation: bool = True,
+) -> _Discretisation:
     rho, theta = problem.rho, problem.temperature_ratio
+    P = _check_moment_order(moment_order)
+    moments = f"m_0 .. m_{2 * P}"
     if truncation is None:
-        K = choose_truncation(rho, tol, theta)
-        tail = tail_bound(K, rho, theta)
-        if tail > tol:
+        K = choose_truncation(rho, tol, theta, P)
+        tail = tail_bound(K, rho, theta, P)
+        if tail > tol and check_truncation:
             warnings.warn(
-                f"automatic truncation capped at K = {K}: the tail bound {tail:.3g} exceeds "
-                f"tol = {tol:.3g} (reservoir temperature ratio too large, rho = {rho:.3f})",
+                f"automatic truncation capped at K = {K}: the tail bound {tail:.3g} "
+                f"(phi and {moments}) exceeds tol = {tol:.3g} (rho = {rho:.3f}, reservoir "
+                f"temperature ratio {problem.reservoir.t_max / problem.reservoir.t_min:.4g} "
+                "too large)",
                 TruncationWarning,
                 stacklevel=3,
             )
@@ -407,20 +546,28 @@ def _setup(problem: NessProblem, tol: float, truncation: int | None):
                 f"{truncation!r}"
             )
         K = int(truncation)
-        tail = tail_bound(K, rho, theta)
-        if tail > tol:
+        tail = tail_bound(K, rho, theta, P)
+        if tail > tol and check_truncation:
             warnings.warn(
-                f"truncation K = {K} is too low: tail bound {tail:.3g} > tol = {tol:.3g} "
-                f"(rho = {rho:.3f}; automatic choice: K = {choose_truncation(rho, tol, theta)})",
+                f"truncation K = {K} is too low: tail bound {tail:.3g} (phi and {moments}) > "
+                f"tol = {tol:.3g} (rho = {rho:.3f}; automatic choice: "
+                f"K = {choose_truncation(rho, tol, theta, P)})",
                 TruncationWarning,
                 stacklevel=3,
             )
     t_ref = problem.t_ref
-    tensor = laguerre_gain_tensor(K, problem.kernel)
     res = problem.reservoir
-    r = mixture_coefficients(res.w, res.T, t_ref, K)
-    mass = basis_moments(0, t_ref, K)[0]
-    return K, tail, t_ref, tensor, r, mass
+    mu = basis_moments(1, t_ref, K)
+    return _Discretisation(
+        K=K,
+        tail=tail,
+        t_ref=t_ref,
+        tensor=laguerre_gain_tensor(K, problem.kernel),
+        r=mixture_coefficients(res.w, res.T, t_ref, K),
+        mass=mu[0],
+        energy=(mu[1], float(res.moment(1))),
+        gamma=float(problem.gamma),
+    )
 
 
 def solve_ness(
@@ -429,6 +576,7 @@ def solve_ness(
     tol: float = 1e-14,
     truncation: int | None = None,
     max_iter: int | None = None,
+    moment_order: int | None = None,
 ) -> NessResult:
     """Compute the NESS ``f = Phi(f)`` of ``problem``.
 
@@ -444,11 +592,18 @@ def solve_ness(
         ``K``; default from the truncation rule of the module docstring.
     max_iter : int, optional
         Iteration cap (default 20000 Picard, 60 Newton, 2000 Anderson).
+    moment_order : int, optional
+        Highest moment ``m_{2P}`` the truncation rule and the residual control, ``P =
+        max(6, moment_order)`` (default 6, i.e. ``m_0 .. m_12``; at most
+        :data:`MAX_MOMENT_ORDER`).  Pass the highest moment order you will read.
 
     Raises
     ------
     ConvergenceError
-        If the residual is still above ``tol`` after ``max_iter`` iterations.
+        If the residual of the returned coefficients is above ``tol`` (after ``max_iter``
+        iterations, or after Anderson's polishing steps), if Newton's linear system is
+        singular, or if the energy error (:class:`NessResult`) exceeds
+        :data:`ENERGY_ERROR_LIMIT`.
     """
     if method not in SOLVERS:
         raise ValueError(f"method must be one of {sorted(SOLVERS)}, got {method!r}")
@@ -459,20 +614,35 @@ def solve_ness(
         raise TypeError(f"problem must be a NessProblem, got {type(problem).__name__}")
     if max_iter is None:
         max_iter = _DEFAULT_MAX_ITER[method]
-    K, tail, t_ref, tensor, r, mass = _setup(problem, tol, truncation)
-    gamma = float(problem.gamma)
-    mom_r = np.array([problem.reservoir.moment(p) for p in range(TAIL_MOMENT_ORDER + 1)])
+    P = _check_moment_order(moment_order)
+    disc = _setup(problem, tol, truncation, P)
+    K, tail, t_ref = disc.K, disc.tail, disc.t_ref
+    mom_r = np.array([problem.reservoir.moment(p) for p in range(P + 1)])
     ctx = _Context(
-        g=lambda a: normalised_map(a, tensor, r, gamma, mass),
-        jac=lambda a: normalised_map_jacobian(a, tensor, r, gamma, mass),
-        moment_rows=basis_moments(TAIL_MOMENT_ORDER, t_ref, K) / mom_r[:, None],
+        g=disc.g, jac=disc.jac, moment_rows=basis_moments(P, t_ref, K) / mom_r[:, None]
     )
-    a, its, history = SOLVERS[method](ctx, r / float(mass @ r), tol, int(max_iter))
+    a, its, history = SOLVERS[method](ctx, disc.start(), tol, int(max_iter))
     final = ctx.residual(a, ctx.g(a))
-    if not (final <= tol) and not (history and history[-1] <= tol):
+    if not (final <= tol):
+        others = " or ".join(repr(m) for m in sorted(SOLVERS) if m != method)
         raise ConvergenceError(
             f"{method} did not reach tol = {tol:.3g} in {its} iterations: residual "
-            f"{final:.3g} (try method='newton', a larger max_iter or a larger tol)"
+            f"{final:.3g} at the returned coefficients (gamma = {problem.gamma}, K = {K}; try "
+            f"method={others}, a larger max_iter or a larger tol)"
+        )
+    m2 = disc.energy[1]
+    energy_error = abs(float(disc.energy[0] @ a) - m2) / m2
+    if not (energy_error <= ENERGY_ERROR_LIMIT):
+        raise ConvergenceError(
+            f"the NESS energy is off: |m_2 - m_2[R]|/m_2[R] = {energy_error:.3g} > "
+            f"{ENERGY_ERROR_LIMIT:g} (gamma = {problem.gamma}, K = {K}, method = {method})"
+        )
+    if energy_error > max(tol, 64 * np.finfo(float).eps):
+        warnings.warn(
+            f"the NESS energy error |m_2 - m_2[R]|/m_2[R] = {energy_error:.3g} exceeds "
+            f"tol = {tol:.3g} (gamma = {problem.gamma}, K = {K})",
+            TruncationWarning,
+            stacklevel=2,
         )
     speeds = np.linspace(0.0, 10.0 * math.sqrt(problem.reservoir.t_max), 801)
     dens = coefficients_density(a, t_ref, speeds)
@@ -496,19 +666,27 @@ def solve_ness(
         history=tuple(history),
         tail_estimate=tail,
         min_density=min_density,
+        energy_error=energy_error,
+        moment_order=P,
     )
 
 
 def picard_iterates(
-    problem: NessProblem, n_steps: int, truncation: int | None = None, tol: float = 1e-14
+    problem: NessProblem,
+    n_steps: int,
+    truncation: int | None = None,
+    tol: float = 1e-14,
+    check_truncation: bool = True,
 ) -> tuple[list[NDArray], float, int]:
     """Coefficients of the Picard sequence ``f_0 = R, f_n = Phi(f_{n-1})``, ``n <= n_steps``.
 
-    Returns ``(iterates, t_ref, K)`` (same basis and truncation rule as :func:`solve_ness`).
+    Returns ``(iterates, t_ref, K)`` (same basis, truncation rule and normalised,
+    energy-preserving map as :func:`solve_ness`).  ``check_truncation=False`` skips the
+    :class:`TruncationWarning` for a ``truncation`` that was already checked (e.g. taken from a
+    :class:`NessResult`).
     """
-    K, _, t_ref, tensor, r, mass = _setup(problem, tol, truncation)
-    gamma = float(problem.gamma)
-    seq = [r / float(mass @ r)]
+    disc = _setup(problem, tol, truncation, check_truncation=check_truncation)
+    seq = [disc.start()]
     for _ in range(int(n_steps)):
-        seq.append(normalised_map(seq[-1], tensor, r, gamma, mass))
-    return seq, t_ref, K
+        seq.append(disc.g(seq[-1]))
+    return seq, disc.t_ref, disc.K

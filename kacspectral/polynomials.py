@@ -101,7 +101,7 @@ def laguerre_orthonormal(n_max: int, alpha: float, x: ArrayLike) -> NDArray:
         raise ValueError(f"alpha must be > -1, got {alpha!r}")
     y = np.asarray(x, dtype=float)
     out = np.empty((n_max + 1,) + y.shape)
-    out[0] = 1.0 / math.sqrt(special.gamma(alpha + 1.0))
+    out[0] = math.exp(-0.5 * math.lgamma(alpha + 1.0))  # 1/sqrt(Gamma(alpha+1)), no overflow
     if n_max >= 1:
         out[1] = (alpha + 1.0 - y) * out[0] / math.sqrt(alpha + 1.0)
     for n in range(1, n_max):
@@ -123,7 +123,7 @@ def laguerre_function_orthonormal(n_max: int, alpha: float, x: ArrayLike) -> NDA
         raise ValueError(f"alpha must be > -1, got {alpha!r}")
     y = np.asarray(x, dtype=float)
     out = np.empty((n_max + 1,) + y.shape)
-    out[0] = np.exp(-0.5 * y) / math.sqrt(special.gamma(alpha + 1.0))
+    out[0] = np.exp(-0.5 * y - 0.5 * math.lgamma(alpha + 1.0))
     if n_max >= 1:
         out[1] = (alpha + 1.0 - y) * out[0] / math.sqrt(alpha + 1.0)
     for n in range(1, n_max):

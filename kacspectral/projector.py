@@ -12,6 +12,15 @@ Fischer products with invariants are derivatives: <f, P^alpha E^j> = sum_beta be
 matrix has a closed form in the coordinates y = P/sqrt(K), z (the 3K - 3 others):
 P^alpha E^j = K^{|alpha|/2} y^alpha (|y|^2 + |z|^2)^j and <|z|^{2a}, |z|^{2b}> =
 delta_ab 4^a a! (d/2)_a, d = 3K - 3.
+
+Findings (tests/test_kac_projector.py)
+--------------------------------------
+* Lemma 1: sup ||R[h] - 1|| / ||h - 1|| over h(v) of degree <= 6 is sqrt(M/(M+N)), attained in
+  degree 1 (momentum), strictly below C(M/N) (``test_lemma1_ratio``).
+* Lemma 2 holds **only as an inequality**: with the j = k term kept exactly,
+  ||(1/N) sum_j R_ij u - T_i u||^2 = (1/N)(<R_i1 u, R_i1 u> - <T_i u, T_i u>), which is
+  strictly below the seed's (1/N)(<u, T_i u> - <T_i u, T_i u>) for the u tested, because
+  R_ij is not a projector (eigenvalues 1/(2l+1)) (``test_lemma2``, :func:`lemma2_sides`).
 """
 
 from __future__ import annotations
@@ -25,13 +34,13 @@ import numpy as np
 from .kac import (
     PolynomialSector,
     _orbit_size,
-    _pmul,
     monomials,
     one_body,
     pair_table,
     thermostat_table,
     two_body,
 )
+from .kac_tables import _pmul
 
 __all__ = [
     "invariant_exponents",

@@ -54,8 +54,14 @@ polynomial degrees involved (never from the eigenvalue formula of MATH.md sectio
 
 Because ``G_b`` commutes with rotations and each ``l`` occurs once in ``V_m``, ``G_b`` is
 ``lambda_{n,l}`` times the identity on the ``2l+1`` functions ``psi_{n,l,mm}``: the zonal matrix
-carries the whole spectrum, with multiplicity ``2l+1``.  The tests check this against the full
-matrices at small ``m``.
+carries the whole spectrum, with multiplicity ``2l+1``.  This is checked, not assumed: against
+the full matrices (no symmetry used) for ``m <= 6``, and pointwise for larger ``m``
+(:func:`kacspectral.lemma3.multiplicity_check`: ``T psi_{n,l,mm} = lambda_{n,l} psi_{n,l,mm}``
+for non-zonal ``mm``, by :func:`apply_thermostat`; measured relative error <= 5e-15 for
+``m <= 40``, ``validation/lemma3.py``).
+
+The kac kernel is recognised by its values, not its name (:func:`is_kac_kernel`); only it may
+use the uniform-``Omega`` constructions (``method="omega"``).
 """
 
 from __future__ import annotations
@@ -69,6 +75,7 @@ from scipy import special
 
 from .hermite import (
     SEED_TEMPERATURE,
+    _zonal_rows,
     burnett_functions,
     gauss_hermite_3d,
     hermite_e_3d,
@@ -87,6 +94,8 @@ __all__ = [
     "full_matrix",
     "full_matrix_omega",
     "full_matrix_sigma",
+    "is_kac_kernel",
+    "resolve_method",
     "sphere_rule",
     "zonal_matrix",
     "zonal_matrix_fourier",
@@ -100,8 +109,46 @@ def _check_degree(m: int) -> int:
     return int(m)
 
 
-def _is_kac(kernel: AngularKernel) -> bool:
-    return kernel.name == "kac"
+#: Points of (-1, 1) at which a kernel's smooth part is compared with kac's (1/sqrt 2).
+_KAC_PROBE = np.array([-0.93, -0.61, -0.27, 0.0, 0.18, 0.44, 0.71, 0.96])
+
+
+def is_kac_kernel(kernel: AngularKernel | str) -> bool:
+    """True when ``b(s) = (2(1-s))^(-1/2)``, the kac kernel of seed 000, whatever its name.
+
+    Identified by structure, never by name: endpoint exponents ``(a, c) = (-1/2, 0)`` and the
+    smooth part ``p(s) = 1/sqrt(2)`` at eight probe points of ``(-1, 1)`` (to 16 ulp).  Only
+    such a kernel may use the uniform-``Omega`` (velocity-space) constructions.
+    """
+    kernel = get_kernel(kernel)
+    if tuple(float(e) for e in kernel.exponents) != (-0.5, 0.0):
+        return False
+    with np.errstate(all="ignore"):
+        p = np.asarray(kernel.smooth(_KAC_PROBE.copy()), dtype=float)
+    target = 1.0 / math.sqrt(2.0)
+    return bool(
+        p.shape == _KAC_PROBE.shape
+        and np.all(np.abs(p - target) <= 16 * np.finfo(float).eps * target)
+    )
+
+
+def resolve_method(kernel: AngularKernel | str, method: str, registry: dict) -> str:
+    """The construction ``method`` resolved against ``registry`` (:data:`ZONAL_METHODS` or
+    :data:`FULL_METHODS`): ``"auto"`` is ``omega`` (velocity space, uniform ``Omega``) for the
+    kac kernel (:func:`is_kac_kernel`), else the other entry; ``omega`` is refused for any
+    other kernel."""
+    kernel = get_kernel(kernel)
+    kac = is_kac_kernel(kernel)
+    if method == "auto":
+        method = "omega" if kac else next(k for k in registry if k != "omega")
+    if method not in registry:
+        raise ValueError(f"method must be 'auto' or one of {sorted(registry)}, got {method!r}")
+    if method == "omega" and not kac:
+        raise ValueError(
+            f"method 'omega' (uniform Omega) is the kac kernel only (b = (2(1-s))^(-1/2)), "
+            f"got kernel {kernel.name!r}"
+        )
+    return method
 
 
 # ---------------------------------------------------------------------- quadratures
@@ -177,6 +224,39 @@ def _perp_frame(k: NDArray) -> tuple[NDArray, NDArray]:
     return e1, e2
 
 
+def _sigma_rule(kernel: AngularKernel, degree: int) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+    """Directions on S^2 in a local frame ``(k, e1, e2)`` and weights for ``int b(k.sigma) dsigma``.
+
+    ``sigma = c0 k + c1 e1 + c2 e2`` with ``c0 = s`` at the kernel's Gauss-Jacobi nodes
+    (``kernel.nodes_for_degree(degree)``) and ``degree + 1`` azimuths; weights sum to 1.
+    Exact for polynomials of degree ``<= degree`` in ``sigma`` when ``p`` is a polynomial.
+    """
+    s, ws = kernel.quadrature(kernel.nodes_for_degree(degree))
+    nph = degree + 1
+    ph = 2.0 * np.pi * np.arange(nph) / nph
+    cs = np.sqrt(np.clip(1.0 - s**2, 0.0, None))
+    c0 = np.repeat(s, nph)
+    c1 = (cs[:, None] * np.cos(ph)[None, :]).ravel()
+    c2 = (cs[:, None] * np.sin(ph)[None, :]).ravel()
+    return c0, c1, c2, np.repeat(ws / nph, nph)
+
+
+def _post_collision(v: NDArray, x: NDArray, rule: tuple[NDArray, ...]) -> NDArray:
+    """``v' = (v + x)/2 + |v - x| sigma/2`` for every ``v`` (shape (P, 3)) and every direction
+    ``sigma`` of ``rule`` (:func:`_sigma_rule`) around ``k = (v - x)/|v - x|``: shape (P, q, 3)."""
+    c0, c1, c2 = rule[:3]
+    d = v - x
+    rho = np.linalg.norm(d, axis=-1)
+    k = np.where(rho[:, None] > 0, d / np.where(rho > 0, rho, 1.0)[:, None], [0.0, 0.0, 1.0])
+    e1, e2 = _perp_frame(k)
+    sig = (
+        c0[None, :, None] * k[:, None, :]
+        + c1[None, :, None] * e1[:, None, :]
+        + c2[None, :, None] * e2[:, None, :]
+    )
+    return 0.5 * (v + x)[:, None, :] + 0.5 * rho[:, None, None] * sig
+
+
 def full_matrix_sigma(
     m: int,
     kernel: AngularKernel | str = "kac",
@@ -195,30 +275,12 @@ def full_matrix_sigma(
     nv, nx = m + 1, m // 2 + 1
     v, wv = gauss_hermite_3d(nv, temperature)
     x, wx = gauss_hermite_3d(nx, temperature)
-    s, ws = kernel.quadrature(kernel.nodes_for_degree(m))
-    nph = m + 1
-    ph = 2.0 * np.pi * np.arange(nph) / nph
-    # unit vectors (s, sqrt(1-s^2) cos ph, sqrt(1-s^2) sin ph) in the frame (k, e1, e2)
-    cs = np.sqrt(np.clip(1.0 - s**2, 0.0, None))
-    c1 = (cs[:, None] * np.cos(ph)[None, :]).ravel()
-    c2 = (cs[:, None] * np.sin(ph)[None, :]).ravel()
-    c0 = np.repeat(s, nph)
-    wsig = np.repeat(ws / nph, nph)
+    rule = _sigma_rule(kernel, m)
     fv = _basis_values(m, v, temperature, basis)
     A = np.zeros((fv.shape[0], fv.shape[0]))
     for xq, wxq in zip(x, wx, strict=True):
-        d = v - xq
-        rho = np.linalg.norm(d, axis=-1)
-        k = np.where(rho[:, None] > 0, d / np.where(rho > 0, rho, 1.0)[:, None], [0.0, 0.0, 1.0])
-        e1, e2 = _perp_frame(k)
-        sig = (
-            c0[None, :, None] * k[:, None, :]
-            + c1[None, :, None] * e1[:, None, :]
-            + c2[None, :, None] * e2[:, None, :]
-        )  # (nv^3, q, 3)
-        vprime = 0.5 * (v + xq)[:, None, :] + 0.5 * rho[:, None, None] * sig
-        g = _basis_values(m, vprime, temperature, basis)
-        Gg = np.einsum("jvq,q->jv", g, wsig)
+        g = _basis_values(m, _post_collision(v, xq, rule), temperature, basis)
+        Gg = np.einsum("jvq,q->jv", g, rule[3])
         A += wxq * (fv * wv) @ Gg.T
     return A
 
@@ -240,14 +302,7 @@ def full_matrix(
     """The gain matrix on the whole of ``V_m`` (``dim_v(m)`` square); ``method`` in
     :data:`FULL_METHODS` or ``"auto"`` (``omega`` for kac, else ``sigma``)."""
     kernel = get_kernel(kernel)
-    if method == "auto":
-        method = "omega" if _is_kac(kernel) else "sigma"
-    if method not in FULL_METHODS:
-        raise ValueError(f"method must be 'auto' or one of {sorted(FULL_METHODS)}, got {method!r}")
-    if method == "omega" and not _is_kac(kernel):
-        raise ValueError(
-            f"method 'omega' (uniform Omega) is the kac kernel only, got kernel {kernel.name!r}"
-        )
+    method = resolve_method(kernel, method, FULL_METHODS)
     return FULL_METHODS[method](m, kernel, temperature, basis)
 
 
@@ -306,39 +361,27 @@ _LD = np.longdouble
 _PI_LD = _LD("3.14159265358979323846264338327950288")
 
 
-def _legendre_ld(n: int, t: NDArray) -> tuple[NDArray, NDArray]:
+def _legendre_and_derivative(n: int, t: NDArray) -> tuple[NDArray, NDArray]:
+    """``(P_n(t), P_n'(t))`` by the three-term recurrence, in the precision of ``t``."""
     p0, p1 = np.ones_like(t), t.copy()
     for k in range(1, n):
         p0, p1 = p1, ((2 * k + 1) * t * p1 - k * p0) / (k + 1)
-    return p1, n * (t * p1 - p0) / (t * t - 1)  # P_n, P_n'
+    return p1, n * (t * p1 - p0) / (t * t - 1)
 
 
-def _gauss_legendre_ld(n: int) -> tuple[NDArray, NDArray]:
-    """Gauss-Legendre in extended precision: scipy's nodes refined by Newton steps."""
-    t = special.roots_legendre(n)[0].astype(_LD)
+def _gauss_legendre(n: int, dtype: type = _LD) -> tuple[NDArray, NDArray]:
+    """Gauss-Legendre in precision ``dtype``: scipy's nodes refined by Newton steps in it."""
+    t = special.roots_legendre(n)[0].astype(dtype)
     for _ in range(3):
-        p, dp = _legendre_ld(n, t)
+        p, dp = _legendre_and_derivative(n, t)
         t = t - p / dp
-    _, dp = _legendre_ld(n, t)
+    _, dp = _legendre_and_derivative(n, t)
     return t, 2 / ((1 - t * t) * dp * dp)
 
 
-def _zonal_solid_ld(l_max: int, x: NDArray, parity: int) -> NDArray:
-    """:func:`kacspectral.hermite.zonal_solid_harmonics` in extended precision."""
-    z = x[..., 2]
-    r2 = np.sum(x * x, axis=-1)
-    out = []
-    prev2, prev = None, np.ones_like(z)
-    for l in range(l_max + 1):
-        if l == 1:
-            prev2, prev = prev, np.sqrt(_LD(3)) * z
-        elif l >= 2:
-            a_l = np.sqrt(_LD(4) - _LD(1) / _LD(l * l))
-            a_lm1 = np.sqrt(_LD(4) - _LD(1) / _LD((l - 1) ** 2))
-            prev2, prev = prev, a_l * (z * prev - r2 * prev2 / a_lm1)
-        if l % 2 == parity:
-            out.append(prev)
-    return np.stack(out)
+def _zonal_solid(l_max: int, x: NDArray, parity: int, dtype: type) -> NDArray:
+    """:func:`kacspectral.hermite.zonal_solid_harmonics` in precision ``dtype``."""
+    return _zonal_rows(l_max, x[..., 2], np.sum(x * x, axis=-1), parity, dtype)
 
 
 def zonal_matrix_fourier(m: int, kernel: AngularKernel | str = "kac") -> NDArray:
@@ -350,29 +393,37 @@ def zonal_matrix_fourier(m: int, kernel: AngularKernel | str = "kac") -> NDArray
     Conditioning: the coefficients of ``G e_l'`` are read off samples on S^2 and rescaled by
     ``sqrt(kappa_l / kappa_l')``, which amplifies rounding in the entries below the diagonal
     (by ~1e5 at ``m = 40``).  The sampling and projection therefore run in extended precision
-    (``numpy.longdouble``; the Gauss-Legendre nodes are refined by Newton steps in it): measured
-    asymmetry 2e-14 at ``m = 40`` and 8e-12 at ``m = 60`` on x86-64 (80-bit long double).  On a
-    platform where ``longdouble`` is ``double`` the asymmetry is ~1e-10 at ``m = 40``.  The
-    kernel's own rule in ``s`` may stay in double: for each ``s`` the circle average commutes
-    with rotations, so node errors in ``s`` move eigenvalues by rounding only, never mix blocks.
+    (``numpy.longdouble``; the Gauss-Legendre nodes are refined by Newton steps in it).
+    Measured asymmetry ``max|A - A^T|`` for kac on x86-64 (80-bit long double): 2e-14 at
+    ``m = 40``, 8e-12 at ``m = 60``.  Where ``longdouble`` is ``double`` (e.g. aarch64 macOS,
+    Windows) the same code runs in float64: measured asymmetry 1.4e-13 at ``m = 25`` and
+    3.8e-11 at ``m = 40`` (reproduce with ``_zonal_matrix_fourier(m, kernel, float)``); the
+    eigenvalues (diagonal) are not affected by this amplification.  The kernel's own rule in
+    ``s`` may stay in double: for each ``s`` the circle average commutes with rotations, so
+    node errors in ``s`` move eigenvalues by rounding only, never mix blocks.
 
     Returns
     -------
     ndarray, shape ``(m//2 + 1, m//2 + 1)``
     """
     m = _check_degree(m)
-    kernel = get_kernel(kernel)
+    return _zonal_matrix_fourier(m, get_kernel(kernel), _LD)
+
+
+def _zonal_matrix_fourier(m: int, kernel: AngularKernel, dtype: type) -> NDArray:
+    """:func:`zonal_matrix_fourier` with sampling and projection in precision ``dtype``."""
     ls = list(range(m % 2, m + 1, 2))
-    t, wt = _gauss_legendre_ld(m + 1)
+    t, wt = _gauss_legendre(m + 1, dtype)
+    pi = _PI_LD.astype(dtype)
     s, ws = kernel.quadrature(kernel.nodes_for_degree(m))
-    s, ws = s.astype(_LD), ws.astype(_LD)
+    s, ws = s.astype(dtype), ws.astype(dtype)
     nph = m + 1
-    ph = 2 * _PI_LD * np.arange(nph, dtype=_LD) / nph
+    ph = 2 * pi * np.arange(nph, dtype=dtype) / nph
     st = np.sqrt(1 - t * t)
     zero = np.zeros_like(t)
     xi = np.stack([st, zero, t], axis=-1)  # (nt, 3) on S^2
     e1 = np.stack([t, zero, -st], axis=-1)
-    e2 = np.array([0, 1, 0], dtype=_LD)
+    e2 = np.array([0, 1, 0], dtype=dtype)
     cs = np.sqrt(np.clip(1 - s * s, 0, None))
     # sigma = s xi + cs (cos ph e1 + sin ph e2): shape (nt, ns, nph, 3)
     sig = (
@@ -382,10 +433,10 @@ def zonal_matrix_fourier(m: int, kernel: AngularKernel | str = "kac") -> NDArray
     )
     y = (xi[:, None, None, :] + sig) / 2
     r2 = np.sum(y * y, axis=-1)
-    sh = _zonal_solid_ld(m, y, m % 2)  # (nl, nt, ns, nph)
+    sh = _zonal_solid(m, y, m % 2, dtype)  # (nl, nt, ns, nph)
     vals = np.stack([r2 ** ((m - l) // 2) * sh[k] for k, l in enumerate(ls)])  # e_l at y
     G = np.einsum("lasp,s->la", vals, ws) / nph  # G e_l at the xi nodes, (nl, nt)
-    Y = _zonal_solid_ld(m, xi, m % 2)  # Y_l0(xi), (nl, nt)
+    Y = _zonal_solid(m, xi, m % 2, dtype)  # Y_l0(xi), (nl, nt)
     B = (Y * (wt / 2)) @ G.T  # B[l, l'] = <Y_l0, G e_l'>_{S^2}
     kappa = np.array([fischer_norm_sq((m - l) // 2, l) for l in ls])
     return (B * np.sqrt(kappa[:, None] / kappa[None, :])).astype(float)
@@ -407,16 +458,7 @@ def zonal_matrix(
     """Gain matrix on the zonal subspace of ``V_m``; ``method`` in :data:`ZONAL_METHODS` or
     ``"auto"`` (``omega`` -- velocity space -- for kac, ``fourier`` for other kernels)."""
     kernel = get_kernel(kernel)
-    if method == "auto":
-        method = "omega" if _is_kac(kernel) else "fourier"
-    if method not in ZONAL_METHODS:
-        raise ValueError(
-            f"method must be 'auto' or one of {sorted(ZONAL_METHODS)}, got {method!r}"
-        )
-    if method == "omega" and not _is_kac(kernel):
-        raise ValueError(
-            f"method 'omega' (uniform Omega) is the kac kernel only, got kernel {kernel.name!r}"
-        )
+    method = resolve_method(kernel, method, ZONAL_METHODS)
     return ZONAL_METHODS[method](m, kernel, temperature)
 
 
@@ -465,23 +507,8 @@ def apply_gain(
     kernel = get_kernel(kernel)
     v = np.asarray(v, dtype=float).reshape(-1, 3)
     x, wx = gauss_hermite_3d(degree // 2 + 1, temperature)
-    s, ws = kernel.quadrature(kernel.nodes_for_degree(degree))
-    nph = degree + 1
-    ph = 2.0 * np.pi * np.arange(nph) / nph
-    cs = np.sqrt(np.clip(1.0 - s**2, 0.0, None))
-    c0 = np.repeat(s, nph)
-    c1 = (cs[:, None] * np.cos(ph)[None, :]).ravel()
-    c2 = (cs[:, None] * np.sin(ph)[None, :]).ravel()
-    wsig = np.repeat(ws / nph, nph)
+    rule = _sigma_rule(kernel, degree)
     out = np.zeros(len(v))
     for xq, wxq in zip(x, wx, strict=True):
-        d = v - xq
-        rho = np.linalg.norm(d, axis=-1)
-        k = np.where(rho[:, None] > 0, d / np.where(rho > 0, rho, 1.0)[:, None], [0.0, 0.0, 1.0])
-        e1, e2 = _perp_frame(k)
-        sig = c0[None, :, None] * k[:, None] + c1[None, :, None] * e1[:, None] + c2[
-            None, :, None
-        ] * e2[:, None]
-        pts = 0.5 * (v + xq)[:, None, :] + 0.5 * rho[:, None, None] * sig
-        out += wxq * (np.asarray(h(pts)) @ wsig)
+        out += wxq * (np.asarray(h(_post_collision(v, xq, rule))) @ rule[3])
     return out

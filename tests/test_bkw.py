@@ -138,5 +138,7 @@ def test_bkw_bad_input_and_warning():
         BKW().density(np.zeros(3), -1.0)
     with pytest.raises(ValueError, match="grid"):
         standard_grid(1)
+    with pytest.raises(ValueError, match=r"K\(t = 6.5\) temperature T_a = 0.661"):
+        BKW().coefficients(HermiteSpace(4, 0.3, l_max=0), 6.5)  # K >= 2 T_ref: diverges
     with pytest.warns(NegativeDensityWarning):
         BKW().density(np.zeros(3), 1.0)

@@ -22,6 +22,8 @@ def test_bkw_json_exact_truncation(capsys):
     assert out["truncation"]["temperature"] == pytest.approx(1 - np.exp(-6.5 / 6), abs=4 * EPS)
     assert out["q_max_error"] < 20 * EPS and out["f_max_error"] < 20 * EPS
     assert out["warnings"] == []
+    # T_ref = K(t), degree 4: f and df/dt lie in the space, the errors are rounding by design
+    assert out["exact_representation"] is True
 
 
 def test_bkw_json_convergence_and_evolution(capsys):
@@ -35,6 +37,7 @@ def test_bkw_json_convergence_and_evolution(capsys):
         assert out["coefficient_error"] < 50 * EPS
         assert out["evolution"]["t_end"] == 8.0
         assert out["evolution"]["coefficient_error"] < 1e-11
+        assert out["exact_representation"] is False  # T_ref = 1 != K(6.5)
     assert errs[1] < 1e-3 * errs[0]  # tail ratio 0.34 per two degrees: 0.34^8 ~ 2e-4
 
 
@@ -65,6 +68,7 @@ def test_bkw_reports_negative_exact_solution(capsys):
         (["--kernel", "s-3"], "negative"),
         (["--grid", "0"], "--grid"),
         (["--t-end", "5"], "--t-end"),
+        (["--temperature", "0.25"], ">= 2 T_ref = 0.5"),  # K(6.5) = 0.661: series diverges
     ],
 )
 def test_bkw_bad_input_exit_2_one_line(capsys, argv, fragment):
@@ -72,3 +76,18 @@ def test_bkw_bad_input_exit_2_one_line(capsys, argv, fragment):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("kacspectral: error:")
     assert fragment in err
+
+
+def test_bkw_failed_integration_is_convergence_error(capsys, monkeypatch):
+    # a failed solve_ivp is numerical trouble: exit 1 with one line, no traceback
+    import types
+
+    import scipy.integrate
+
+    def failing(*args, **kwargs):
+        return types.SimpleNamespace(success=False, message="step size too small")
+
+    monkeypatch.setattr(scipy.integrate, "solve_ivp", failing)
+    assert main(["bkw", "--degree", "2", "--grid", "8", "--repeat", "1", "--t-end", "8"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "step size too small" in err

@@ -46,7 +46,9 @@ def test_reservoir_json(capsys):
         if row["bound"] > 0:
             assert row["ratio"] == pytest.approx(row["distance"] / row["bound"], rel=1e-14)
     assert out["rows"][0]["ratio"] is None  # t = 0: distance and bound vanish
-    assert -0.55 < out["exponent_in_N"]["inf"] < -0.45
+    # long-time distance sqrt(M/(M+N)) ||h0 - 1||: slope between N = 10 and 1000 in closed form
+    slope = 0.5 * math.log(12 / 1002) / math.log(100)
+    assert abs(out["exponent_in_N"]["inf"] - slope) <= 1e-12
     assert out["constants"][0]["k"] == pytest.approx(0.5 / 3 * 1.2, abs=1e-12)
 
 
@@ -59,6 +61,8 @@ def test_reservoir_table(capsys):
 @pytest.mark.parametrize("argv", [
     ["kac-gap", "--particles", "1"],
     ["kac-gap", "--particles", "3", "--degree", "9"],
+    ["kac-gap", "--particles", "10", "--degree", "6"],
+    ["kac-gap", "--particles", "5", "--degree", "5"],
     ["kac-gap", "--particles", "x"],
     ["kac-gap", "--particles", "3", "--lambda-s", "-1"],
     ["reservoir", "-M", "2", "-N", "1", "-t", "1"],
@@ -78,3 +82,18 @@ def test_energy_state_default_matches_issue():
     # h0 = 1 + a sum_i ((2 pi/3)|v_i|^2 - 1) with x = sqrt(2 pi) v
     h = energy_state(1, 1)
     assert h[(0, 0, 0)] == 0 and h[(2, 0, 0)] == Fraction(1, 3)
+
+
+@pytest.mark.parametrize("n,degree", [(10, 6), (5, 5), (4, 7)])
+def test_kac_gap_degree_cap_names_n_and_degree(n, degree, capsys):
+    # degree 6 only for N <= 4 (cost), else degree <= 4: refused before any computation
+    assert main(["kac-gap", "-N", str(n), "--degree", str(degree)]) == 2
+    err = capsys.readouterr().err
+    assert f"--degree {degree}" in err and f"N = {n}" in err
+
+
+def test_kac_gap_progress_counts_sectors():
+    from kacspectral.kac import kac_gap
+    calls = []
+    kac_gap(3, 2, progress=lambda: calls.append(1))
+    assert len(calls) == 4 * 2  # 4 parity classes per degree, degrees 1 and 2

@@ -57,6 +57,28 @@ def test_table_default_kac(capsys):
     assert any("bound 2/3; holds: True" in line for line in lines)
 
 
+def test_m_max_1_holds(capsys):
+    """(1, 0) only exists from m = 2: with --m-max 1 the sup is at (0,1) and the lemma holds."""
+    assert main(["lemma3", "--m-max", "1"]) == 0
+    text = capsys.readouterr().out
+    assert "at (0,1)); bound 2/3; holds: True" in text
+    assert main(["lemma3", "--m-max", "1", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["holds"] is True and out["sup_at"] == [{"n": 0, "l": 1, "m": 1}]
+    assert out["reference_kind"] == "exact"
+
+
+def test_non_exact_kernel_labels_reference_as_quadrature(capsys):
+    assert main(["lemma3", "--m-max", "2", "--kernel", "exp(s)/sinh(1)"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "reference (quadrature)" in lines[1] and "exact" not in lines[1]
+    assert "(reference (quadrature) 0.65651764274966" in lines[-3]
+    assert "Lemma 2" in lines[-1] and "reference (quadrature)" in lines[-1]
+    assert main(["lemma3", "--m-max", "2", "--kernel", "exp(s)/sinh(1)", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["reference_kind"] == "quadrature" and "exact" in out["rows"][0]
+
+
 @pytest.mark.parametrize(
     "argv, needle",
     [

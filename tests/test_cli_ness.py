@@ -1,11 +1,17 @@
 """``kacspectral ness`` in-process: JSON keys, the exact example, table output, bad input."""
 
 import json
+from fractions import Fraction
 
+import numpy as np
 import pytest
 
 from kacspectral import __version__
 from kacspectral.cli import main
+from kacspectral.exact import exact_B_table
+from kacspectral.kernels import get_kernel
+
+EPS = float(np.finfo(float).eps)
 
 
 def _run_json(capsys, *argv):
@@ -32,8 +38,19 @@ def test_default_json_with_exact(capsys):
     assert data["max_relative_error"] < 1e-12
     assert abs(data["moments"][2] - 65 / 36) < 1e-12 * 65 / 36
     c = data["contraction"]
-    assert c["lambda"] == 0.75
-    assert abs(c["observed_rate"] - 0.5) < 1e-3
+    # lambda = (1-gamma) + gamma beta with the exact beta = B_10 of the kernel
+    gamma, kern = Fraction(1, 2), get_kernel("constant")
+    lam = (1 - gamma) + gamma * Fraction(str(kern.beta_exact))
+    assert abs(c["lambda"] - float(lam)) <= 4 * EPS
+    # the k^4-mode rate (1-gamma)(B_20 + B_02) + gamma B_20 from the exact B table; the fitted
+    # Picard rate must match it (to 1e-3: the fit over n = 6..12 still sees the k^6 mode)
+    B = exact_B_table(kern, 2)
+    rate4 = (1 - gamma) * (B[2][0] + B[0][2]) + gamma * B[2][0]
+    assert abs(c["fourth_moment_rate"] - float(rate4)) <= 4 * EPS
+    assert abs(c["observed_rate"] - float(rate4)) < 1e-3 * float(rate4)
+    assert data["energy_error"] <= 4 * EPS
+    assert data["warnings"] == []
+    assert data["moment_order"] == 6
     assert len(c["table"]) == 13 and c["bound_holds"]
     assert data["residual"] <= 1e-14
     assert data["method"] == "newton"
@@ -51,6 +68,33 @@ def test_options(capsys):
     assert "exact_moments" not in data
     assert data["method"] == "anderson"
     assert abs(data["moments"][1] - 3 * (0.05 + 0.25 + 0.3)) < 1e-13
+
+
+def test_warnings_one_line_each_and_in_json(capsys):
+    """A capped truncation (temperature ratio 1000) is reported once, as one stderr line, and
+    listed in the JSON; the run itself succeeds with the exact energy (regression: it used to
+    exit 2 with a misleading GTW 'needs equal second moments' bad-input message)."""
+    status = main([
+        "ness", "--temperatures", "1/1000", "1", "--moments", "1", "--contraction-steps", "3",
+        "--json",
+    ])
+    out = capsys.readouterr()
+    assert status == 0, out.err
+    lines = out.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kacspectral: warning: TruncationWarning:")
+    assert "capped at K = 160" in lines[0]
+    data = json.loads(out.out)
+    assert data["warnings"] == [lines[0].removeprefix("kacspectral: warning: ")]
+    assert abs(data["moments"][1] - 1.5015) <= 8 * EPS * 1.5015
+    assert data["energy_error"] <= 4 * EPS
+
+
+def test_weak_coupling_runs(capsys):
+    """Regression: --gamma 1e-6 exited 2 (energy error 1.6e-9 from the ill-conditioned
+    energy mode, refused by the GTW distance as if it were bad input)."""
+    data = _run_json(capsys, "--gamma", "1/1000000", "--contraction-steps", "3", "--moments", "2")
+    assert data["energy_error"] <= 4 * EPS
+    assert abs(data["moments"][1] - 1.0) <= 8 * EPS
 
 
 def test_readable_table(capsys):
@@ -77,6 +121,7 @@ def test_readable_table(capsys):
         (["--moments", "-1"], "--moments"),
         (["--tol", "0"], "--tol"),
         (["--contraction-steps", "1"], "contraction-steps"),
+        (["--moments", "101"], "moment_order must be <= 100"),
     ],
 )
 def test_bad_input_exit_2_one_line(capsys, argv, needle):
@@ -91,3 +136,21 @@ def test_exact_refused_for_a_non_exact_kernel(capsys):
     assert main(["ness", "--kernel", "2*exp(s)/(exp(1)-exp(-1))", "--exact"]) == 2
     err = capsys.readouterr().err
     assert "--exact needs a kernel with an exact form" in err
+
+
+def test_solver_moment_mismatch_exits_1_not_2(capsys, monkeypatch):
+    """Unequal moments between *computed* states are numerical trouble: ConvergenceError,
+    exit 1, one line naming gamma and K (never the bad-input exit 2)."""
+    import kacspectral.contraction as contraction
+
+    real = contraction.picard_iterates
+
+    def drifting(*args, **kwargs):
+        seq, t_ref, K = real(*args, **kwargs)
+        return [a * (1 + 1e-6 * n) for n, a in enumerate(seq)], t_ref, K
+
+    monkeypatch.setattr(contraction, "picard_iterates", drifting)
+    assert main(["ness", "--contraction-steps", "3"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "gamma = 1/2, K = " in err
+    assert "Traceback" not in err

@@ -373,6 +373,70 @@ def test_reservoir_gain_matrix_exact_for_maxwellian_inputs():
         assert np.max(np.abs(g @ a - op.gain(a, space.reservoir(res)))) < 100 * EPS
 
 
+def test_reservoir_gain_matrix_is_sparse_and_couples_equal_l_m_only():
+    # R is isotropic: Q+(psi_{n1 l m}, R) only has psi_{n l m} components (Wigner-Eckart with
+    # l2 = 0), so G is kept as CSR (0.17% non-zeros at K = 16), never densified
+    import scipy.sparse as sps
+
+    res = MaxwellianMixture(["1/2", "1/2"], ["1/6", "1/2"])
+    space = HermiteSpace(8, 1 / 3)
+    g = CollisionOperator(space, "kac").reservoir_gain_matrix(res)
+    assert sps.issparse(g) and g.format == "csr"
+    rows, cols = g.nonzero()
+    lab = np.array(space.labels)
+    assert np.all(lab[rows, 1:] == lab[cols, 1:])
+    assert np.all(space.degrees[rows] >= space.degrees[cols])
+    a = random_low_degree(space, np.random.default_rng(3), 8)
+    assert np.max(np.abs(g @ a - CollisionOperator(space, "kac").gain(a, space.reservoir(res)))) \
+        <= 64 * EPS * np.max(np.abs(a))
+
+
+def test_reservoir_needs_no_convergent_series():
+    """A reservoir with T_a >= 2 T_ref is accepted: the degree-d output of Q+(., R) needs only
+    R's exact coefficients of degree <= d.  Reference: the isotropic Bobylev mixture formula
+    of the previous test, coefficient by coefficient (closed form, no series)."""
+    res = MaxwellianMixture(["1/2", "1/2"], ["1/2", "3"])
+    space = HermiteSpace(8, 1.0, l_max=0)
+    g = CollisionOperator(space, "constant").reservoir_gain_matrix(res)
+    tb = 0.7
+    s, w = get_kernel("constant").quadrature(10)
+    exact = sum(wa * space._mixture_coefficients(w, tb * (1 + s) / 2 + ta * (1 - s) / 2)
+                for wa, ta in zip(res.w, res.T, strict=True))
+    assert np.max(np.abs(g @ space.maxwellian(tb) - exact)) < 100 * EPS * np.max(np.abs(exact))
+
+
+def test_tensor_size_estimate_and_budget():
+    from kacspectral.collision_tensor import BobylevTensor, estimate_tensor_size, tensor_entries
+
+    for K, L, kern in ((6, None, "constant"), (8, None, "kac"), (10, 2, "constant")):
+        space = HermiteSpace(K, 1.0, L)
+        k = get_kernel(kern)
+        entries = len(tensor_entries(space, k)[3])
+        est = estimate_tensor_size(K, L, k.is_even)
+        assert entries <= est["entries"] <= 1.02 * entries  # upper bound, tight
+        assert est["pairs"] == len(BobylevTensor(space, k).p)
+    # K^6 growth: 1.1e8 entries at K = 40 in full 3D; the operator refuses before building
+    assert estimate_tensor_size(40, None)["entries"] > 1e8
+    with pytest.raises(ValueError, match=r"degree=40, l_max=None would need about 5.\d GB"):
+        CollisionOperator(HermiteSpace(40, 1.0), "constant")
+    with pytest.raises(ValueError, match="l_max"):
+        CollisionOperator(HermiteSpace(8, 1.0), "constant", max_bytes=1e5)
+
+
+def test_moments_above_the_degree_are_nan():
+    # the fourth moment needs the degree-4 coefficients: below that it is not determined
+    # (treating the missing coefficients as 0 gave 1.6667 instead of 1.6944 for the CLI data)
+    cases = ((0, {"momentum", "second", "m2", "fourth"}), (1, {"second", "m2", "fourth"}),
+             (3, {"fourth"}), (4, set()))
+    for K, nan_keys in cases:
+        space = HermiteSpace(K, 1.0)
+        mom = space.moments(space.maxwellian(1.2))
+        for key in ("momentum", "second", "m2", "fourth"):
+            assert bool(np.all(np.isnan(mom[key]))) == (key in nan_keys), (K, key)
+    mom = HermiteSpace(4, 1.0).moments(HermiteSpace(4, 1.0).maxwellian([0.8, 1.0, 1.2]))
+    assert abs(mom["fourth"] - (3 * (0.64 + 1 + 1.44) + 2 * (0.8 + 0.96 + 1.2))) <= 64 * EPS * 10
+
+
 def test_reservoir_gain_against_direct_bobylev_for_anisotropic_data():
     res = MaxwellianMixture([0.5, 0.5], [0.9, 1.1])
     space = HermiteSpace(24, 1.0, l_max=4)  # Q+(f, R) keeps the l-content of f (R isotropic)
@@ -449,6 +513,11 @@ def test_choose_temperature_rule():
         (lambda: HermiteSpace(4, 1.0).maxwellian([1.0, 2.0]), "temperatures"),
         (lambda: HermiteSpace(4, 1.0).maxwellian(1.0, [0, 0]), "mean"),
         (lambda: HermiteSpace(4, 1.0).mixture([0.5, 0.5], [1.0]), "equal-length"),
+        (lambda: HermiteSpace(4, 1.0).mixture([1.5, -0.5], [1.0, 1.2]), "weights must be"),
+        # the Hermite series of M_T diverges for T >= 2 T_ref
+        (lambda: HermiteSpace(4, 1.0).maxwellian([1.0, 1.0, 2.0]), "T_a = 2 >= 2 T_ref = 2"),
+        (lambda: HermiteSpace(4, 0.5).maxwellian(1.5), r"T_a = 1.5 >= 2 T_ref = 1 \(T_ref = 0.5"),
+        (lambda: HermiteSpace(4, 1.0).mixture([0.5, 0.5], [1.0, 2.5]), "T_a = 2.5 >= 2 T_ref"),
         (lambda: HermiteSpace(4, 1.0).density(np.zeros(3), np.zeros(3)), "shape"),
         (lambda: HermiteSpace(4, 1.0).density(np.zeros(35), np.zeros(2)), "shape"),
         (lambda: HermiteSpace(4, 1.0).index(3, 0, 0), "truncation"),

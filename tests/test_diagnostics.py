@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -18,7 +19,7 @@ from kacspectral.diagnostics import (
     state_diagnostics,
     temperature_tensor,
 )
-from kacspectral.errors import NegativeDensityWarning
+from kacspectral.errors import NegativeDensityWarning, TruncationWarning
 from kacspectral.evolution import EvolutionProblem, evolve
 
 EPS = np.finfo(float).eps
@@ -52,6 +53,33 @@ def test_entropy_of_anisotropic_maxwellian_converges():
     assert all(b < a for a, b in zip(errs, errs[1:], strict=False))
 
 
+def test_entropy_error_estimate_tracks_the_true_error():
+    # smooth positive integrand: the two-rule difference bounds the error against the closed
+    # form (Maxwellian off T_ref, exact coefficients at K = 20 up to ~1e-12)
+    T = [1.0, 1.6, 1.3]
+    space = HermiteSpace(20, 1.3)
+    ent = entropy(space, space.maxwellian(T), n_nodes=8)
+    err = abs(ent["entropy"] - _h_maxwellian(T))
+    assert err > 1e-7  # 8 nodes are too few (error 1.9e-6, coefficients exact to ~1e-12)...
+    assert 0.5 * err <= ent["entropy_error_estimate"] <= 2 * err  # ...and the estimate says so
+    # 6 nodes: relative difference 1.5e-5 > ENTROPY_TOL = 1e-6 (the K = 20 truncation estimate
+    # 4e-7 is flagged as well)
+    with pytest.warns(TruncationWarning) as rec:
+        evolution_diagnostics(space, [space.maxwellian(T)], n_nodes=6)
+    msgs = [str(w.message) for w in rec]
+    assert any("entropy quadrature not converged" in m for m in msgs)
+    assert any("truncation estimate 4.17e-07" in m for m in msgs)
+
+
+def test_no_truncation_warning_for_data_in_the_space():
+    space = HermiteSpace(6, 1.3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = evolution_diagnostics(space, [space.maxwellian(1.3)])
+    assert out["truncation_estimate"] == [0.0]
+    assert out["entropy_error_estimate"][0] <= 64 * EPS * 5
+
+
 def test_temperature_tensor_with_mean():
     space = HermiteSpace(4, 1.0)
     a = space.maxwellian([0.7, 1.1, 1.4], mean=[0.3, -0.2, 0.5])
@@ -74,8 +102,15 @@ def test_most_negative_value_is_the_bkw_minimum():
     exact = (2 * math.pi * K) ** -1.5 * (5 * K - 3) / (2 * K)
     assert exact < 0 and abs(res["value"] - exact) <= 64 * EPS * abs(exact)
     assert res["location"] == [0.0, 0.0, 0.0]
-    with pytest.warns(NegativeDensityWarning, match="negative values"):
+    # degree 2 with the top coefficients O(1): the truncation estimate (0.79) is flagged too
+    # and the kink of f_+ log f_+ at the sign change slows the entropy quadrature down
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
         out = evolution_diagnostics(space, [a])
+    got = sorted((w.category.__name__, str(w.message)[:32]) for w in rec)
+    assert got == [("NegativeDensityWarning", "the truncated density takes nega"),
+                   ("TruncationWarning", "entropy quadrature not converged"),
+                   ("TruncationWarning", "truncation estimate 0.791 > 1e-0")]
     assert out["negative_mass"][0] > 0 and out["min_density"][0] < 0
 
 
@@ -85,8 +120,10 @@ def test_h_theorem_along_boltzmann_evolution_and_gtw_to_itself():
     r = evolve(prob, space.maxwellian([0.9, 1.5, 1.2]), [0.0, 0.5, 1.0, 2.0, 4.0], dt=0.05)
     # the degree-8 truncation of this anisotropic evolution dips below zero (by ~2e-8): the
     # diagnostics must say so, not hide it
-    with pytest.warns(NegativeDensityWarning, match="negative values"):
+    with pytest.warns(NegativeDensityWarning, match="negative values"), \
+            pytest.warns(TruncationWarning, match="unreliable"):
         diag = evolution_diagnostics(space, r.coefficients)
+    assert max(diag["truncation_estimate"]) > 1e-8
     assert -1e-6 < min(diag["min_density"]) < 0
     h = diag["entropy"]
     assert all(b < a for a, b in zip(h, h[1:], strict=False))  # H decreases (gamma = 0)

@@ -4,17 +4,15 @@ and the seed's contraction bound in the 3D GTW distance."""
 from __future__ import annotations
 
 import math
-
 import warnings
 
 import numpy as np
 import pytest
-
-from kacspectral.errors import NegativeDensityWarning
 from scipy.integrate import solve_ivp
 
 from kacspectral.bkw import BKW, standard_grid
 from kacspectral.collision import CollisionOperator, HermiteSpace
+from kacspectral.errors import NegativeDensityWarning
 from kacspectral.evolution import (
     EvolutionProblem,
     equilibrium_reference,

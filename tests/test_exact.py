@@ -8,6 +8,7 @@ fixed-point equation, and closed-form Sonine coefficients of Maxwellians.
 
 from fractions import Fraction
 
+import mpmath
 import numpy as np
 import pytest
 import sympy as sp
@@ -17,9 +18,11 @@ from kacspectral.exact import (
     exact_moments,
     exact_taylor_coefficients,
     sonine_coefficients,
+    sonine_density,
     sonine_reference_density,
+    sonine_terms_needed,
 )
-from kacspectral.kernels import get_kernel, kernel_from_callable
+from kacspectral.kernels import S, get_kernel, kernel_from_callable
 from kacspectral.ness import NessProblem, default_problem
 from kacspectral.reservoirs import MaxwellianMixture
 
@@ -39,6 +42,44 @@ def test_fast_B_table_equals_B_exact(kernel):
     for i in range(7):
         for j in range(7 - i):
             assert sp.nsimplify(table[i][j]) == kern.B_exact(i, j), (i, j)
+
+
+@pytest.mark.parametrize("kernel", ["constant", "kac", "3*(1+s)**2/4", "15*s**2/8 + 3/8"])
+def test_B_table_against_mpmath_quadrature_of_the_definition(kernel):
+    """B_ij = (1/2) int b(s) ((1+s)/2)^i ((1-s)/2)^j ds by tanh-sinh quadrature (mpmath.quad,
+    30 digits; handles the kac endpoint singularity) -- independent of the Beta closed form
+    shared by the fast table and B_exact.  (sympy.integrate is not used: it returns -1/3 for
+    the kac B_01.)"""
+    kern = get_kernel(kernel)
+    table = exact_B_table(kern, 7)
+    # with (1-s)/2 = t^2, B_ij = int_0^1 b(1-2t^2) (1-t^2)^i t^(2j) 2t dt: the kac factor
+    # (1-s)^(-1/2) times 2t is smooth, so the quadrature converges fast
+    t = sp.Symbol("t", positive=True)
+    b = sp.lambdify(t, sp.simplify(kern.expr.subs(S, 1 - 2 * t**2) * 2 * t), "mpmath")
+    with mpmath.workdps(30):
+        for i, j in ((0, 0), (1, 0), (0, 1), (2, 3), (3, 0), (0, 5), (4, 3)):
+            ref = mpmath.quad(lambda x, i=i, j=j: b(x) * (1 - x**2) ** i * x ** (2 * j), [0, 1])
+            val = table[i][j]
+            got = mpmath.mpf(val.numerator) / val.denominator
+            assert abs(got - ref) < mpmath.mpf(10) ** -25, (i, j, got, ref)
+
+
+def test_float_kernel_coefficients_are_not_guessed_as_rationals():
+    """1 + 0.333333333333 s is *not* 1 + s/3: no rational guessing (sympy.nsimplify would give
+    B_10 = 5/9).  Either the kernel carries the exact decimal value or it is refused."""
+    try:
+        kern = get_kernel("1+0.333333333333*s")
+    except ValueError:
+        return
+    if not kern.is_exact:
+        return
+    try:
+        b10 = exact_B_table(kern, 1)[1][0]
+    except ValueError as exc:
+        assert "floating-point" in str(exc)
+        return
+    assert b10 == Fraction(1, 2) + Fraction(333333333333, 10**12) / 6
+    assert b10 != Fraction(5, 9)
 
 
 @pytest.mark.parametrize("kernel", ["constant", "kac", "1+s"])
@@ -113,6 +154,25 @@ def test_sonine_coefficients_of_a_maxwellian():
     assert sonine_coefficients(moments, T) == [(1 - Tp / T) ** n for n in range(12)]
     with pytest.raises(ValueError, match="T must be > 0"):
         sonine_coefficients(moments, 0)
+
+
+@pytest.mark.parametrize("n_terms", [6, 12, None])
+def test_sonine_density_of_the_two_temperature_reservoir(n_terms):
+    """The Sonine series (E1) of R = (M_{1/6} + M_{1/2})/2 itself (a mixture with temperatures in
+    [1/6, 1/2], density known in closed form) is within its returned rigorous tail bound, at
+    every truncation; with the default number of terms the bound is below 1e-16."""
+    R = MaxwellianMixture(["1/2", "1/2"], ["1/6", "1/2"])
+    lo, hi = Fraction(1, 6), Fraction(1, 2)
+    n = sonine_terms_needed(float(lo), float(hi), 1e-16) if n_terms is None else n_terms
+    v = np.linspace(0.0, 6.0 * np.sqrt(float(hi)), 49)
+    dens, bound = sonine_density([R.moment_exact(k) for k in range(n)], lo, hi, v)
+    ref = R.density(v)
+    err = np.max(np.abs(dens - ref))
+    assert err <= bound + 16 * EPS * np.max(ref), (n, err, bound)
+    if n_terms is None:
+        assert bound < 1e-16
+    else:
+        assert err > 1e-3 * bound  # the bound is not vacuous
 
 
 def test_sonine_reference_density_single_reservoir():

@@ -8,17 +8,18 @@ import pytest
 import sympy as sp
 
 from kacspectral.hermite import dim_v
-from kacspectral.kernels import get_kernel
+from kacspectral.kernels import get_kernel, kernel_from_callable
 from kacspectral.lemma3 import (
     eigenvalue,
     exact_eigenvalue,
     exact_spectrum,
     lemma2_constant,
     lemma3_check,
-    numerical_spectrum,
+    multiplicity_check,
     tensor_average,
     tensor_top_eigenvalue,
 )
+from kacspectral.thermostat import full_matrix_omega
 
 EPS = float(np.finfo(float).eps)
 POLY = "3*(1+s)**2/4"
@@ -81,8 +82,6 @@ def test_lemma3_kac_holds_with_structure():
     assert res.max_abs_error < 100 * EPS
     for row in res.rows:
         assert len(row.eigenvalues) == len(row.exact) == dim_v(row.m)
-        assert row.eigenvalues == sorted(row.eigenvalues, reverse=True)
-        assert row.exact == sorted(row.exact, reverse=True)
         assert row.symmetry_error < 1e-13
         assert 2 * row.top_nl[0] + row.top_nl[1] == row.m
         assert row.top <= 2 / 3 + 100 * EPS
@@ -98,15 +97,82 @@ def test_lemma3_constant_top_is_one_half():
     assert res.max_abs_error < 100 * EPS
 
 
-def test_multiplicities_match_exact_spectrum():
-    for m in (3, 6):
-        num, _ = numerical_spectrum(m, "kac")
-        ex = exact_spectrum(m, "kac")
-        assert [(n, l) for _, n, l in num] == [(n, l) for _, n, l in ex]
-        counts = {}
-        for _, n, l in ex:
-            counts[(n, l)] = counts.get((n, l), 0) + 1
-        assert all(c == 2 * l + 1 for (n, l), c in counts.items())
+def test_reported_spectrum_with_multiplicity_equals_full_matrix_spectrum():
+    """The spectra listed by lemma3_check (zonal eigenvalues repeated 2l+1 times) against the
+    eigenvalues of the full V_m matrix built from the definition without any symmetry."""
+    res = lemma3_check(4, "kac")
+    for row in res.rows:
+        A = full_matrix_omega(row.m)
+        full = np.sort(np.linalg.eigvalsh(0.5 * (A + A.T)))[::-1]
+        assert np.max(np.abs(np.array(row.eigenvalues) - full)) < 100 * EPS
+
+
+@pytest.mark.parametrize(
+    "m, blocks",
+    [
+        (12, [(0, 12, 7), (3, 6, -4), (5, 2, 1), (4, 4, -4)]),
+        (17, [(0, 17, -9), (6, 5, 3), (8, 1, 1)]),
+        (20, [(1, 18, 18), (7, 6, -2), (9, 2, -1)]),
+    ],
+)
+def test_multiplicity_non_zonal_eigenfunctions_pointwise(m, blocks):
+    """T psi_{n,l,mm} = lambda_{n,l} psi_{n,l,mm} for mm != 0 (the 2l+1 multiplicity),
+    by exact quadrature at random points; measured <= 1e-15 at m = 20."""
+    rows = multiplicity_check(m, blocks, "kac", n_points=5, seed=m)
+    assert [(r["n"], r["l"], r["mm"]) for r in rows] == blocks
+    for r in rows:
+        assert r["scale"] > 1e-3  # psi is not (nearly) zero at the sample points
+        assert r["max_abs_error"] < 100 * EPS * max(1.0, r["scale"])
+        assert r["lambda"] == pytest.approx(float(exact_eigenvalue(r["n"], r["l"])), abs=EPS)
+
+
+def test_multiplicity_check_can_fail_and_other_kernels():
+    # the check distinguishes blocks: psi_{1,2,2} is not an eigenfunction for lambda_{2,0}
+    (r,) = multiplicity_check(4, [(1, 2, 2)], "kac", n_points=5)
+    lam_other = float(exact_eigenvalue(2, 0))
+    rng = np.random.default_rng(0)
+    assert abs(r["lambda"] - lam_other) > 0.05 and r["max_abs_error"] < 100 * EPS
+    from kacspectral.hermite import burnett_functions
+    from kacspectral.thermostat import apply_thermostat
+
+    v = rng.normal(size=(5, 3))
+    psi = lambda p: burnett_functions(4, p, indices=[[1, 2, 2]])[0]  # noqa: E731
+    assert np.max(np.abs(apply_thermostat(psi, v, 4) - lam_other * psi(v))) > 1e-3
+    # sigma form (apply_gain) for the constant kernel, default blocks (all l >= 1)
+    rows = multiplicity_check(5, kernel="constant", n_points=4)
+    assert {(r["l"], r["mm"]) for r in rows} == {(1, 1), (3, 3), (3, -2), (5, 5), (5, -3)}
+    assert max(r["max_abs_error"] for r in rows) < 100 * EPS
+
+
+def test_verdict_for_small_m_max():
+    """(1, 0) lives in V_2: for m_max = 1 the sup is reached at (0, 1) only and Lemma 3 holds."""
+    r1 = lemma3_check(1, "kac")
+    assert r1.holds and [(d["n"], d["l"]) for d in r1.sup_at] == [(0, 1)]
+    r2 = lemma3_check(2, "kac")
+    assert r2.holds and [(d["n"], d["l"]) for d in r2.sup_at] == [(0, 1), (1, 0)]
+    # a too tight tolerance must make the verdict fail (errors are ~1e-16, not 0)
+    assert not lemma3_check(3, "kac", tolerance=1e-30).holds
+
+
+def test_kac_identified_by_values_not_name():
+    fake = kernel_from_callable(lambda s: np.ones_like(s), name="kac")  # b = 1, named kac
+    res = lemma3_check(4, fake)
+    assert res.method == "fourier" and res.bound != "2/3"
+    assert abs(res.sup - 0.5) < 100 * EPS and res.holds and res.reference_kind == "quadrature"
+    for spec in (
+        "1/sqrt(2*(1-s))",
+        kernel_from_callable(lambda s: 1 / np.sqrt(2 * (1 - s)), endpoint_exponents=(-0.5, 0)),
+    ):
+        res = lemma3_check(4, spec)
+        assert res.method == "omega" and res.bound == "2/3" and res.holds
+        assert res.sup_exact == "2/3" and res.reference_kind == "exact"
+
+
+def test_reference_kind_for_non_exact_kernel():
+    res = lemma3_check(3, get_kernel("exp(s)", normalize=True))
+    assert res.reference_kind == "quadrature" and res.to_dict()["reference_kind"] == "quadrature"
+    assert "exact" in res.to_dict()["rows"][0]  # the key the issue asks for is kept
+    assert lemma3_check(2, "kac").to_dict()["reference_kind"] == "exact"
 
 
 def test_lemma2_constant_kac():
@@ -143,8 +209,18 @@ def test_bad_input():
         lemma3_check(0)
     with pytest.raises(ValueError, match="n must be a non-negative integer"):
         exact_eigenvalue(-1, 0)
-    with pytest.raises(ValueError, match="m must be an integer in 1..8"):
-        tensor_average(9)
+    with pytest.raises(ValueError, match=r"m must be an integer in 1\.\.6"):
+        tensor_average(7)
+    for tol in (-1, 0, float("nan"), float("inf"), "1e-3", True):
+        with pytest.raises(ValueError, match="tolerance must be a finite number > 0"):
+            lemma3_check(3, tolerance=tol)
+    for m in (-2, 2.5, "3", None):
+        with pytest.raises(ValueError, match="m must be an integer >= 0"):
+            exact_spectrum(m)
+    with pytest.raises(ValueError, match="blocks must be"):
+        multiplicity_check(4, [(1, 1, 0)])
+    with pytest.raises(ValueError, match="method must be"):
+        lemma3_check(2, method="nope")
 
 
 def test_lemma3_kac_up_to_m40_meets_the_accuracy_target():

@@ -79,12 +79,34 @@ def test_energy_rate_is_one_minus_lambda():
         assert abs(np.trace(S[0]) - ref) <= 64 * EPS * 3
 
 
-def test_anisotropy_relaxes_and_is_symmetric():
+def _stress_rate_mpmath(kernel) -> float:
+    """Independent decay rate of the traceless stress under Q(f, f) (Funk-Hecke on Bobylev's
+    formula, MATH.md section 3): e.S'e gets the weights |u+-|^2 P2(cos theta+-) with
+    |u+-|^2 = (1 +- s)/2, cos^2 theta+- = (1 +- s)/2, so the (n, l) = (0, 2) gain eigenvalue is
+    (1/2) int b(s) [(1+s)(1+3s) + (1-s)(1-3s)]/8 ds and the rate is 1 minus it."""
+    import mpmath
+
+    a, c = kernel.exponents
+
+    def b(s):  # endpoint factors in mpmath (tanh-sinh never evaluates at s = +-1)
+        return (1 - s) ** a * (1 + s) ** c * float(kernel.smooth(np.array([float(s)]))[0])
+
+    with mpmath.workdps(30):
+        gain = mpmath.quad(lambda s: b(s) * ((1 + s) * (1 + 3 * s) + (1 - s) * (1 - 3 * s)) / 8,
+                           [-1, 0, 1])
+        norm = mpmath.quad(b, [-1, 0, 1])
+    return float(1 - gain / norm)
+
+
+def test_anisotropy_relaxes_at_the_stress_rate():
     eq = MomentEquations(0, None, "kac")
     S0 = np.array([[1.0, 0.2, 0.0], [0.2, 2.0, 0.1], [0.0, 0.1, 3.0]])
     S, m4 = eq.solve(S0, 40.0, [0.0, 1.0, 200.0])
     assert np.allclose(S[0], S0, atol=0, rtol=4 * EPS)
-    assert np.allclose(S, np.transpose(S, (0, 2, 1)))
+    # traceless part decays as exp(-rate t), rate from an mpmath quadrature of b
+    D0 = S0 - np.trace(S0) / 3 * np.eye(3)
+    rate = _stress_rate_mpmath(get_kernel("kac"))
+    assert np.max(np.abs(S[1] - np.trace(S0) / 3 * np.eye(3) - D0 * np.exp(-rate))) <= 1e-12
     assert np.max(np.abs(S[-1] - 2 * np.eye(3))) < 1e-12  # tr S conserved, isotropic limit
     assert abs(m4[-1] - 15 * 4) < 1e-10  # Maxwellian with T = 2: m4 = 15 T^2
 
@@ -96,3 +118,29 @@ def test_bad_input():
         MomentEquations("1/2", None, "constant")
     with pytest.raises(ValueError, match="no unique steady state"):
         MomentEquations(0, None, "constant").steady_state()
+
+
+def test_float_kernel_from_callable():
+    # A kernel without exact expression: the s-moments are floats, the structure checks use a
+    # tolerance (they used to fail on 6e-16 residuals).  Reference values: the isotropic
+    # reduction with the kernel's float B_ij, and the stress rate by mpmath.
+    from kacspectral.kernels import kernel_from_callable
+
+    k = kernel_from_callable(lambda s: 1 + 0.5 * np.sin(s))
+    c = {key: float(v) for key, v in gain_moment_coefficients(k).items()}
+    tol = 64 * EPS
+    assert abs(c["a_p"] + 3 * c["b_p"] - k.B(1, 0)) <= tol
+    assert abs(c["a_m"] + 3 * c["b_m"] - k.B(0, 1)) <= tol
+    assert abs(c["c_p"] - k.B(2, 0)) <= tol and abs(c["c_m"] - k.B(0, 2)) <= tol
+    assert abs(c["p"] + c["q"] / 3 - 10 / 3 * k.B(1, 1)) <= tol
+    rate = _stress_rate_mpmath(k)
+    assert abs(1 - (c["a_p"] + c["a_m"]) - rate) <= 1e-13
+    eq = MomentEquations(0, None, k)
+    S, _ = eq.solve(np.diag([1.0, 2.0, 3.0]), 40.0, [2.0])
+    assert np.max(np.abs(S[0] - np.diag([-1.0, 0.0, 1.0]) * np.exp(-2 * rate) - 2 * np.eye(3))) \
+        <= 1e-12
+    # cache: the same object hits, a garbage-collected id cannot be reused by a new kernel
+    assert gain_moment_coefficients(k) == gain_moment_coefficients(k)
+    k2 = kernel_from_callable(lambda s: 1 + 0.25 * s**2, normalize=True)
+    c2 = gain_moment_coefficients(k2)
+    assert abs(float(c2["c_p"]) - k2.B(2, 0)) <= tol

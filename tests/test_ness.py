@@ -29,6 +29,8 @@ EPS = float(np.finfo(float).eps)
 
 TWO = MaxwellianMixture(["1/2", "1/2"], ["1/6", "1/2"])
 THREE = MaxwellianMixture(["1/5", "1/2", "3/10"], ["1/4", "1/2", "1"])
+#: a wide temperature ratio (rho = 0.63): low truncations give visibly negative densities
+WIDE = NessProblem("1/2", MaxwellianMixture(["1/2", "1/2"], ["1/20", "1"]), "constant")
 PROBLEMS = {
     "default": default_problem(),
     "kac": NessProblem("1/2", TWO, "kac"),
@@ -78,16 +80,30 @@ def test_moments_against_exact_rationals(solutions, name):
 
 @pytest.mark.parametrize("name", list(PROBLEMS))
 def test_mass_and_energy(solutions, name):
-    """Mass to rounding (normalised map); energy to rounding amplified by 1/(1-lambda), the
-    conditioning of the energy mode (rate lambda); 1e-13 for the issue's three problems."""
+    """Mass and energy to rounding: both invariants are imposed by the map (module docstring);
+    the reported a-posteriori energy_error agrees with the moments."""
     res, prob = solutions[name], PROBLEMS[name]
     m = res.moments(1)
     m2 = prob.reservoir.moment(1)
     assert abs(m[0] - 1) < 8 * EPS
     assert abs(res.phi(0.0) - 1) < 8 * EPS
-    assert abs(m[1] - m2) < 64 * EPS * m2 / (1 - prob.lam)
-    if name != "three-poly":
-        assert abs(m[1] - m2) < 1e-13
+    assert abs(m[1] - m2) < 8 * EPS * m2
+    assert abs(res.energy_error - abs(m[1] - m2) / m2) <= 8 * EPS
+
+
+@pytest.mark.parametrize("gamma", ["1/1000000", "1/1000"])
+@pytest.mark.parametrize("method", ["newton", "anderson"])
+def test_weak_coupling_energy_is_exact(gamma, method):
+    """Regression: at 1 - lambda = gamma/2 ~ 1e-6, Newton's N' - I was near-singular along the
+    energy mode and m_2 was off by 1.6e-9 with a residual of 1e-17.  Now energy to rounding
+    and all moments against the exact rationals."""
+    prob = NessProblem(gamma, TWO, "constant")
+    res = solve_ness(prob, method=method)
+    assert res.energy_error <= 4 * EPS
+    exact = np.array([float(x) for x in exact_moments(prob, 6)])
+    assert np.max(np.abs(res.moments(6) / exact - 1)) < 1e-12
+    rep = picard_contraction(prob, n_max=4, ness=res)  # GTW needs equal m_2: no error
+    assert rep.bound_holds
 
 
 @pytest.mark.parametrize("name", ["default", "kac", "three"])
@@ -108,15 +124,24 @@ def test_phi_small_k_against_exact_taylor_series(solutions):
     assert np.max(np.abs(solutions["kac"].phi(k) - taylor)) < 1e-14
 
 
+@pytest.fixture(scope="module")
+def three_poly_by_method():
+    return {m: solve_ness(PROBLEMS["three-poly"], method=m) for m in SOLVERS}
+
+
 @pytest.mark.parametrize("method", sorted(SOLVERS))
-def test_all_solvers_agree(solutions, method):
+def test_all_solvers_agree(three_poly_by_method, method):
+    """Each solver against the exact moments, and its coefficients against the *other*
+    solvers' (independent iterations on the same discrete map; tolerance 64 eps per unit
+    coefficient, measured differences <= 3.7e-15)."""
     prob = PROBLEMS["three-poly"]
-    res = solve_ness(prob, method=method)
-    ref = solutions["three-poly"]
+    res = three_poly_by_method[method]
     assert res.residual <= 1e-14
     exact = np.array([float(x) for x in exact_moments(prob, 6)])
     assert np.max(np.abs(res.moments(6) / exact - 1)) < 1e-11
-    assert np.max(np.abs(res.coefficients - ref.coefficients)) < 1e-13
+    for other, ref in three_poly_by_method.items():
+        if other != method:
+            assert np.max(np.abs(res.coefficients - ref.coefficients)) < 64 * EPS, other
     assert len(res.history) == res.iterations
 
 
@@ -137,8 +162,12 @@ def test_spectral_convergence_in_the_truncation():
         warnings.simplefilter("ignore", TruncationWarning)
         for K in Ks:
             errs.append(np.max(np.abs(solve_ness(prob, truncation=K).moments(6) / exact - 1)))
-    slope = np.polyfit(Ks, np.log(errs), 1)[0]
-    assert math.exp(slope) < 1.5 * prob.rho  # rho = 0.268
+    rate = math.exp(np.polyfit(Ks, np.log(errs), 1)[0])
+    # two-sided: between rho (the coefficient decay) and the decay ratio of the a-priori bound
+    # tail(K) ~ rho^K K^(P + 1/4) over the same K (0.371; measured error ratio 0.341)
+    tails = [tail_bound(K, prob.rho, prob.temperature_ratio) for K in Ks]
+    predicted = math.exp(np.polyfit(Ks, np.log(tails), 1)[0])
+    assert prob.rho <= rate <= 1.1 * predicted, (rate, prob.rho, predicted)
     assert all(e2 < e1 for e1, e2 in zip(errs, errs[1:], strict=False))
     # the a-priori bound is an upper bound
     for K, e in zip(Ks, errs, strict=True):
@@ -158,13 +187,55 @@ def test_low_truncation_warns_and_negative_density_is_reported():
     with pytest.warns(TruncationWarning, match="too low"), pytest.warns(
         NegativeDensityWarning, match="negative"
     ):
-        res = solve_ness(PROBLEMS["default"], truncation=3, tol=1e-12)
+        res = solve_ness(WIDE, truncation=3, tol=1e-12)
     assert res.min_density < 0
 
 
 def test_not_converged_raises():
     with pytest.raises(ConvergenceError, match="picard did not reach"):
         solve_ness(PROBLEMS["default"], method="picard", max_iter=3)
+    with pytest.raises(ConvergenceError, match="newton did not reach") as info:
+        solve_ness(PROBLEMS["default"], method="newton", max_iter=1)
+    assert "method='newton'" not in str(info.value)
+
+
+def test_singular_newton_system_is_a_convergence_error(monkeypatch):
+    def singular(*args, **kwargs):
+        raise np.linalg.LinAlgError("Singular matrix")
+
+    monkeypatch.setattr(np.linalg, "solve", singular)
+    with pytest.raises(ConvergenceError, match="singular"):
+        solve_ness(PROBLEMS["default"], method="newton")
+
+
+def test_solver_claiming_convergence_is_checked(monkeypatch):
+    """The residual is recomputed at the returned coefficients: a solver whose history says
+    converged but whose output is not (e.g. after Anderson's polishing) is not accepted."""
+    monkeypatch.setitem(SOLVERS, "anderson", lambda ctx, a0, tol, max_iter: (a0, 1, [0.0]))
+    with pytest.raises(ConvergenceError, match="at the returned coefficients"):
+        solve_ness(PROBLEMS["default"], method="anderson")
+
+
+def test_energy_error_above_the_limit_raises(monkeypatch):
+    import kacspectral.ness as ness
+
+    monkeypatch.setattr(ness, "ENERGY_ERROR_LIMIT", -1.0)
+    with pytest.raises(ConvergenceError, match="energy"):
+        solve_ness(PROBLEMS["default"])
+
+
+def test_higher_moments_are_controlled_with_moment_order():
+    """Regression: m_40 of the default problem was off by 2.2e-11 (the rule covered only
+    m_0..m_12); moment_order=20 raises K from 47 to 83 and the error to rounding."""
+    prob = PROBLEMS["default"]
+    exact = np.array([float(x) for x in exact_moments(prob, 20)])
+    res = solve_ness(prob, moment_order=20)
+    assert res.moment_order == 20
+    assert res.truncation > solve_ness(prob).truncation
+    assert res.tail_estimate <= 1e-16
+    assert np.max(np.abs(res.moments(20) / exact - 1)) < 1e-12
+    with pytest.raises(ValueError, match="moment_order must be <= 100"):
+        solve_ness(prob, moment_order=101)
 
 
 def test_bad_solver_arguments():
@@ -214,3 +285,20 @@ def test_contraction_reuses_a_given_steady_state():
     assert rep.bound_holds and len(rep.distance) == 7
     with pytest.raises(ValueError, match="another problem"):
         picard_contraction(PROBLEMS["kac"], n_max=6, ness=ness)
+
+
+def test_contraction_moment_mismatch_is_a_convergence_error(monkeypatch):
+    """Unequal m_2 between computed states is a numerical failure, never a bad-input error."""
+    import kacspectral.contraction as contraction
+
+    prob = PROBLEMS["default"]
+    ness = solve_ness(prob)
+    real = contraction.picard_iterates
+
+    def drifting(*args, **kwargs):
+        seq, t_ref, K = real(*args, **kwargs)
+        return [a * (1 + 1e-6 * n) for n, a in enumerate(seq)], t_ref, K
+
+    monkeypatch.setattr(contraction, "picard_iterates", drifting)
+    with pytest.raises(ConvergenceError, match=r"gamma = 1/2, K = \d+"):
+        picard_contraction(prob, n_max=4, ness=ness)

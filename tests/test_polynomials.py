@@ -146,3 +146,13 @@ def test_gauss_hermite_e_moments():
 def test_bad_input_raises(call):
     with pytest.raises(ValueError):
         call()
+
+
+def test_laguerre_large_alpha_does_not_overflow():
+    # Gamma(alpha + 1) overflows a float beyond alpha ~ 170; the recurrence starts from lgamma.
+    # Reference: q_1 = (alpha + 1 - x) / sqrt(Gamma(alpha + 2)) in logarithms.
+    alpha, x = 200.5, np.array([150.0, 250.0])
+    q = laguerre_orthonormal(1, alpha, x)
+    ref = (alpha + 1 - x) * np.exp(-0.5 * math.lgamma(alpha + 2))
+    assert np.all(np.isfinite(q)) and np.all(q[0] > 0)
+    assert np.max(np.abs(q[1] / ref - 1)) < 100 * EPS

@@ -8,7 +8,9 @@ Tables
 1. Spectral gap of L_S (lambda_S = 1) for N = 2..10 on degree <= 4 (<= 6 for N <= 4) against
    the claim (4/15) N/(N-1), with the sector of the gap mode and the momentum/stress modes.
 2. Gap of L_T (mu = 1) for M <= 3, degree <= 4 (Lemma 3: mu/3).
-3. Gap k of the R-system generator L (degree <= 2 and <= 3) for M = 2, N = 10, 100, 1000.
+3. Gap k of the R-system generator L (degree <= 2, 3, 4) for (M, N) = (1, 10), (2, 10),
+   (2, 100), (2, 1000); degree 4 gives the same k as degree 3 to 1e-14 (backs the default
+   ``--gap-degree 3`` of ``kacspectral reservoir``).
 4. Lemma 1: sup ||R h - 1||/||h - 1|| vs C(M/N);  Lemma 2 checked exactly (M <= 2).
 5. Exact distance ||h_t - h~_t|| (energy sector N = 10..10^6, quartic sector N = 10..10^4)
    beside the seed's bound; fitted exponents in N and M of the long-time distance; short-time
@@ -44,6 +46,7 @@ from kacspectral.finite_reservoir import (  # noqa: E402
     reservoir_gap,
     thermostat_l,
 )
+from kacspectral.kac_tables import _pmul  # noqa: E402
 from kacspectral.montecarlo import simulate  # noqa: E402
 from kacspectral.projector import lemma1_ratio, lemma2_sides  # noqa: E402
 from kacspectral.provenance import versions  # noqa: E402
@@ -93,17 +96,31 @@ def thermostat_table():
     return rows
 
 
-def reservoir_gap_table(ns, degrees):
+def reservoir_gap_table(pairs, degrees):
     rows = []
-    for n in ns:
+    for M, n in pairs:
         for d in degrees:
             t0 = time.time()
-            g = reservoir_gap(ReservoirProblem(2, n), d)
-            rows.append({"M": 2, "N": n, "degree": d, "k": g["k"], "mode": g["mode"],
+            g = reservoir_gap(ReservoirProblem(M, n), d)
+            rows.append({"M": M, "N": n, "degree": d, "k": g["k"], "mode": g["mode"],
                          "modes": g["modes"], "mu_over_3_times_1_plus_M_over_N":
-                         (1 + 2 / n) / 3, "seconds": time.time() - t0})
-            log(f"k M=2 N={n} deg<={d}: {g['k']:.15g} mode {g['mode']} ({time.time() - t0:.1f}s)")
+                         (1 + M / n) / 3, "seconds": time.time() - t0})
+            log(f"k M={M} N={n} deg<={d}: {g['k']:.15g} mode {g['mode']} "
+                f"({time.time() - t0:.1f}s)")
     return rows
+
+
+def gap_degree_check(rows, low=3, high=4, tol=1e-14):
+    """k on degree <= 4 against degree <= 3 (backs the default --gap-degree 3)."""
+    out = []
+    for M, n in sorted({(r["M"], r["N"]) for r in rows}):
+        k = {r["degree"]: r["k"] for r in rows if (r["M"], r["N"]) == (M, n)}
+        if low in k and high in k:
+            out.append({"M": M, "N": n, f"k_degree_{low}": k[low], f"k_degree_{high}": k[high],
+                        "abs_diff": abs(k[high] - k[low]), "tolerance": tol,
+                        "same_k": abs(k[high] - k[low]) <= tol})
+            log(f"k degree {high} vs {low}, M={M} N={n}: diff {out[-1]['abs_diff']:.2e}")
+    return out
 
 
 def lemma_tables():
@@ -190,7 +207,7 @@ def mc_table(samples):
     times = [0.0, 0.5, 2.0, 5.0]
     x2 = {(2, 0, 0, 0, 0, 0): Fraction(1), (0, 2, 0, 0, 0, 0): Fraction(1),
           (0, 0, 2, 0, 0, 0): Fraction(1)}
-    x4 = kac._pmul(x2, x2)
+    x4 = _pmul(x2, x2)
     rows = []
     for initial, eps in (("energy", Fraction(1, 2)), ("quartic", Fraction(3, 4))):
         h0 = INITIAL_STATES[initial](M, eps)
@@ -219,8 +236,9 @@ def main(argv=None):
     res = {"versions": versions(), "quick": args.quick}
     res["kac_gap"] = gaps_table(5 if args.quick else 10, 3 if args.quick else 4)
     res["thermostat_gap"] = thermostat_table()
-    res["reservoir_gap"] = reservoir_gap_table([10, 100] if args.quick else [10, 100, 1000],
-                                               [2, 3] if args.quick else [2, 3, 4])
+    res["reservoir_gap"] = reservoir_gap_table(
+        [(1, 10)] if args.quick else [(1, 10), (2, 10), (2, 100), (2, 1000)], [2, 3, 4])
+    res["reservoir_gap_degree_check"] = gap_degree_check(res["reservoir_gap"])
     res["thermostat_l"] = thermostat_l(40)
     res["lemma1"], res["lemma2"] = lemma_tables()
     times = [0.0, 0.1, 0.5, 2.0, 5.0, 20.0, math.inf]

@@ -56,14 +56,14 @@ def run_case(name: str, n_moments: int, tol: float) -> dict:
     }
     # warm-up: builds and caches the gain tensor, so that the timings below compare solvers
     t0 = time.perf_counter()
-    solve_ness(problem, method="newton", tol=tol)
+    solve_ness(problem, method="newton", tol=tol, moment_order=n_moments)
     out["setup_time_s"] = time.perf_counter() - t0
     solved = {}
     for method in sorted(SOLVERS):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             t0 = time.perf_counter()
-            res = solve_ness(problem, method=method, tol=tol)
+            res = solve_ness(problem, method=method, tol=tol, moment_order=n_moments)
             wall = time.perf_counter() - t0
         m = res.moments(n_moments)
         rel = np.abs(m / exact_f - 1)
@@ -78,6 +78,7 @@ def run_case(name: str, n_moments: int, tol: float) -> dict:
             "relative_moment_errors": rel.tolist(),
             "mass_error": float(abs(m[0] - 1)),
             "energy_error": float(abs(m[1] - exact_f[1])),
+            "energy_error_reported": res.energy_error,
             "warnings": sorted({w.category.__name__ for w in caught}),
         }
         solved[method] = res
@@ -99,7 +100,7 @@ def run_case(name: str, n_moments: int, tol: float) -> dict:
         out["density"] = {"skipped": f"Sonine ratio r = {r:.3f} > 0.7 (reference too costly)"}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TruncationWarning)
-        rep = picard_contraction(problem, n_max=30, truncation=newton.truncation, tol=tol)
+        rep = picard_contraction(problem, n_max=30, tol=tol, ness=newton)
     out["contraction"] = {
         "lambda": rep.lam,
         "observed_rate": rep.observed_rate,
@@ -110,6 +111,17 @@ def run_case(name: str, n_moments: int, tol: float) -> dict:
                                                                    strict=True) if d > 0)),
     }
     return out
+
+
+def _finite_or_none(x):
+    """NaN/inf -> None recursively (strict JSON, ``allow_nan=False``)."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, dict):
+        return {k: _finite_or_none(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_finite_or_none(v) for v in x]
+    return x
 
 
 def main(argv=None) -> int:
@@ -151,7 +163,7 @@ def main(argv=None) -> int:
     }
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(payload, indent=2) + "\n")
+    out.write_text(json.dumps(_finite_or_none(payload), indent=2, allow_nan=False) + "\n")
     print(f"wrote {out}")
     return 0
 

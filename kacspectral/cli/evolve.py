@@ -19,7 +19,7 @@ import numpy as np
 from .._version import __version__
 from ..bkw import BKW
 from ..collision import HermiteSpace
-from ..diagnostics import evolution_diagnostics
+from ..diagnostics import TRUNCATION_TOL, evolution_diagnostics
 from ..evolution import EvolutionProblem, equilibrium_reference, evolve
 from ..kernels import get_kernel
 from ..reservoirs import MaxwellianMixture, as_fraction
@@ -67,7 +67,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_kernel_option(parser)
     parser.add_argument(
         "--degree", type=positive_int, default=DEFAULT_DEGREE, metavar="K",
-        help=f"Hermite truncation: total degree K (default: {DEFAULT_DEGREE})",
+        help=f"Hermite truncation: total degree K >= 4, so that the fourth moment is "
+        f"determined (default: {DEFAULT_DEGREE})",
     )
     parser.add_argument(
         "--l-max", type=non_negative_int, default=None, metavar="L",
@@ -141,6 +142,11 @@ def run(args: argparse.Namespace) -> int:
     dt = float(args.dt)
     if not (math.isfinite(dt) and dt > 0):
         raise ValueError(f"--dt must be a positive number, got {args.dt}")
+    if args.degree < 4:
+        raise ValueError(f"--degree must be >= 4 (the fourth moment needs the coefficients of "
+                         f"degree 4), got {args.degree}")
+    if args.n_times < 2:
+        raise ValueError(f"--n-times must be at least 2 (both ends), got {args.n_times}")
     temps, build, description, bkw = _initial(args)
     if args.t_ref is not None:
         t_ref = float(args.t_ref)
@@ -154,10 +160,10 @@ def run(args: argparse.Namespace) -> int:
         l_max = 0
     space = HermiteSpace(args.degree, t_ref, l_max)
     problem = EvolutionProblem(gamma, reservoir, kernel, space)
-    a0 = build(space)
-    times = np.linspace(t_start, t_end, max(args.n_times, 2))
+    times = np.linspace(t_start, t_end, args.n_times)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        a0 = build(space)
         with Progress(len(times) - 1, "evolve", enabled=not args.json) as bar:
             result = evolve(problem, a0, times, dt=dt, scheme=args.scheme,
                             callback=lambda i, t, a: bar.update() if i > 0 else None)
@@ -166,11 +172,17 @@ def run(args: argparse.Namespace) -> int:
         diag = evolution_diagnostics(space, result.coefficients,
                                      reference=(ref.fourier, ref.moments), require="first",
                                      gtw_options={"n_directions": 100, "n_radial": 40})
+        bkw_error = None
+        if bkw is not None and problem.gamma == 0:
+            bkw_error = [float(np.max(np.abs(a - bkw.coefficients(space, t))))
+                         for t, a in zip(result.times, result.coefficients, strict=True)]
     notes = []
+    truncation_ok = max(diag["truncation_estimate"]) <= TRUNCATION_TOL
     for w in caught:
-        msg = " ".join(str(w.message).split())
-        notes.append(f"{w.category.__name__}: {msg}")
-        print(f"kacspectral: warning: {w.category.__name__}: {msg}", file=sys.stderr)
+        note = f"{w.category.__name__}: {' '.join(str(w.message).split())}"
+        if note not in notes:
+            notes.append(note)
+            print(f"kacspectral: warning: {note}", file=sys.stderr)
     d0 = diag["gtw_distance"][0]
     rate = problem.decay_rate
     payload = {
@@ -198,18 +210,21 @@ def run(args: argparse.Namespace) -> int:
         "temperature_tensor": diag["temperature_tensor"],
         "entropy": diag["entropy"],
         "entropy_definition": "H = int_{f>0} f log f dv (Gauss rule of M_T_ref)",
+        "entropy_error_estimate": diag["entropy_error_estimate"],
         "min_density": diag["min_density"],
         "min_density_location": diag["min_density_location"],
         "negative_mass": diag["negative_mass"],
         "truncation_estimate": diag["truncation_estimate"],
+        "density_diagnostics_reliable": truncation_ok,
+        "density_diagnostics_definition": "moments (second_moments, fourth_moment, m2, "
+        "temperature_tensor) are exact on the retained degrees; entropy, min_density, "
+        f"negative_mass and gtw_distance use the truncated density and are flagged unreliable "
+        f"(false, with a TruncationWarning) when max truncation_estimate > {TRUNCATION_TOL:g}",
         "rhs_evaluations": result.rhs_evaluations,
         "warnings": notes,
     }
-    if bkw is not None and problem.gamma == 0:
-        payload["bkw_coefficient_error"] = [
-            float(np.max(np.abs(a - bkw.coefficients(space, t))))
-            for t, a in zip(result.times, result.coefficients, strict=True)
-        ]
+    if bkw_error is not None:
+        payload["bkw_coefficient_error"] = bkw_error
     if args.json:
         emit_json(payload)
         return 0
@@ -238,6 +253,9 @@ def _print_table(p: dict, out) -> None:
               f"{p['fourth_moment'][i]:12.8g} {p['entropy'][i]:12.8g} "
               f"{p['min_density'][i]:11.3e} {p['gtw_distance'][i]:11.4e} "
               f"{p['gtw_bound'][i]:11.4e}", file=out)
+    if not p["density_diagnostics_reliable"]:
+        print(f"  truncation estimate up to {max(p['truncation_estimate']):.2e}: entropy, min f "
+              f"and d_GTW are unreliable at that level (moments are exact)", file=out)
     if "bkw_coefficient_error" in p:
         print(f"  max coefficient error against the exact BKW solution: "
               f"{max(p['bkw_coefficient_error']):.3e}", file=out)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import warnings
 
 from .._version import __version__
 from ..contraction import picard_contraction
@@ -80,10 +81,18 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.contraction_steps < 2:
         raise ValueError(f"--contraction-steps must be >= 2, got {args.contraction_steps}")
-    result = solve_ness(problem, method=args.method, tol=args.tol, truncation=args.truncation)
-    moments = result.moments(args.moments)
-    report = picard_contraction(problem, n_max=args.contraction_steps, tol=args.tol, ness=result)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = solve_ness(
+            problem, method=args.method, tol=args.tol, truncation=args.truncation,
+            moment_order=args.moments,
+        )
+        moments = result.moments(args.moments)
+        report = picard_contraction(
+            problem, n_max=args.contraction_steps, tol=args.tol, ness=result
+        )
     exact = exact_moments(problem, args.moments) if args.exact else None
+    messages = _report_warnings(caught)
     payload = {
         "command": "ness",
         "gamma": str(problem.gamma),
@@ -99,7 +108,10 @@ def run(args: argparse.Namespace) -> int:
         "iterations": result.iterations,
         "residual": result.residual,
         "residual_history": list(result.history),
+        "energy_error": result.energy_error,
+        "moment_order": result.moment_order,
         "min_density": result.min_density,
+        "warnings": messages,
         "contraction": {
             "lambda": report.lam,
             "observed_rate": None if math.isnan(report.observed_rate) else report.observed_rate,
@@ -122,6 +134,19 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_warnings(caught: list) -> list[str]:
+    """Each distinct warning once, as one line ``kacspectral: warning: <Category>: <msg>`` on
+    stderr; returns the ``"<Category>: <msg>"`` strings for the JSON ``warnings`` list."""
+    messages: list[str] = []
+    for w in caught:
+        text = f"{w.category.__name__}: {' '.join(str(w.message).split())}"
+        if text not in messages:
+            messages.append(text)
+    for text in messages:
+        print(f"kacspectral: warning: {text}", file=sys.stderr)
+    return messages
+
+
 def _print_table(p: dict, out) -> None:
     w = " ".join(p["weights"])
     t = " ".join(p["temperatures"])
@@ -132,7 +157,12 @@ def _print_table(p: dict, out) -> None:
         f"method = {p['method']}, K = {p['truncation']}, T_ref = {p['t_ref']:.6g}",
         file=out,
     )
-    print(f"  iterations = {p['iterations']}, residual = {p['residual']:.3e}", file=out)
+    print(
+        f"  iterations = {p['iterations']}, residual = {p['residual']:.3e}, energy error = "
+        f"{p['energy_error']:.1e}, tail bound (m_0..m_{2 * p['moment_order']}) = "
+        f"{p['tail_estimate']:.1e}",
+        file=out,
+    )
     print("", file=out)
     exact = p.get("exact_moments")
     header = f"  {'n':>3}  {'m_2n':>24}"
