@@ -105,8 +105,7 @@ class EvolutionProblem:
     @property
     def lam(self) -> float:
         """``lambda = (1-gamma) + gamma beta`` (seed 003, Lemma 1.2)."""
-        g = float(self.gamma)
-        return (1.0 - g) + g * self.kernel.beta
+        return self.kernel.contraction_constant(self.gamma)
 
     @property
     def decay_rate(self) -> float:

@@ -187,6 +187,12 @@ class AngularKernel:
         """``beta`` exactly."""
         return self.B_exact(1, 0)
 
+    def contraction_constant(self, gamma: float) -> float:
+        """``lambda = (1 - gamma) + gamma * beta``: the GTW contraction constant of the map Phi
+        (seed 003, Lemma 1.2; MATH.md section 4)."""
+        g = float(gamma)
+        return (1.0 - g) + g * self.beta
+
     @property
     def is_even(self) -> bool:
         """Whether ``b(s) = b(-s)`` (exactly for exact kernels, else to 1e-13 on a grid)."""

@@ -148,8 +148,7 @@ class NessProblem:
     @property
     def lam(self) -> float:
         """Contraction constant ``lambda = (1-gamma) + gamma beta`` (seed 003, Lemma 1.2)."""
-        g = float(self.gamma)
-        return (1.0 - g) + g * self.kernel.beta
+        return self.kernel.contraction_constant(self.gamma)
 
     @property
     def t_ref(self) -> float:

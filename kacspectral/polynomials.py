@@ -86,6 +86,18 @@ def hermite_e_orthonormal(n_max: int, x: ArrayLike, temperature: float = 1.0) ->
     return out
 
 
+def _laguerre_recurrence(out: NDArray, alpha: float, y: NDArray) -> NDArray:
+    """Fill rows 1.. of ``out`` from row 0 by the normalised Laguerre recurrence (in place)."""
+    n_max = out.shape[0] - 1
+    if n_max >= 1:
+        out[1] = (alpha + 1.0 - y) * out[0] / math.sqrt(alpha + 1.0)
+    for n in range(1, n_max):
+        out[n + 1] = (
+            (2 * n + alpha + 1.0 - y) * out[n] - math.sqrt(n * (n + alpha)) * out[n - 1]
+        ) / math.sqrt((n + 1) * (n + alpha + 1.0))
+    return out
+
+
 def laguerre_orthonormal(n_max: int, alpha: float, x: ArrayLike) -> NDArray:
     """Orthonormal generalised Laguerre polynomials for the weight ``x^alpha e^{-x}`` on (0, inf).
 
@@ -102,13 +114,7 @@ def laguerre_orthonormal(n_max: int, alpha: float, x: ArrayLike) -> NDArray:
     y = np.asarray(x, dtype=float)
     out = np.empty((n_max + 1,) + y.shape)
     out[0] = math.exp(-0.5 * math.lgamma(alpha + 1.0))  # 1/sqrt(Gamma(alpha+1)), no overflow
-    if n_max >= 1:
-        out[1] = (alpha + 1.0 - y) * out[0] / math.sqrt(alpha + 1.0)
-    for n in range(1, n_max):
-        out[n + 1] = (
-            (2 * n + alpha + 1.0 - y) * out[n] - math.sqrt(n * (n + alpha)) * out[n - 1]
-        ) / math.sqrt((n + 1) * (n + alpha + 1.0))
-    return out
+    return _laguerre_recurrence(out, alpha, y)
 
 
 def laguerre_function_orthonormal(n_max: int, alpha: float, x: ArrayLike) -> NDArray:
@@ -124,13 +130,7 @@ def laguerre_function_orthonormal(n_max: int, alpha: float, x: ArrayLike) -> NDA
     y = np.asarray(x, dtype=float)
     out = np.empty((n_max + 1,) + y.shape)
     out[0] = np.exp(-0.5 * y - 0.5 * math.lgamma(alpha + 1.0))
-    if n_max >= 1:
-        out[1] = (alpha + 1.0 - y) * out[0] / math.sqrt(alpha + 1.0)
-    for n in range(1, n_max):
-        out[n + 1] = (
-            (2 * n + alpha + 1.0 - y) * out[n] - math.sqrt(n * (n + alpha)) * out[n - 1]
-        ) / math.sqrt((n + 1) * (n + alpha + 1.0))
-    return out
+    return _laguerre_recurrence(out, alpha, y)
 
 
 def gauss_hermite_e(n: int, temperature: float = 1.0) -> tuple[NDArray, NDArray]:

@@ -148,3 +148,12 @@ def test_decimal_coefficients_are_exact_not_guessed():
     c = sp.Rational(333333333333, 10**12)
     assert k.beta_exact == sp.Rational(1, 2) + c / 6
     assert k.beta_exact != sp.Rational(5, 9)
+
+
+@pytest.mark.parametrize("name,beta", [("constant", sp.Rational(1, 2)), ("kac", sp.Rational(2, 3))])
+def test_contraction_constant(name, beta):
+    # lambda = (1 - gamma) + gamma beta with the exact beta (seed 003, Lemma 1.2)
+    k = get_kernel(name)
+    for gamma in (sp.Rational(1, 2), sp.Rational(1, 5)):
+        exact = (1 - gamma) + gamma * beta
+        assert abs(k.contraction_constant(float(gamma)) - float(exact)) < 4 * EPS
