@@ -19,6 +19,7 @@ __all__ = [
     "OneLineParser",
     "UsageError",
     "add_kernel_option",
+    "add_reservoir_options",
     "emit_json",
     "non_negative_int",
     "number",
@@ -102,6 +103,20 @@ def add_kernel_option(parser: argparse.ArgumentParser, default: str = "constant"
         default=default,
         help=f"angular kernel b(s): constant | kac | an expression in s such as "
         f"'3*(1+s)**2/4' (default: {default})",
+    )
+
+
+def add_reservoir_options(parser: argparse.ArgumentParser, gamma_help: str) -> None:
+    """``--gamma``, ``--weights``, ``--temperatures``: the reservoir R = sum_a w_a M_{T_a}
+    (defaults: gamma 1/2, weights 1/2 1/2, temperatures 1/6 1/2; MATH.md section 4)."""
+    parser.add_argument("--gamma", type=number, default="1/2", help=f"{gamma_help} (default: 1/2)")
+    parser.add_argument(
+        "--weights", type=number, nargs="+", default=["1/2", "1/2"], metavar="W",
+        help="reservoir weights w_a >= 0 summing to 1 (default: 1/2 1/2)",
+    )
+    parser.add_argument(
+        "--temperatures", type=number, nargs="+", default=["1/6", "1/2"], metavar="T",
+        help="reservoir temperatures T_a > 0 (default: 1/6 1/2)",
     )
 
 

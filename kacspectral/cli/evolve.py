@@ -24,7 +24,15 @@ from ..evolution import EvolutionProblem, equilibrium_reference, evolve
 from ..kernels import get_kernel
 from ..reservoirs import MaxwellianMixture, as_fraction
 from ..timesteppers import SCHEMES
-from ._common import Progress, add_kernel_option, emit_json, non_negative_int, number, positive_int
+from ._common import (
+    Progress,
+    add_kernel_option,
+    add_reservoir_options,
+    emit_json,
+    non_negative_int,
+    number,
+    positive_int,
+)
 
 COMMAND = "evolve"
 HELP = "time evolution of anisotropic data towards the NESS (Hermite-Bobylev solver)"
@@ -52,17 +60,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="bkw: the BKW time of the initial datum (A0 = -1/2, K = 1 - exp(-B11 t)); the "
         "evolution runs from T0 to --t-end (default: 13/2)",
     )
-    parser.add_argument(
-        "--gamma", type=number, default="1/2",
-        help="reservoir coupling in [0, 1); 0 is the pure Boltzmann equation (default: 1/2)",
-    )
-    parser.add_argument(
-        "--weights", type=number, nargs="+", default=["1/2", "1/2"], metavar="W",
-        help="reservoir weights w_a >= 0 summing to 1; unused when gamma = 0 (default: 1/2 1/2)",
-    )
-    parser.add_argument(
-        "--temperatures", type=number, nargs="+", default=["1/6", "1/2"], metavar="T",
-        help="reservoir temperatures T_a > 0 (default: 1/6 1/2)",
+    add_reservoir_options(
+        parser, "reservoir coupling in [0, 1); 0 is the pure Boltzmann equation (weights and "
+        "temperatures then unused)"
     )
     add_kernel_option(parser)
     parser.add_argument(

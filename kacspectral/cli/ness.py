@@ -20,9 +20,9 @@ from ..ness import NessProblem, solve_ness
 from ..reservoirs import MaxwellianMixture
 from ._common import (
     add_kernel_option,
+    add_reservoir_options,
     emit_json,
     non_negative_int,
-    number,
     positive_float,
     positive_int,
 )
@@ -32,17 +32,7 @@ HELP = "non-equilibrium steady state of Maxwell molecules with thermal reservoir
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--gamma", type=number, default="1/2", help="reservoir coupling in (0, 1) (default: 1/2)"
-    )
-    parser.add_argument(
-        "--weights", type=number, nargs="+", default=["1/2", "1/2"], metavar="W",
-        help="reservoir weights w_a >= 0 summing to 1 (default: 1/2 1/2)",
-    )
-    parser.add_argument(
-        "--temperatures", type=number, nargs="+", default=["1/6", "1/2"], metavar="T",
-        help="reservoir temperatures T_a > 0 (default: 1/6 1/2)",
-    )
+    add_reservoir_options(parser, "reservoir coupling in (0, 1)")
     add_kernel_option(parser)
     parser.add_argument(
         "--moments", type=non_negative_int, default=6, metavar="N",
