@@ -1,45 +1,43 @@
 """kacspectral: deterministic, spectrally accurate solvers for kinetic theory with reservoirs.
 
-The facade below lists the public API; the mathematics lives in plain array functions in the
-modules named after each concept, whose docstrings state the formulas, their normalisation and
-the equations of the seed papers they implement (conventions: MATH.md).
+The facade below lists the public API. The package is layered; a module imports only from its
+own layer or the layers below it (``tests/test_layout.py`` checks this):
 
-Modules
--------
-polynomials        orthonormal He_n and Laguerre recurrences, Gauss rules
-kernels            angular kernels b(s): constant, kac, user kernels; B_ij, beta
-reservoirs         Maxwellian-mixture reservoirs with exact rational data
-exact              exact NESS moments (sympy), the Sonine reference density
-bobylev            isotropic Bobylev gain in a Laguerre-function basis
-ness               the isotropic NESS: problem, Picard / Newton / Anderson solvers
-gtw, gtw3d         Gabetta-Toscani-Wennberg distance, isotropic and in 3D
-contraction        Picard contraction rates against the seed's bound
-hermite            3D Hermite and Burnett bases for a Maxwellian weight
-thermostat, lemma3 the Kac thermostat operator on V_m and the 2/3 bound (seed 000, Lemma 3)
-burnett, collision_tensor, collision
-                   the anisotropic Hermite-Bobylev collision operator
-bkw                the exact BKW solution
-timesteppers, evolution, diagnostics, moment_equations
-                   time evolution, its diagnostics and exact moment ODEs
-kac, projector, finite_reservoir, montecarlo
-                   N-particle Kac generators, gaps, the finite-reservoir distance
+spectral           orthonormal He_n / Laguerre recurrences and Gauss rules, the 3D Hermite and
+                   Burnett bases, time integrators
+physics            angular kernels b(s), Maxwellian-mixture reservoirs, the exact BKW solution
+boltzmann          Maxwell molecules with thermal reservoirs (Carlen, Lebowitz and Mouhot, 2014):
+  isotropic        the NESS, its exact moments and Picard contraction
+  anisotropic      the Hermite-Bobylev solver, time evolution, diagnostics, moment equations
+  gtw, gtw3d       Gabetta-Toscani-Wennberg distances
+kac                the 3D Kac model with a thermostat or a finite reservoir (Bonetto, Popa,
+                   Powell, Chen and Tung, 2025): Lemma 3, N-particle gaps, the projector R
+cli                the ``kacspectral`` command
+
+Formulas, normalisations and equation numbers are stated in each docstring; the shared
+conventions are on the project's conventions page, ``docs/conventions.md``.
 """
 
-from ._version import __version__
-from .bkw import BKW
-from .collision import CollisionOperator, HermiteSpace
-from .contraction import picard_contraction
-from .errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
-from .evolution import EvolutionProblem, evolve
-from .exact import exact_moments
-from .finite_reservoir import ReservoirProblem, reservoir_distance
-from .gtw import gtw_distance
-from .gtw3d import gtw_distance as gtw_distance_3d
-from .kac import kac_gap
-from .kernels import AngularKernel, get_kernel, kernel_from_callable, kernel_from_expression
-from .lemma3 import exact_eigenvalue, lemma3_check
-from .ness import NessProblem, NessResult, solve_ness
-from .reservoirs import MaxwellianMixture
+from kacspectral._version import __version__
+from kacspectral.boltzmann.anisotropic.collision import CollisionOperator, HermiteSpace
+from kacspectral.boltzmann.anisotropic.evolution import EvolutionProblem, evolve
+from kacspectral.boltzmann.gtw import gtw_distance
+from kacspectral.boltzmann.gtw3d import gtw_distance as gtw_distance_3d
+from kacspectral.boltzmann.isotropic.contraction import picard_contraction
+from kacspectral.boltzmann.isotropic.exact import exact_moments
+from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_ness
+from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
+from kacspectral.kac.finite_reservoir import ReservoirProblem, reservoir_distance
+from kacspectral.kac.generators import kac_gap
+from kacspectral.kac.lemma3 import exact_eigenvalue, lemma3_check
+from kacspectral.physics.bkw import BKW
+from kacspectral.physics.kernels import (
+    AngularKernel,
+    get_kernel,
+    kernel_from_callable,
+    kernel_from_expression,
+)
+from kacspectral.physics.reservoirs import MaxwellianMixture
 
 __all__ = [
     "__version__",

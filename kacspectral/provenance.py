@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 import sys
 
-from ._version import __version__
+from kacspectral._version import __version__
 
 __all__ = ["versions"]
 

@@ -9,10 +9,10 @@ import pytest
 import sympy as sp
 from scipy.integrate import solve_ivp
 
-from kacspectral.bkw import BKW, bkw_rate, standard_grid
-from kacspectral.collision import CollisionOperator, HermiteSpace
+from kacspectral.boltzmann.anisotropic.collision import CollisionOperator, HermiteSpace
 from kacspectral.errors import NegativeDensityWarning
-from kacspectral.kernels import S, get_kernel
+from kacspectral.physics.bkw import BKW, bkw_rate, standard_grid
+from kacspectral.physics.kernels import S, get_kernel
 
 EPS = float(np.finfo(float).eps)
 

@@ -1,4 +1,5 @@
-"""The Gaussian-Laguerre basis and the Galerkin gain tensor (kacspectral.bobylev).
+"""The Gaussian-Laguerre basis and the Galerkin gain tensor
+(kacspectral.boltzmann.isotropic.bobylev).
 
 References: closed forms (Maxwellians, Q+ of two Maxwellians for b = 1), the slow direct
 Bobylev integral by adaptive quadrature, direct radial quadrature of densities.
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from kacspectral.bobylev import (
+from kacspectral.boltzmann.isotropic.bobylev import (
     basis_moments,
     coefficients_density,
     coefficients_moments,
@@ -22,7 +23,7 @@ from kacspectral.bobylev import (
     maxwellian_coefficients,
     mixture_coefficients,
 )
-from kacspectral.kernels import get_kernel
+from kacspectral.physics.kernels import get_kernel
 
 EPS = float(np.finfo(float).eps)
 KERNELS = ["constant", "kac", "3*(1+s)**2/4"]
@@ -167,8 +168,8 @@ def test_tensor_cache_never_returns_a_stale_tensor_for_callable_kernels(monkeypa
     ``collide_ids`` every kernel gets the same id (the reuse made deterministic)."""
     import gc
 
-    from kacspectral import bobylev
-    from kacspectral.kernels import kernel_from_callable
+    from kacspectral.boltzmann.isotropic import bobylev
+    from kacspectral.physics.kernels import kernel_from_callable
 
     funcs = [lambda s: 0.75 * (1 + s**2), lambda s: 1.0 + s]
     K = 6

@@ -8,10 +8,10 @@ import math
 import numpy as np
 import pytest
 
-from kacspectral.bkw import BKW
+from kacspectral.boltzmann.anisotropic.moment_equations import MomentEquations
 from kacspectral.cli import main
-from kacspectral.moment_equations import MomentEquations
-from kacspectral.reservoirs import MaxwellianMixture
+from kacspectral.physics.bkw import BKW
+from kacspectral.physics.reservoirs import MaxwellianMixture
 
 SMALL = ["--degree", "4", "--n-times", "3", "--t-end", "1", "--dt", "1/100"]
 

@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 
 from kacspectral.cli import main
-from kacspectral.finite_reservoir import (
+from kacspectral.kac.finite_reservoir import (
     ReservoirProblem,
     energy_sector_distance,
     energy_state,
@@ -93,7 +93,7 @@ def test_kac_gap_degree_cap_names_n_and_degree(n, degree, capsys):
 
 
 def test_kac_gap_progress_counts_sectors():
-    from kacspectral.kac import kac_gap
+    from kacspectral.kac.generators import kac_gap
     calls = []
     kac_gap(3, 2, progress=lambda: calls.append(1))
     assert len(calls) == 4 * 2  # 4 parity classes per degree, degrees 1 and 2

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from kacspectral.cli import main
-from kacspectral.hermite import dim_v
+from kacspectral.spectral.hermite import dim_v
 
 EPS = float(np.finfo(float).eps)
 

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from kacspectral import __version__
+from kacspectral.boltzmann.isotropic.exact import exact_B_table
 from kacspectral.cli import main
-from kacspectral.exact import exact_B_table
-from kacspectral.kernels import get_kernel
+from kacspectral.physics.kernels import get_kernel
 
 EPS = float(np.finfo(float).eps)
 
@@ -141,7 +141,7 @@ def test_exact_refused_for_a_non_exact_kernel(capsys):
 def test_solver_moment_mismatch_exits_1_not_2(capsys, monkeypatch):
     """Unequal moments between *computed* states are numerical trouble: ConvergenceError,
     exit 1, one line naming gamma and K (never the bad-input exit 2)."""
-    import kacspectral.contraction as contraction
+    import kacspectral.boltzmann.isotropic.contraction as contraction
 
     real = contraction.picard_iterates
 

@@ -15,7 +15,16 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from kacspectral.burnett import (
+from kacspectral.boltzmann.anisotropic.collision import (
+    CollisionOperator,
+    HermiteSpace,
+    clear_operator_cache,
+    reduced_coefficients,
+)
+from kacspectral.errors import TruncationWarning
+from kacspectral.physics.kernels import S, get_kernel
+from kacspectral.physics.reservoirs import MaxwellianMixture
+from kacspectral.spectral.burnett import (
     basis_labels,
     burnett_functions,
     fischer_norm,
@@ -24,16 +33,7 @@ from kacspectral.burnett import (
     real_solid_harmonics,
     sphere_quadrature,
 )
-from kacspectral.collision import (
-    CollisionOperator,
-    HermiteSpace,
-    clear_operator_cache,
-    reduced_coefficients,
-)
-from kacspectral.errors import TruncationWarning
-from kacspectral.kernels import S, get_kernel
-from kacspectral.polynomials import gauss_hermite_e
-from kacspectral.reservoirs import MaxwellianMixture
+from kacspectral.spectral.polynomials import gauss_hermite_e
 
 EPS = float(np.finfo(float).eps)
 KERNELS = ["constant", "kac", "3*(1+s)**2/4"]  # even; Kac (singular, odd); odd polynomial
@@ -114,8 +114,9 @@ def test_burnett_functions_orthonormal_in_L2_of_maxwellian(temperature):
 
 
 def test_burnett_functions_agree_with_hermite_module():
-    """Two implementations of the same basis (kacspectral.hermite: per degree, other code)."""
-    from kacspectral import hermite
+    """Two implementations of the same basis (kacspectral.spectral.hermite: per degree, other
+    code)."""
+    from kacspectral.spectral import hermite
 
     v = np.random.default_rng(14).normal(size=(7, 3)) * 1.5
     labels = basis_labels(7)
@@ -310,7 +311,7 @@ def test_gain_against_direct_bobylev_quadrature(kernel):
 
 def test_gain_against_direct_bobylev_for_a_non_polynomial_callable_kernel():
     """b(s) = 1 + sin(s)/2: no exact rule; the tensor uses the 200-node Gauss rule."""
-    from kacspectral.kernels import kernel_from_callable
+    from kacspectral.physics.kernels import kernel_from_callable
 
     kern = kernel_from_callable(lambda s: 1 + 0.5 * np.sin(s), name="1+sin(s)/2")
     space = HermiteSpace(6, 1.1)
@@ -406,7 +407,11 @@ def test_reservoir_needs_no_convergent_series():
 
 
 def test_tensor_size_estimate_and_budget():
-    from kacspectral.collision_tensor import BobylevTensor, estimate_tensor_size, tensor_entries
+    from kacspectral.boltzmann.anisotropic.collision_tensor import (
+        BobylevTensor,
+        estimate_tensor_size,
+        tensor_entries,
+    )
 
     for K, L, kern in ((6, None, "constant"), (8, None, "kac"), (10, 2, "constant")):
         space = HermiteSpace(K, 1.0, L)

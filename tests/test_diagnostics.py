@@ -8,9 +8,8 @@ import warnings
 import numpy as np
 import pytest
 
-from kacspectral.bkw import BKW
-from kacspectral.collision import HermiteSpace
-from kacspectral.diagnostics import (
+from kacspectral.boltzmann.anisotropic.collision import HermiteSpace
+from kacspectral.boltzmann.anisotropic.diagnostics import (
     entropy,
     evolution_diagnostics,
     gauss_rule_3d,
@@ -19,8 +18,9 @@ from kacspectral.diagnostics import (
     state_diagnostics,
     temperature_tensor,
 )
+from kacspectral.boltzmann.anisotropic.evolution import EvolutionProblem, evolve
 from kacspectral.errors import NegativeDensityWarning, TruncationWarning
-from kacspectral.evolution import EvolutionProblem, evolve
+from kacspectral.physics.bkw import BKW
 
 EPS = np.finfo(float).eps
 

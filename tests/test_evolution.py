@@ -10,19 +10,19 @@ import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 
-from kacspectral.bkw import BKW, standard_grid
-from kacspectral.collision import CollisionOperator, HermiteSpace
-from kacspectral.errors import NegativeDensityWarning
-from kacspectral.evolution import (
+from kacspectral.boltzmann.anisotropic.collision import CollisionOperator, HermiteSpace
+from kacspectral.boltzmann.anisotropic.evolution import (
     EvolutionProblem,
     equilibrium_reference,
     evolve,
     reference_temperature,
 )
-from kacspectral.gtw3d import gtw_distance
-from kacspectral.moment_equations import MomentEquations
-from kacspectral.ness import NessProblem, solve_ness
-from kacspectral.reservoirs import MaxwellianMixture
+from kacspectral.boltzmann.anisotropic.moment_equations import MomentEquations
+from kacspectral.boltzmann.gtw3d import gtw_distance
+from kacspectral.boltzmann.isotropic.ness import NessProblem, solve_ness
+from kacspectral.errors import NegativeDensityWarning
+from kacspectral.physics.bkw import BKW, standard_grid
+from kacspectral.physics.reservoirs import MaxwellianMixture
 
 EPS = np.finfo(float).eps
 R1 = MaxwellianMixture(["1/2", "1/2"], ["1/2", "2"])
@@ -110,7 +110,7 @@ def test_bkw_evolution_from_6_5_to_10(kernel):
 
 
 def test_long_time_limit_is_the_isotropic_ness():
-    """Issue 4d: f(t) -> NESS of kacspectral.ness (moments, density and phi)."""
+    """Issue 4d: f(t) -> NESS of kacspectral.boltzmann.isotropic.ness (moments, density and phi)."""
     R = MaxwellianMixture(["1/2", "1/2"], ["4/5", "6/5"])
     gamma = "4/5"
     # degree 40: the Hermite tail of the NESS at T_ref = 1.05 is ~2e-15 (degree 30: 3e-12)

@@ -1,4 +1,4 @@
-"""Exact NESS moments (kacspectral.exact).
+"""Exact NESS moments (kacspectral.boltzmann.isotropic.exact).
 
 Independent references: MATH.md's worked example (m_4 = 65/36), energy conservation
 m_2[f_inf] = m_2[R] (a theorem, not the recursion), the single-reservoir case (NESS = M_T),
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from kacspectral.exact import (
+from kacspectral.boltzmann.isotropic.exact import (
     exact_B_table,
     exact_moments,
     exact_taylor_coefficients,
@@ -22,9 +22,9 @@ from kacspectral.exact import (
     sonine_reference_density,
     sonine_terms_needed,
 )
-from kacspectral.kernels import S, get_kernel, kernel_from_callable
-from kacspectral.ness import NessProblem, default_problem
-from kacspectral.reservoirs import MaxwellianMixture
+from kacspectral.boltzmann.isotropic.ness import NessProblem, default_problem
+from kacspectral.physics.kernels import S, get_kernel, kernel_from_callable
+from kacspectral.physics.reservoirs import MaxwellianMixture
 
 EPS = float(np.finfo(float).eps)
 

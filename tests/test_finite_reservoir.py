@@ -1,4 +1,5 @@
-"""Tests of kacspectral.finite_reservoir: exact distance, closed forms, constants of the bound."""
+"""Tests of kacspectral.kac.finite_reservoir: exact distance, closed forms, constants of the
+bound."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from kacspectral.finite_reservoir import (
+from kacspectral.kac.finite_reservoir import (
     ReservoirProblem,
     energy_sector_distance,
     energy_state,
@@ -55,8 +56,8 @@ def test_labelled_and_pooled_system_agree():
 
 
 def test_quartic_long_time_is_projection():
-    from kacspectral.kac import PolynomialSector
-    from kacspectral.projector import projector_matrix
+    from kacspectral.kac.generators import PolynomialSector
+    from kacspectral.kac.projector import projector_matrix
     M, N = 2, 30
     p = ReservoirProblem(M, N)
     h0 = quartic_state(M, Fraction(1, 4))

@@ -1,4 +1,4 @@
-"""The isotropic GTW distance (kacspectral.gtw).
+"""The isotropic GTW distance (kacspectral.boltzmann.gtw).
 
 Reference: an analytic family whose sup is found independently by mpmath (root of the derivative
 at 40 digits), plus the k -> 0 limit and the refusal of states with different moments.
@@ -10,8 +10,12 @@ import mpmath
 import numpy as np
 import pytest
 
-from kacspectral.bobylev import coefficients_moments, coefficients_phi, mixture_coefficients
-from kacspectral.gtw import gtw_distance, gtw_distance_coefficients
+from kacspectral.boltzmann.gtw import gtw_distance, gtw_distance_coefficients
+from kacspectral.boltzmann.isotropic.bobylev import (
+    coefficients_moments,
+    coefficients_phi,
+    mixture_coefficients,
+)
 
 EPS = float(np.finfo(float).eps)
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq, minimize
 
-from kacspectral.gtw3d import (
+from kacspectral.boltzmann.gtw3d import (
     fibonacci_directions,
     gtw_distance,
     gtw_distance_isotropic,

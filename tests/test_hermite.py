@@ -1,4 +1,5 @@
-"""Tests of kacspectral.hermite: multi-indices, tensor Hermite, transforms, harmonics, Burnett."""
+"""Tests of kacspectral.spectral.hermite: multi-indices, tensor Hermite, transforms, harmonics,
+Burnett."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sympy as sp
 from numpy.polynomial import hermite_e as npherm
 from scipy import special
 
-from kacspectral.hermite import (
+from kacspectral.spectral.hermite import (
     SEED_TEMPERATURE,
     burnett_functions,
     burnett_indices,
@@ -28,7 +29,7 @@ from kacspectral.hermite import (
     spherical_harmonics,
     values_from_coefficients,
 )
-from kacspectral.polynomials import gauss_hermite_e, hermite_e_orthonormal
+from kacspectral.spectral.polynomials import gauss_hermite_e, hermite_e_orthonormal
 
 EPS = float(np.finfo(float).eps)
 
@@ -255,7 +256,7 @@ def test_zonal_harmonics_are_normalised_legendre_polynomials():
     # independent reference: scipy's Legendre polynomials, sqrt(2l+1) P_l (uniform measure on S^2)
     from scipy.special import eval_legendre
 
-    from kacspectral.hermite import zonal_harmonics
+    from kacspectral.spectral.hermite import zonal_harmonics
 
     mu = np.linspace(-1.0, 1.0, 101)
     z = zonal_harmonics(40, mu)
@@ -269,7 +270,7 @@ def test_burnett_functions_beyond_gamma_overflow(n, l):
     """Gamma(l + 3/2) overflows for l >= 170; the radial start value now uses lgamma, so
     psi_{n,l,0} is not 0.  Reference: closed form in logarithms (n = 0) and the
     zonal/full implementations against each other (measured relative difference 4e-14)."""
-    from kacspectral.hermite import burnett_norm, zonal_burnett_functions
+    from kacspectral.spectral.hermite import burnett_norm, zonal_burnett_functions
 
     m = 2 * n + l
     r = math.sqrt(l)  # |y|^l stays below the float64 overflow up to l ~ 250
@@ -287,7 +288,7 @@ def test_burnett_functions_beyond_gamma_overflow(n, l):
 
 
 def test_burnett_functions_report_underflow_of_the_radial_normalisation():
-    from kacspectral.hermite import zonal_burnett_functions
+    from kacspectral.spectral.hermite import zonal_burnett_functions
 
     with pytest.raises(ValueError, match=r"alpha = 300.5 too large.*l <= 299"):
         zonal_burnett_functions(300, np.array([[0.0, 0.0, 1.0]]))

@@ -1,4 +1,4 @@
-"""Tests of kacspectral.kac: collision factors, exact tables, sectors, generators, gaps.
+"""Tests of kacspectral.kac.generators: collision factors, exact tables, sectors, generators, gaps.
 
 References: Gauss-Legendre x trapezoid quadrature over Omega (independent of the harmonic
 analysis), exact expansion with sphere moments, fully labelled layouts (no pool reduction),
@@ -12,8 +12,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from kacspectral import kac
-from kacspectral.kac import (
+from kacspectral.kac import generators as kac
+from kacspectral.kac.generators import (
     PolynomialSector,
     generator_matrix,
     harmonic_factor,
@@ -145,7 +145,7 @@ def test_pool_reduction_matches_labelled():
             out[i] = vec[pooled.index[key]]
         return out
 
-    from kacspectral.projector import matvec
+    from kacspectral.kac.projector import matvec
     for j in range(len(pooled)):
         e = [Fraction(0)] * len(pooled)
         e[j] = Fraction(1)
@@ -255,7 +255,7 @@ def _gap_candidate(n, corrected):
 def test_gap_eigenfunction(n):
     # the eigenfunction at (4/15) N/(N-1) is sum_j |v_j|^2 v_j corrected by momentum terms
     # (modulo functions of P and E); sum_j |v_j|^2 v_j alone is not an eigenfunction
-    from kacspectral.projector import projector_matrix
+    from kacspectral.kac.projector import projector_matrix
     lam = 4 / 15 * n / (n - 1)
     res = []
     for corrected in (True, False):

@@ -1,4 +1,4 @@
-"""Tests of kacspectral.projector: the projector R, Lemma 1 and Lemma 2 of seed 000."""
+"""Tests of kacspectral.kac.projector: the projector R, Lemma 1 and Lemma 2 of seed 000."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from kacspectral.kac import PolynomialSector, generator_matrix, pair_table, two_body
-from kacspectral.projector import (
+from kacspectral.kac.generators import PolynomialSector, generator_matrix, pair_table, two_body
+from kacspectral.kac.projector import (
     invariant_exponents,
     invariant_functionals,
     invariant_gram,
@@ -65,7 +65,7 @@ def test_projector_is_orthogonal_projection_and_kernel_of_L():
     r = projector_matrix(sec)
     assert np.max(np.abs(r @ r - r)) <= 100 * EPS
     assert np.max(np.abs(r - r.T)) <= 100 * EPS
-    from kacspectral.kac import symmetrize
+    from kacspectral.kac.generators import symmetrize
     a = symmetrize(sec, generator_matrix(sec, (0,), (1,), kind="R"))
     w, v = np.linalg.eigh(0.5 * (a + a.T))
     ker = v[:, np.abs(w) < 1e-10]

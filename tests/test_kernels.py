@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from kacspectral.kernels import (
+from kacspectral.physics.kernels import (
     S,
     get_kernel,
     kernel_from_callable,

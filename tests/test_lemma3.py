@@ -1,4 +1,5 @@
-"""Tests of kacspectral.lemma3: exact eigenvalues, the Lemma 3 check, the tensor step, Lemma 2."""
+"""Tests of kacspectral.kac.lemma3: exact eigenvalues, the Lemma 3 check, the tensor step, Lemma
+2."""
 
 from __future__ import annotations
 
@@ -7,9 +8,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from kacspectral.hermite import dim_v
-from kacspectral.kernels import get_kernel, kernel_from_callable
-from kacspectral.lemma3 import (
+from kacspectral.kac.lemma3 import (
     eigenvalue,
     exact_eigenvalue,
     exact_spectrum,
@@ -19,7 +18,9 @@ from kacspectral.lemma3 import (
     tensor_average,
     tensor_top_eigenvalue,
 )
-from kacspectral.thermostat import full_matrix_omega
+from kacspectral.kac.thermostat import full_matrix_omega
+from kacspectral.physics.kernels import get_kernel, kernel_from_callable
+from kacspectral.spectral.hermite import dim_v
 
 EPS = float(np.finfo(float).eps)
 POLY = "3*(1+s)**2/4"
@@ -132,8 +133,8 @@ def test_multiplicity_check_can_fail_and_other_kernels():
     lam_other = float(exact_eigenvalue(2, 0))
     rng = np.random.default_rng(0)
     assert abs(r["lambda"] - lam_other) > 0.05 and r["max_abs_error"] < 100 * EPS
-    from kacspectral.hermite import burnett_functions
-    from kacspectral.thermostat import apply_thermostat
+    from kacspectral.kac.thermostat import apply_thermostat
+    from kacspectral.spectral.hermite import burnett_functions
 
     v = rng.normal(size=(5, 3))
     psi = lambda p: burnett_functions(4, p, indices=[[1, 2, 2]])[0]  # noqa: E731
@@ -195,7 +196,7 @@ def test_tensor_average_m1_and_symmetric_part_carries_spectrum():
 
 def test_symmetric_tensor_spectrum_equals_thermostat_spectrum():
     """J T J^-1 on symmetric tensors (seed 000's W_m) has T's full spectrum on V_m."""
-    from kacspectral.lemma3 import _symmetric_projector
+    from kacspectral.kac.lemma3 import _symmetric_projector
 
     for m in (2, 3, 4):
         P = _symmetric_projector(m)

@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from kacspectral.kernels import get_kernel
-from kacspectral.moment_equations import (
+from kacspectral.boltzmann.anisotropic.moment_equations import (
     E_VEC,
     MomentEquations,
     gain_moment_coefficients,
     pair_average,
 )
-from kacspectral.reservoirs import MaxwellianMixture
+from kacspectral.physics.kernels import get_kernel
+from kacspectral.physics.reservoirs import MaxwellianMixture
 
 EPS = np.finfo(float).eps
 
@@ -124,7 +124,7 @@ def test_float_kernel_from_callable():
     # A kernel without exact expression: the s-moments are floats, the structure checks use a
     # tolerance (they used to fail on 6e-16 residuals).  Reference values: the isotropic
     # reduction with the kernel's float B_ij, and the stress rate by mpmath.
-    from kacspectral.kernels import kernel_from_callable
+    from kacspectral.physics.kernels import kernel_from_callable
 
     k = kernel_from_callable(lambda s: 1 + 0.5 * np.sin(s))
     c = {key: float(v) for key, v in gain_moment_coefficients(k).items()}

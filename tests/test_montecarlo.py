@@ -15,9 +15,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from kacspectral.finite_reservoir import INITIAL_STATES, ReservoirProblem, expectations
-from kacspectral.kac_tables import _pmul
-from kacspectral.montecarlo import sample_initial, simulate
+from kacspectral.kac.finite_reservoir import INITIAL_STATES, ReservoirProblem, expectations
+from kacspectral.kac.montecarlo import sample_initial, simulate
+from kacspectral.kac.tables import _pmul
 
 X2 = {(2, 0, 0, 0, 0, 0): Fraction(1), (0, 2, 0, 0, 0, 0): Fraction(1),
       (0, 0, 2, 0, 0, 0): Fraction(1)}

@@ -1,6 +1,8 @@
-"""The numerical isotropic NESS (kacspectral.ness) and the Picard contraction (contraction).
+"""The numerical isotropic NESS (kacspectral.boltzmann.isotropic.ness) and the Picard contraction
+(contraction).
 
-References: exact rational moments (kacspectral.exact), the Sonine series built from exact
+References: exact rational moments (kacspectral.boltzmann.isotropic.exact), the Sonine series built
+from exact
 moments and summed in mpmath (an independent representation of the density), energy
 conservation m_2[f_inf] = m_2[R], and the seed's contraction bound (seed 003, Theorem 1.3).
 """
@@ -12,10 +14,13 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from kacspectral.contraction import picard_contraction
-from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
-from kacspectral.exact import exact_moments, exact_taylor_coefficients, sonine_reference_density
-from kacspectral.ness import (
+from kacspectral.boltzmann.isotropic.contraction import picard_contraction
+from kacspectral.boltzmann.isotropic.exact import (
+    exact_moments,
+    exact_taylor_coefficients,
+    sonine_reference_density,
+)
+from kacspectral.boltzmann.isotropic.ness import (
     SOLVERS,
     NessProblem,
     choose_truncation,
@@ -23,7 +28,8 @@ from kacspectral.ness import (
     solve_ness,
     tail_bound,
 )
-from kacspectral.reservoirs import MaxwellianMixture
+from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
+from kacspectral.physics.reservoirs import MaxwellianMixture
 
 EPS = float(np.finfo(float).eps)
 
@@ -217,7 +223,7 @@ def test_solver_claiming_convergence_is_checked(monkeypatch):
 
 
 def test_energy_error_above_the_limit_raises(monkeypatch):
-    import kacspectral.ness as ness
+    import kacspectral.boltzmann.isotropic.ness as ness
 
     monkeypatch.setattr(ness, "ENERGY_ERROR_LIMIT", -1.0)
     with pytest.raises(ConvergenceError, match="energy"):
@@ -268,7 +274,7 @@ def test_picard_contraction_bound_holds(kernel, gamma):
 def test_non_polynomial_kernel_path():
     """A callable kernel (200-node Gauss rule, no exact form) against the exact moments of the
     same kernel written as a polynomial expression."""
-    from kacspectral.kernels import kernel_from_callable
+    from kacspectral.physics.kernels import kernel_from_callable
 
     kern = kernel_from_callable(lambda s: 0.75 * (1 + s**2), name="callable")
     assert not kern.is_exact
@@ -289,7 +295,7 @@ def test_contraction_reuses_a_given_steady_state():
 
 def test_contraction_moment_mismatch_is_a_convergence_error(monkeypatch):
     """Unequal m_2 between computed states is a numerical failure, never a bad-input error."""
-    import kacspectral.contraction as contraction
+    import kacspectral.boltzmann.isotropic.contraction as contraction
 
     prob = PROBLEMS["default"]
     ness = solve_ness(prob)

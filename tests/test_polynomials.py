@@ -1,4 +1,4 @@
-"""Orthonormal He_n / Laguerre recurrences and Gauss rules (kacspectral.polynomials)."""
+"""Orthonormal He_n / Laguerre recurrences and Gauss rules (kacspectral.spectral.polynomials)."""
 
 import math
 
@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 from scipy import special
 
-from kacspectral.polynomials import (
+from kacspectral.spectral.polynomials import (
     gauss_hermite_e,
     gauss_jacobi,
     gauss_laguerre,

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from kacspectral.reservoirs import MaxwellianMixture, as_fraction, double_factorial_odd
+from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction, double_factorial_odd
 
 EPS = np.finfo(float).eps
 

@@ -1,4 +1,4 @@
-"""Tests of kacspectral.thermostat: the gain matrices on V_m built from the definition."""
+"""Tests of kacspectral.kac.thermostat: the gain matrices on V_m built from the definition."""
 
 from __future__ import annotations
 
@@ -7,17 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from kacspectral.hermite import (
-    SEED_TEMPERATURE,
-    burnett_indices,
-    burnett_to_hermite,
-    dim_v,
-    multi_indices,
-    zonal_burnett_indices,
-)
-from kacspectral.kernels import get_kernel, kernel_from_callable
-from kacspectral.lemma3 import exact_eigenvalue
-from kacspectral.thermostat import (
+from kacspectral.kac.lemma3 import exact_eigenvalue
+from kacspectral.kac.thermostat import (
     _zonal_matrix_fourier,
     apply_gain,
     apply_thermostat,
@@ -30,6 +21,15 @@ from kacspectral.thermostat import (
     zonal_matrix,
     zonal_matrix_fourier,
     zonal_matrix_omega,
+)
+from kacspectral.physics.kernels import get_kernel, kernel_from_callable
+from kacspectral.spectral.hermite import (
+    SEED_TEMPERATURE,
+    burnett_indices,
+    burnett_to_hermite,
+    dim_v,
+    multi_indices,
+    zonal_burnett_indices,
 )
 
 EPS = float(np.finfo(float).eps)

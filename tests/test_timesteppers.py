@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from kacspectral.errors import ConvergenceError
-from kacspectral.timesteppers import (
+from kacspectral.spectral.timesteppers import (
     SCHEME_ORDERS,
     SCHEMES,
     SplitODE,

@@ -33,10 +33,14 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 from scipy.integrate import solve_ivp  # noqa: E402
 
-from kacspectral.bkw import BKW, standard_grid  # noqa: E402
+from kacspectral.boltzmann.anisotropic.collision import (  # noqa: E402
+    CollisionOperator,
+    HermiteSpace,
+    clear_operator_cache,
+)
 from kacspectral.cli._common import to_jsonable  # noqa: E402
 from kacspectral.cli.bkw import exact_representation  # noqa: E402
-from kacspectral.collision import CollisionOperator, HermiteSpace, clear_operator_cache  # noqa: E402
+from kacspectral.physics.bkw import BKW, standard_grid  # noqa: E402
 from kacspectral.provenance import versions  # noqa: E402
 
 

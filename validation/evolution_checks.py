@@ -9,11 +9,14 @@ orders       time-integrator orders on the kinetic problem itself (anisotropic M
              gamma = 1/2, degree 6): error at t = 2 against solve_ivp DOP853 (rtol 1e-14) for
              four step sizes, fitted slope per scheme.
 moments      issue 4b: S(t) and m4(t) of the solver against the independent sympy moment ODEs
-             (kacspectral.moment_equations) at t = 1 and t = 5, for an anisotropic Maxwellian and
+             (kacspectral.boltzmann.anisotropic.moment_equations) at t = 1 and t = 5, for an
+             anisotropic Maxwellian and
              an anisotropic mixture, with and without reservoir, constant and kac kernels.
-bkw          BKW from t = 6.5 to t = 10 (kacspectral.bkw): coefficient error and max error of f on
+bkw          BKW from t = 6.5 to t = 10 (kacspectral.physics.bkw): coefficient error and max error
+of f on
              the standard 32^3 grid on [-8.83, 8.83]^3, against degree and step.
-ness_limit   issue 4d: f(t) at large t against the isotropic NESS of kacspectral.ness: density
+ness_limit   issue 4d: f(t) at large t against the isotropic NESS of
+kacspectral.boltzmann.isotropic.ness: density
              along a ray and phi against degree; anisotropic data: S and m4 against the exact
              steady moments.
 contraction  issue 5: 3D GTW distance to the NESS along anisotropic evolutions against the seed's
@@ -31,20 +34,20 @@ from pathlib import Path
 
 import numpy as np
 
-from kacspectral.bkw import BKW, standard_grid
-from kacspectral.collision import HermiteSpace
-from kacspectral.evolution import (
+from kacspectral.boltzmann.anisotropic.collision import HermiteSpace
+from kacspectral.boltzmann.anisotropic.evolution import (
     EvolutionProblem,
     equilibrium_reference,
     evolve,
     reference_temperature,
 )
-from kacspectral.gtw3d import gtw_distance
-from kacspectral.moment_equations import MomentEquations
-from kacspectral.ness import NessProblem, solve_ness
+from kacspectral.boltzmann.anisotropic.moment_equations import MomentEquations
+from kacspectral.boltzmann.gtw3d import gtw_distance
+from kacspectral.boltzmann.isotropic.ness import NessProblem, solve_ness
+from kacspectral.physics.bkw import BKW, standard_grid
+from kacspectral.physics.reservoirs import MaxwellianMixture
 from kacspectral.provenance import versions
-from kacspectral.reservoirs import MaxwellianMixture
-from kacspectral.timesteppers import SCHEME_ORDERS
+from kacspectral.spectral.timesteppers import SCHEME_ORDERS
 
 R1 = MaxwellianMixture(["1/2", "1/2"], ["1/2", "2"])
 

@@ -34,9 +34,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kacspectral import kac  # noqa: E402
 from kacspectral.cli._common import to_jsonable  # noqa: E402
-from kacspectral.finite_reservoir import (  # noqa: E402
+from kacspectral.kac import generators as kac  # noqa: E402
+from kacspectral.kac.finite_reservoir import (  # noqa: E402
     INITIAL_STATES,
     ReservoirProblem,
     energy_sector_distance,
@@ -46,9 +46,9 @@ from kacspectral.finite_reservoir import (  # noqa: E402
     reservoir_gap,
     thermostat_l,
 )
-from kacspectral.kac_tables import _pmul  # noqa: E402
-from kacspectral.montecarlo import simulate  # noqa: E402
-from kacspectral.projector import lemma1_ratio, lemma2_sides  # noqa: E402
+from kacspectral.kac.montecarlo import simulate  # noqa: E402
+from kacspectral.kac.projector import lemma1_ratio, lemma2_sides  # noqa: E402
+from kacspectral.kac.tables import _pmul  # noqa: E402
 from kacspectral.provenance import versions  # noqa: E402
 
 

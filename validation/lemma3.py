@@ -39,19 +39,19 @@ os.environ.setdefault("OMP_NUM_THREADS", "2")
 
 import numpy as np  # noqa: E402
 
-from kacspectral.hermite import burnett_indices, dim_v  # noqa: E402
-from kacspectral.lemma3 import (  # noqa: E402
+from kacspectral.kac.lemma3 import (  # noqa: E402
     exact_spectrum,
     lemma3_check,
     multiplicity_check,
     tensor_top_eigenvalue,
 )
-from kacspectral.provenance import versions  # noqa: E402
-from kacspectral.thermostat import (  # noqa: E402
+from kacspectral.kac.thermostat import (  # noqa: E402
     full_matrix_omega,
     zonal_matrix_fourier,
     zonal_matrix_omega,
 )
+from kacspectral.provenance import versions  # noqa: E402
+from kacspectral.spectral.hermite import burnett_indices, dim_v  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "results" / "lemma3.json"
 

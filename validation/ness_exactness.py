@@ -1,7 +1,8 @@
 """Validation of the isotropic NESS solver against exact rational moments (issue 2, item 12).
 
 For several (gamma, reservoir, kernel) cases: the maximum relative error of m_0 .. m_{2N}
-against the exact rationals (kacspectral.exact), mass and energy errors, the density error
+against the exact rationals (kacspectral.boltzmann.isotropic.exact), mass and energy errors, the
+density error
 against the independent Sonine series of exact moments (when its ratio r <= 0.7 keeps it
 cheap), iterations and wall time of Picard, Anderson and Newton, and the Picard contraction
 (lambda, observed rate, bound check).
@@ -24,12 +25,12 @@ from pathlib import Path
 
 import numpy as np
 
-from kacspectral.contraction import picard_contraction
+from kacspectral.boltzmann.isotropic.contraction import picard_contraction
+from kacspectral.boltzmann.isotropic.exact import exact_moments, sonine_reference_density
+from kacspectral.boltzmann.isotropic.ness import SOLVERS, NessProblem, solve_ness
 from kacspectral.errors import TruncationWarning
-from kacspectral.exact import exact_moments, sonine_reference_density
-from kacspectral.ness import SOLVERS, NessProblem, solve_ness
+from kacspectral.physics.reservoirs import MaxwellianMixture
 from kacspectral.provenance import versions
-from kacspectral.reservoirs import MaxwellianMixture
 
 CASES = {
     "default": ("1/2", ["1/2", "1/2"], ["1/6", "1/2"], "constant"),

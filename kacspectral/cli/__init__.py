@@ -21,8 +21,9 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
-from .._version import __version__
-from ..errors import ConvergenceError
+from kacspectral._version import __version__
+from kacspectral.errors import ConvergenceError
+
 from ._common import OneLineParser, UsageError
 
 __all__ = ["main", "build_parser"]

@@ -12,8 +12,8 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from ..provenance import versions
-from ..reservoirs import as_fraction
+from kacspectral.physics.reservoirs import as_fraction
+from kacspectral.provenance import versions
 
 __all__ = [
     "OneLineParser",

@@ -14,9 +14,10 @@ import warnings
 
 import numpy as np
 
-from ..bkw import BKW, STANDARD_BOX, STANDARD_POINTS, standard_grid
-from ..collision import CollisionOperator, HermiteSpace
-from ..errors import ConvergenceError
+from kacspectral.boltzmann.anisotropic.collision import CollisionOperator, HermiteSpace
+from kacspectral.errors import ConvergenceError
+from kacspectral.physics.bkw import BKW, STANDARD_BOX, STANDARD_POINTS, standard_grid
+
 from ._common import add_kernel_option, emit_json, non_negative_int, number, positive_int
 
 COMMAND = "bkw"

@@ -1,8 +1,10 @@
 """``kacspectral evolve``: time evolution with thermal reservoirs (seed 003, eq. (1.4)).
 
 ``df/dt = (1-gamma) Q(f,f) + gamma Q(f,R)`` in the Hermite/Burnett space of
-:mod:`kacspectral.collision` (:mod:`kacspectral.evolution`), with the diagnostics of
-:mod:`kacspectral.diagnostics` and the 3D GTW distance (:mod:`kacspectral.gtw3d`) to the long-time
+:mod:`kacspectral.boltzmann.anisotropic.collision`
+(:mod:`kacspectral.boltzmann.anisotropic.evolution`), with the diagnostics of
+:mod:`kacspectral.boltzmann.anisotropic.diagnostics` and the 3D GTW distance
+(:mod:`kacspectral.boltzmann.gtw3d`) to the long-time
 limit: the isotropic NESS when ``gamma > 0``, the centred Maxwellian with the initial energy when
 ``gamma = 0``.
 """
@@ -16,14 +18,19 @@ import warnings
 
 import numpy as np
 
-from .._version import __version__
-from ..bkw import BKW
-from ..collision import HermiteSpace
-from ..diagnostics import TRUNCATION_TOL, evolution_diagnostics
-from ..evolution import EvolutionProblem, equilibrium_reference, evolve
-from ..kernels import get_kernel
-from ..reservoirs import MaxwellianMixture, as_fraction
-from ..timesteppers import SCHEMES
+from kacspectral._version import __version__
+from kacspectral.boltzmann.anisotropic.diagnostics import TRUNCATION_TOL, evolution_diagnostics
+from kacspectral.boltzmann.anisotropic.evolution import (
+    EvolutionProblem,
+    equilibrium_reference,
+    evolve,
+)
+from kacspectral.physics.bkw import BKW
+from kacspectral.physics.kernels import get_kernel
+from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
+from kacspectral.spectral.hermite_space import HermiteSpace
+from kacspectral.spectral.timesteppers import SCHEMES
+
 from ._common import (
     Progress,
     add_kernel_option,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..kac import kac_gap
+from kacspectral.kac.generators import kac_gap
+
 from ._common import Progress, emit_json, number, positive_int
 
 COMMAND = "kac-gap"

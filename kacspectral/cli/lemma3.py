@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..lemma3 import lemma3_check, tensor_top_eigenvalue
+from kacspectral.kac.lemma3 import lemma3_check, tensor_top_eigenvalue
+
 from ._common import add_kernel_option, emit_json, positive_int
 
 COMMAND = "lemma3"

@@ -1,8 +1,10 @@
 """``kacspectral ness``: the isotropic NESS with thermal reservoirs (seed 003; MATH.md section 4).
 
-Solves ``f = (1-gamma) Q+(f,f) + gamma Q+(f,R)`` spectrally (:mod:`kacspectral.ness`), prints the
-moments ``m_{2n}``, optionally the exact rational moments (:mod:`kacspectral.exact`), and the
-Picard contraction table in the GTW distance (:mod:`kacspectral.contraction`).
+Solves ``f = (1-gamma) Q+(f,f) + gamma Q+(f,R)`` spectrally
+(:mod:`kacspectral.boltzmann.isotropic.ness`), prints the
+moments ``m_{2n}``, optionally the exact rational moments
+(:mod:`kacspectral.boltzmann.isotropic.exact`), and the
+Picard contraction table in the GTW distance (:mod:`kacspectral.boltzmann.isotropic.contraction`).
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ import math
 import sys
 import warnings
 
-from .._version import __version__
-from ..contraction import picard_contraction
-from ..exact import exact_moments
-from ..kernels import get_kernel
-from ..ness import NessProblem, solve_ness
-from ..reservoirs import MaxwellianMixture
+from kacspectral._version import __version__
+from kacspectral.boltzmann.isotropic.contraction import picard_contraction
+from kacspectral.boltzmann.isotropic.exact import exact_moments
+from kacspectral.boltzmann.isotropic.ness import NessProblem, solve_ness
+from kacspectral.physics.kernels import get_kernel
+from kacspectral.physics.reservoirs import MaxwellianMixture
+
 from ._common import (
     add_kernel_option,
     add_reservoir_options,

@@ -9,7 +9,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..finite_reservoir import INITIAL_STATES, ReservoirProblem, reservoir_distance
+from kacspectral.kac.finite_reservoir import INITIAL_STATES, ReservoirProblem, reservoir_distance
+
 from ._common import emit_json, number, positive_int
 
 COMMAND = "reservoir"

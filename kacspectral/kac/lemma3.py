@@ -17,7 +17,7 @@ Floats for any kernel come from the kernel's Gauss-Jacobi rule applied to the st
 Lemma 3 (seed 000): for mean-zero ``u``, ``<u, T u> <= (2/3)<u, u>``; equivalently the top
 eigenvalue of ``T`` on ``V_m`` is ``<= 2/3`` for every ``m >= 1``, with equality at
 ``(n, l) = (0, 1)`` and ``(1, 0)``.  :func:`lemma3_check` computes the numerical spectrum of the
-matrix built from the definition (:mod:`kacspectral.thermostat`) and compares it with the
+matrix built from the definition (:mod:`kacspectral.kac.thermostat`) and compares it with the
 exact one.  Beside it:
 
 * :func:`tensor_average` -- the last step of the seed's proof: the top eigenvalue of
@@ -46,9 +46,7 @@ import sympy as sp
 from numpy.typing import NDArray
 from scipy import special
 
-from .hermite import SEED_TEMPERATURE, burnett_functions, dim_v
-from .kernels import AngularKernel, get_kernel
-from .thermostat import (
+from kacspectral.kac.thermostat import (
     ZONAL_METHODS,
     apply_gain,
     apply_thermostat,
@@ -57,6 +55,8 @@ from .thermostat import (
     sphere_rule,
     zonal_matrix,
 )
+from kacspectral.physics.kernels import AngularKernel, get_kernel
+from kacspectral.spectral.hermite import SEED_TEMPERATURE, burnett_functions, dim_v
 
 __all__ = [
     "Lemma3Result",
@@ -170,7 +170,7 @@ def numerical_spectrum(
     The zonal matrix (one function per block ``(n, l)``) is diagonalised; each eigenvalue is
     attributed to the block ``(n, l)`` on which its eigenvector has its largest component, and
     listed ``2l + 1`` times.  The multiplicity is *not* computed here: it is rotation
-    invariance (see :mod:`kacspectral.thermostat`), verified separately by
+    invariance (see :mod:`kacspectral.kac.thermostat`), verified separately by
     :func:`multiplicity_check` (``G psi_{n,l,mm} = lambda_{n,l} psi_{n,l,mm}`` pointwise for
     non-zonal ``mm``) and, for ``m <= 6``, by the full ``V_m`` matrices in the tests.
 
@@ -285,7 +285,7 @@ def lemma3_check(
     kac kernel and polynomial kernels, else the kernel's Gauss-Jacobi quadrature
     (``reference_kind = "quadrature"``; the JSON key stays ``exact``).
 
-    The kac kernel is recognised by its values (:func:`kacspectral.thermostat.is_kac_kernel`),
+    The kac kernel is recognised by its values (:func:`kacspectral.kac.thermostat.is_kac_kernel`),
     not its name; its bound is ``2/3`` and ``holds`` means: every error ``<= tolerance``, the
     numerical supremum equals ``2/3`` to ``tolerance``, and the exact supremum is reached
     exactly at those of ``(0,1)``, ``(1,0)`` with ``2n + l <= m_max`` (only ``(0,1)`` when
@@ -393,8 +393,8 @@ def multiplicity_check(
     This is what the multiplicity ``2l + 1`` of :func:`exact_spectrum` rests on (rotation
     invariance): the gain, applied by exact quadrature to a (typically non-zonal, ``mm != 0``)
     Burnett function, returns the same function times the zonal block's eigenvalue.  ``G`` is
-    :func:`kacspectral.thermostat.apply_thermostat` (uniform ``Omega``) for the kac kernel and
-    :func:`kacspectral.thermostat.apply_gain` (sigma form, slower) otherwise; the points are
+    :func:`kacspectral.kac.thermostat.apply_thermostat` (uniform ``Omega``) for the kac kernel and
+    :func:`kacspectral.kac.thermostat.apply_gain` (sigma form, slower) otherwise; the points are
     ``n_points`` draws of ``N(0, (1 + m/3) T I)`` (``numpy.random.default_rng(seed)``; the
     widened spread keeps high-``l`` functions away from their zero at ``v = 0``).
 
@@ -486,7 +486,7 @@ def tensor_average(m: int) -> NDArray:
     """``int_{S^2} A_Omega^{(x)m} dsigma(Omega)`` on ``(R^3)^{(x)m}`` (``3^m`` square), seed 000.
 
     ``A_Omega = I - Omega Omega^T``; the entries are polynomials of degree ``2m`` in ``Omega``,
-    integrated exactly by :func:`kacspectral.thermostat.sphere_rule` ``(2m)``.  ``m <= 6``
+    integrated exactly by :func:`kacspectral.kac.thermostat.sphere_rule` ``(2m)``.  ``m <= 6``
     (``729``-square, 4 MB; ``m = 8`` would need 344 MB per matrix).
     """
     if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or not 1 <= m <= 6:

@@ -2,7 +2,8 @@
 negativity of the truncated density, GTW distance to a reference state.
 
 A state is ``f(v) = M_{T_ref}(v) sum_j a_j psi_j(v)`` in a
-:class:`~kacspectral.collision.HermiteSpace` (Burnett basis spanning the tensor **He_n** of
+:class:`~kacspectral.boltzmann.anisotropic.collision.HermiteSpace` (Burnett basis spanning the
+tensor **He_n** of
 total degree ``<= K``, orthonormal in ``L^2(M_{T_ref})``; MATH.md sections 1 and 3).
 
 * Moments (exact, from the coefficients of degree ``<= 4``): mass, momentum ``int v f``,
@@ -26,7 +27,7 @@ total degree ``<= K``, orthonormal in ``L^2(M_{T_ref})``; MATH.md sections 1 and
   ``[-L, L]^3``, ``L = 6 sqrt(T_max)`` (``T_max`` the largest eigenvalue of ``Theta``, at least
   ``T_ref``), together with the Gauss nodes; reported with its location (a positive number when
   no negative value was found), never clipped.
-* GTW distance to a reference state (:func:`kacspectral.gtw3d.gtw_distance`).
+* GTW distance to a reference state (:func:`kacspectral.boltzmann.gtw3d.gtw_distance`).
 """
 
 from __future__ import annotations
@@ -38,10 +39,10 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .collision import HermiteSpace
-from .errors import NegativeDensityWarning, TruncationWarning
-from .gtw3d import gtw_distance
-from .polynomials import gauss_hermite_e
+from kacspectral.boltzmann.gtw3d import gtw_distance
+from kacspectral.errors import NegativeDensityWarning, TruncationWarning
+from kacspectral.spectral.hermite_space import HermiteSpace
+from kacspectral.spectral.polynomials import gauss_hermite_e
 
 __all__ = [
     "entropy",
@@ -150,7 +151,8 @@ def gtw_to_reference(
     require: str = "first",
     **options,
 ):
-    """:func:`kacspectral.gtw3d.gtw_distance` between the Hermite state and a reference."""
+    """:func:`kacspectral.boltzmann.gtw3d.gtw_distance` between the Hermite state and a
+    reference."""
     a = np.asarray(coeffs, dtype=float)
     return gtw_distance(lambda xi: space.fourier(a, xi), fourier_ref, space.moments(a),
                         moments_ref, require=require, **options)

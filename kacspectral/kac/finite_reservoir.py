@@ -11,8 +11,9 @@ reservoir only colliding with itself).  The distance is the norm of L^2(R^{3(M+N
     ||h_t - h~_t||^2 = int (h_t(v, w) - h~_t(v))^2 Gamma(v, w) dv dw.
 
 Polynomials are written in the scaled velocity x = sqrt(2 pi) v (standard normal components
-under Gamma; Hermite convention He_n in x, see :mod:`kacspectral.kac`).  The computation is
-exact linear algebra on the Wick-degree sectors of :mod:`kacspectral.kac` (one symmetric
+under Gamma; Hermite convention He_n in x, see :mod:`kacspectral.kac.generators`).  The computation
+is
+exact linear algebra on the Wick-degree sectors of :mod:`kacspectral.kac.generators` (one symmetric
 eigen-decomposition per sector), so it costs the same for N = 10 and N = 10^6.
 
 The seed's bound (seed 000, Theorem of section 4):
@@ -33,7 +34,7 @@ validation/results/kac_reservoir.json)
   sqrt(M/(M+N)) ||h_0 - 1|| for the energy state (tests/test_finite_reservoir.py
   ``test_energy_sector_matches_closed_form``, ``test_distance_exponent_in_N_is_one_half``),
   and sqrt(M/(M+N)) is the sup over all polynomial h_0 of degree <= 8
-  (:func:`kacspectral.projector.lemma1_ratio`, tests/test_kac_projector.py
+  (:func:`kacspectral.kac.projector.lemma1_ratio`, tests/test_kac_projector.py
   ``test_lemma1_ratio``), below the seed's C(M/N).  A pure fourth-moment state
   (:func:`quartic_state`) gives sqrt(5M/3)/(M+N) (1 + O(1/N)), of order M/N
   (``test_quartic_long_time_is_of_order_M_over_N``).
@@ -52,7 +53,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .kac import (
+from kacspectral.kac.generators import (
     ZERO,
     PolynomialSector,
     _canon,
@@ -381,7 +382,7 @@ def expectations(problem: ReservoirProblem, h0: dict, observables: dict, times,
                  kind: str = "R") -> dict:
     """Exact E[phi](t) = <phi, h_t> (R-system, kind "R") or <phi, h~_t> (T-system, "T") for
     polynomial observables phi of the scaled system velocities (dict name -> polynomial in
-    3M variables), at the given times.  Used to check :mod:`kacspectral.montecarlo`.
+    3M variables), at the given times.  Used to check :mod:`kacspectral.kac.montecarlo`.
 
     <phi, h_t> = sum_m <:phi_m:, :p_m(t):>, the Fischer product of Wick components.
     """

@@ -56,7 +56,7 @@ Because ``G_b`` commutes with rotations and each ``l`` occurs once in ``V_m``, `
 ``lambda_{n,l}`` times the identity on the ``2l+1`` functions ``psi_{n,l,mm}``: the zonal matrix
 carries the whole spectrum, with multiplicity ``2l+1``.  This is checked, not assumed: against
 the full matrices (no symmetry used) for ``m <= 6``, and pointwise for larger ``m``
-(:func:`kacspectral.lemma3.multiplicity_check`: ``T psi_{n,l,mm} = lambda_{n,l} psi_{n,l,mm}``
+(:func:`kacspectral.kac.lemma3.multiplicity_check`: ``T psi_{n,l,mm} = lambda_{n,l} psi_{n,l,mm}``
 for non-zonal ``mm``, by :func:`apply_thermostat`; measured relative error <= 5e-15 for
 ``m <= 40``, ``validation/lemma3.py``).
 
@@ -73,7 +73,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
-from .hermite import (
+from kacspectral.physics.kernels import AngularKernel, get_kernel
+from kacspectral.spectral.hermite import (
     SEED_TEMPERATURE,
     _zonal_rows,
     burnett_functions,
@@ -82,8 +83,7 @@ from .hermite import (
     multi_indices,
     zonal_burnett_functions,
 )
-from .kernels import AngularKernel, get_kernel
-from .polynomials import gauss_hermite_e, gauss_laguerre
+from kacspectral.spectral.polynomials import gauss_hermite_e, gauss_laguerre
 
 __all__ = [
     "FULL_METHODS",
@@ -191,7 +191,7 @@ def full_matrix_omega(
 
     ``A[i, j] = E_{v, x ~ M_T} E_{Omega uniform} f_i(v) f_j(v - [(v-x).Omega]Omega)``
     (MATH.md section 6), with ``f`` the orthonormal tensor Hermite basis (``basis="hermite"``,
-    order of :func:`kacspectral.hermite.multi_indices`) or the Burnett basis
+    order of :func:`kacspectral.spectral.hermite.multi_indices`) or the Burnett basis
     (``basis="burnett"``).  All quadratures exact (module docstring); cost
     ``O(m^3 (m/2)^3 m^2)`` points: meant for ``m <= 6``.
     """
@@ -310,7 +310,7 @@ def full_matrix(
 def zonal_matrix_omega(m: int, temperature: float = SEED_TEMPERATURE) -> NDArray:
     """Kac thermostat matrix on the zonal subspace of ``V_m``, velocity space (module docstring).
 
-    Basis: ``psi_{n,l,0}`` of :func:`kacspectral.hermite.zonal_burnett_indices` ``(m)``.
+    Basis: ``psi_{n,l,0}`` of :func:`kacspectral.spectral.hermite.zonal_burnett_indices` ``(m)``.
 
     Returns
     -------
@@ -380,7 +380,7 @@ def _gauss_legendre(n: int, dtype: type = _LD) -> tuple[NDArray, NDArray]:
 
 
 def _zonal_solid(l_max: int, x: NDArray, parity: int, dtype: type) -> NDArray:
-    """:func:`kacspectral.hermite.zonal_solid_harmonics` in precision ``dtype``."""
+    """:func:`kacspectral.spectral.hermite.zonal_solid_harmonics` in precision ``dtype``."""
     return _zonal_rows(l_max, x[..., 2], np.sum(x * x, axis=-1), parity, dtype)
 
 

@@ -27,7 +27,7 @@ Collision of a pair
 -------------------
 The exact tables of R_ij, T_i and the angular-momentum operators on monomials (Funk-Hecke
 factors kappa_l = 1/(2l+1) of the reflection of the relative velocity) live in
-:mod:`kacspectral.kac_tables` and are re-exported here.
+:mod:`kacspectral.kac.tables` and are re-exported here.
 
 Exchangeable pools
 ------------------
@@ -52,7 +52,8 @@ from functools import cache
 import numpy as np
 import scipy.sparse as sp
 
-from .kac_tables import (  # re-exported: kacspectral.kac is the public entry point
+from kacspectral.kac.lemma3 import exact_eigenvalue
+from kacspectral.kac.tables import (  # re-exported: this module is the public entry point
     angular_momentum_pair_table,
     casimir_table,
     harmonic_factor,
@@ -63,7 +64,6 @@ from .kac_tables import (  # re-exported: kacspectral.kac is the public entry po
     sphere_moment,
     thermostat_table,
 )
-from .lemma3 import exact_eigenvalue
 
 __all__ = [
     "ZERO",
@@ -98,7 +98,7 @@ def thermostat_eigenvalue(n: int, l: int) -> Fraction:
 
     (1/2) int_{-1}^{1} (1 - t^2)^{(2n+l)/2} P_l(sqrt(1 - t^2)) dt, exact (P_l has parity l, so
     the integrand is a polynomial in t).  This is ``lambda_{n,l}[kac]`` of
-    :func:`kacspectral.lemma3.exact_eigenvalue` (the one implementation; its tests check it
+    :func:`kacspectral.kac.lemma3.exact_eigenvalue` (the one implementation; its tests check it
     against the integral above by direct sympy integration), returned as a Fraction.
     """
     lam = exact_eigenvalue(n, l, "kac")

@@ -7,9 +7,11 @@ Equation (seed 003, eq. (1.4); MATH.md section 4), for a state ``f`` of mass 1:
 
 ``gamma in [0, 1)`` (``gamma = 0`` is the pure Boltzmann equation for Maxwell molecules),
 ``R = sum_a w_a M_{T_a}``.  The state is the coefficient vector ``a`` of
-``f = M_{T_ref} sum_j a_j psi_j`` in a :class:`~kacspectral.collision.HermiteSpace` (Burnett
+``f = M_{T_ref} sum_j a_j psi_j`` in a
+:class:`~kacspectral.boltzmann.anisotropic.collision.HermiteSpace` (Burnett
 functions spanning the tensor **He_n** of total degree ``<= K``, weight ``M_{T_ref}``); ``Q+`` and
-``Q+(., R)`` are the exact Galerkin operators of :class:`~kacspectral.collision.CollisionOperator`.
+``Q+(., R)`` are the exact Galerkin operators of
+:class:`~kacspectral.boltzmann.anisotropic.collision.CollisionOperator`.
 Since they map degrees ``<= K`` to degrees ``<= K`` without error (MATH.md section 3), the
 truncated dynamics is exact on the retained coefficients: every moment of order ``<= K`` evolves
 exactly, and only the time integrator errs.
@@ -20,7 +22,8 @@ Right-hand sides
 (``nu = (1/2) int b = 1``): conserves the mass ``a_0`` for any value of it; usable with
 :func:`scipy.integrate.solve_ivp`.
 
-For the exponential / integrating-factor schemes (:mod:`kacspectral.timesteppers`) the loss is
+For the exponential / integrating-factor schemes (:mod:`kacspectral.spectral.timesteppers`) the
+loss is
 split off exactly as ``L a = -nu a`` and the rest is
 
     N(a) = Phi(a) + (1-gamma) nu (1 - a_0) a,
@@ -42,12 +45,12 @@ import scipy.sparse as sps
 from numpy.typing import ArrayLike, NDArray
 from scipy.integrate import solve_ivp
 
-from .collision import CollisionOperator, HermiteSpace
-from .errors import ConvergenceError
-from .kernels import AngularKernel, get_kernel
-from .ness import NessProblem, NessResult, solve_ness
-from .reservoirs import MaxwellianMixture, as_fraction
-from .timesteppers import SCHEMES, SplitODE, integrate
+from kacspectral.boltzmann.anisotropic.collision import CollisionOperator, HermiteSpace
+from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_ness
+from kacspectral.errors import ConvergenceError
+from kacspectral.physics.kernels import AngularKernel, get_kernel
+from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
+from kacspectral.spectral.timesteppers import SCHEMES, SplitODE, integrate
 
 __all__ = [
     "EvolutionProblem",
@@ -219,7 +222,7 @@ def evolve(
         Coefficients at ``times[0]`` (mass 1 expected; the schemes conserve it).
     times : increasing sequence
     dt : float
-        Step of the fixed-step schemes (:data:`kacspectral.timesteppers.SCHEMES`).
+        Step of the fixed-step schemes (:data:`kacspectral.spectral.timesteppers.SCHEMES`).
     scheme : str
         ``"etdrk4"`` (default; loss term exact), ``"rk4"``, ``"lawson-rk4"``, ``"etdrk2"``,
         ``"heun"``, or ``"scipy:<method>"`` with a :func:`scipy.integrate.solve_ivp` method
@@ -293,7 +296,7 @@ class EquilibriumReference:
     Attributes
     ----------
     kind : str
-        ``"ness"`` (gamma > 0: the isotropic NESS of :mod:`kacspectral.ness`) or
+        ``"ness"`` (gamma > 0: the isotropic NESS of :mod:`kacspectral.boltzmann.isotropic.ness`) or
         ``"maxwellian"`` (gamma = 0: the centred Maxwellian with the initial energy, the
         equilibrium of the pure Boltzmann equation for centred data).
     description : str
@@ -331,8 +334,8 @@ def equilibrium_reference(
         m2 = float(res.moments(1)[1])
         return EquilibriumReference(
             "ness",
-            f"isotropic NESS of kacspectral.ness (gamma = {problem.gamma}, Laguerre truncation "
-            f"{res.truncation}, residual {res.residual:.2g})",
+            f"isotropic NESS of kacspectral.boltzmann.isotropic.ness (gamma = {problem.gamma}, "
+            f"Laguerre truncation {res.truncation}, residual {res.residual:.2g})",
             res.phi,
             {"mass": 1.0, "momentum": np.zeros(3), "second": m2 / 3 * np.eye(3), "m2": m2},
             res,

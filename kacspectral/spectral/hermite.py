@@ -8,7 +8,8 @@ Conventions (MATH.md sections 1 and 6)
 * Tensor Hermite basis (probabilists' **He_n**):
   ``H_alpha(v) = prod_d He_{alpha_d}(v_d/sqrt(T)) / sqrt(alpha_d!)``, orthonormal in
   ``L^2(M_T)``; evaluated by the normalised recurrence of
-  :func:`kacspectral.polynomials.hermite_e_orthonormal` (accurate to degree several hundred).
+  :func:`kacspectral.spectral.polynomials.hermite_e_orthonormal` (accurate to degree several
+  hundred).
   For ``T = 1/(2 pi)`` these are the seed's ``H_n(x) = He_n(sqrt(2 pi) x)`` divided by
   ``sqrt(n!)``.
 * ``V_m = span{H_alpha : |alpha| = m}`` (dimension ``(m+1)(m+2)/2``).  Multi-indices of one
@@ -24,7 +25,7 @@ Conventions (MATH.md sections 1 and 6)
       N_l = pi^(1/4) 2^(-(l+1)/2),
 
   with ``q_n^{(a)}`` the orthonormal Laguerre polynomials of
-  :func:`kacspectral.polynomials.laguerre_orthonormal` (``q_n(0) > 0``).  Those with
+  :func:`kacspectral.spectral.polynomials.laguerre_orthonormal` (``q_n(0) > 0``).  Those with
   ``2n + l = m`` form an orthonormal basis of ``V_m``: ``psi_{nlm}`` is a polynomial of degree
   ``m`` orthogonal to every polynomial of lower degree.  They are listed by ``l`` ascending,
   then ``m`` from ``-l`` to ``l`` (:func:`burnett_indices`).
@@ -43,7 +44,7 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
-from .polynomials import gauss_hermite_e, hermite_e_orthonormal
+from kacspectral.spectral.polynomials import gauss_hermite_e, hermite_e_orthonormal
 
 __all__ = [
     "SEED_TEMPERATURE",
@@ -291,7 +292,8 @@ def solid_harmonics(l_max: int, x: ArrayLike) -> NDArray:
     ``S_l^m = a_lm (z S_{l-1}^m - r^2 S_{l-2}^m / a_{l-1,m})``, ``a_lm = sqrt((4l^2-1)/(l^2-m^2))``
     (:func:`_legendre_ratio`), times ``Re/Im (x + i y)^m`` (the ``sqrt(2)`` of ``m != 0`` is
     folded into ``S_m^m``).  These are polynomials (well defined at ``x = 0``).  This is the
-    package's one implementation of the real harmonics (:mod:`kacspectral.burnett` reuses it).
+    package's one implementation of the real harmonics (:mod:`kacspectral.spectral.burnett` reuses
+    it).
 
     Returns
     -------
@@ -444,7 +446,8 @@ def zonal_burnett_functions(m: int, v: ArrayLike, temperature: float = 1.0) -> N
 
 
 def _laguerre_top(n: int, alpha: float, u: NDArray) -> NDArray:
-    """Row ``n`` of :func:`kacspectral.polynomials.laguerre_orthonormal` keeping two rows only.
+    """Row ``n`` of :func:`kacspectral.spectral.polynomials.laguerre_orthonormal` keeping two rows
+    only.
 
     Same normalised recurrence (memory ``O(size of u)`` instead of ``O(n * size of u)``), but
     started from ``q_0 = exp(-lgamma(alpha + 1)/2)``: ``Gamma(alpha + 1)`` itself overflows for

@@ -2,7 +2,7 @@
 
 Seed 000 (Bonetto, Popa, Powell, Chen, Tung), section 2; conventions MATH.md section 6; the
 Wick (Hermite He_n, scaled velocity x = sqrt(2 pi) v) picture is described in
-:mod:`kacspectral.kac`, which re-exports every public name of this module.
+:mod:`kacspectral.kac.generators`, which re-exports every public name of this module.
 
 Polynomials are dicts {exponent tuple: Fraction}.  A table maps a monomial of one particle
 (``thermostat_table``, ``casimir_table``) or of a pair (``pair_table``, ``pair_table_direct``,

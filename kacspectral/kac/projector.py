@@ -3,7 +3,7 @@
 Seed 000 section 2: R[h] is the average of h over the rotations of R^{3(M+N)} that fix the
 total momentum direction vectors g_1, g_2, g_3, i.e. the orthogonal projection onto functions of
 the total momentum P and the total energy E.  On the Wick-degree-m sector (see
-:mod:`kacspectral.kac`; scaled velocities x = sqrt(2 pi) v) R is the Fischer-orthogonal
+:mod:`kacspectral.kac.generators`; scaled velocities x = sqrt(2 pi) v) R is the Fischer-orthogonal
 projection onto span{P^alpha E^j : |alpha| + 2j = m} (R commutes with Wick ordering because it
 averages over orthogonal maps).
 
@@ -31,7 +31,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .kac import (
+from kacspectral.kac.generators import (
     PolynomialSector,
     _orbit_size,
     monomials,
@@ -40,7 +40,7 @@ from .kac import (
     thermostat_table,
     two_body,
 )
-from .kac_tables import _pmul
+from kacspectral.kac.tables import _pmul
 
 __all__ = [
     "invariant_exponents",

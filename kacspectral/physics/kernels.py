@@ -37,7 +37,7 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
-from .polynomials import gauss_jacobi
+from kacspectral.spectral.polynomials import gauss_jacobi
 
 __all__ = ["AngularKernel", "S", "get_kernel", "kernel_from_expression", "kernel_from_callable"]
 

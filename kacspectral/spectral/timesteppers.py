@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .errors import ConvergenceError
+from kacspectral.errors import ConvergenceError
 
 __all__ = [
     "SCHEMES",

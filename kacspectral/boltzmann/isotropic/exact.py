@@ -17,7 +17,8 @@ with no exact form are refused (ValueError).
 
 Exact-coefficient density reference
 -----------------------------------
-The Fourier-Laguerre coefficients used by :mod:`kacspectral.bobylev` are *not* finite
+The Fourier-Laguerre coefficients used by :mod:`kacspectral.boltzmann.isotropic.bobylev` are *not*
+finite
 combinations of moments (their weight ``exp(-y/2)`` differs from the orthogonality weight), so the
 independent density reference is a second representation, the Sonine (velocity-space Laguerre)
 series at a rational temperature ``T``:
@@ -45,11 +46,11 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
-from .kernels import AngularKernel, S
-from .reservoirs import as_fraction, double_factorial_odd
+from kacspectral.physics.kernels import AngularKernel, S
+from kacspectral.physics.reservoirs import as_fraction, double_factorial_odd
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .ness import NessProblem
+    from kacspectral.boltzmann.isotropic.ness import NessProblem
 
 __all__ = [
     "exact_B_table",
@@ -95,7 +96,7 @@ def _check_exact_kernel(kernel: AngularKernel) -> None:
         raise ValueError(
             f"kernel {kernel.name!r} has no exact form (its smooth part is not a polynomial in s "
             "with rational endpoint exponents): exact moments need exact B_ij; use the "
-            "numerical solver kacspectral.ness.solve_ness instead"
+            "numerical solver kacspectral.boltzmann.isotropic.ness.solve_ness instead"
         )
 
 

@@ -184,7 +184,7 @@ def gtw_distance(
         Vectorised ``xi`` of shape ``(..., 3)`` -> complex ``f^(xi)`` of shape ``(...)``.
     moments_f, moments_g : mapping
         ``'mass'``, ``'momentum'`` (3,), ``'second'`` (3x3) of each state (e.g.
-        :meth:`kacspectral.collision.HermiteSpace.moments`).
+        :meth:`kacspectral.boltzmann.anisotropic.collision.HermiteSpace.moments`).
     require : {'tensor', 'energy', 'first'}
         Which moments must agree (to ``rtol`` relative to the energy); states that differ in
         them are refused with a ValueError (module docstring).

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .burnett import fischer_norm
-from .errors import NegativeDensityWarning
-from .kernels import get_kernel
+from kacspectral.errors import NegativeDensityWarning
+from kacspectral.physics.kernels import get_kernel
+from kacspectral.spectral.burnett import fischer_norm
 
 __all__ = ["BKW", "bkw_rate", "standard_grid", "STANDARD_BOX", "STANDARD_POINTS"]
 
@@ -142,12 +142,13 @@ class BKW:
 
     # ------------------------------------------------------------------ Hermite coefficients
     def coefficients(self, space: object, t: float) -> NDArray:
-        """Exact coefficients of ``f(., t)`` in a :class:`~kacspectral.collision.HermiteSpace`.
+        """Exact coefficients of ``f(., t)`` in a
+        :class:`~kacspectral.boltzmann.anisotropic.collision.HermiteSpace`.
 
         With ``T = T_ref``, ``phi = exp(-T k^2/2) P(eta)``, ``eta = sqrt(T) xi``,
         ``P = (1 + (A/T)|eta|^2) exp(-c |eta|^2)``, ``c = (K - T)/(2T)``; the degree-``2n`` part is
         ``(-1)^n |eta|^(2n) [c^n/n! - (A/T) c^(n-1)/(n-1)!] = (-i)^(2n) N_n0 e_n00 [...]`` with
-        ``e_n00 = (-1)^n |eta|^(2n)/N_n0`` (:mod:`kacspectral.burnett`), so
+        ``e_n00 = (-1)^n |eta|^(2n)/N_n0`` (:mod:`kacspectral.spectral.burnett`), so
         ``a_n00 = (-1)^n N_n0 [c^n/n! - (A/T) c^(n-1)/(n-1)!]``.  Exact (finite) when
         ``T_ref = K(t)``.  Raises ValueError when ``K(t) >= 2 T_ref`` (``|2c| >= 1``: the
         series diverges).
@@ -159,10 +160,10 @@ class BKW:
         return self._coeffs(space, self._t(t), derivative=True)
 
     def _coeffs(self, space: object, t: float, derivative: bool) -> NDArray:
-        from .collision import _check_series_converges
+        from kacspectral.spectral.hermite_space import check_series_converges
 
         tr = space.temperature
-        _check_series_converges([self.K(t)], tr, f"BKW K(t = {t:g})")
+        check_series_converges([self.K(t)], tr, f"BKW K(t = {t:g})")
         a = self.A(t)
         da = -self.rate * a
         c = (self.K(t) - tr) / (2 * tr)

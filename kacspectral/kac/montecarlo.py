@@ -33,7 +33,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .finite_reservoir import ReservoirProblem
+from kacspectral.kac.finite_reservoir import ReservoirProblem
 
 __all__ = ["sample_initial", "simulate"]
 

@@ -47,7 +47,7 @@ degrees).  Note that the *opposite* inequality does not hold: output coefficient
 receive contributions from input pairs with ``i + j > K``, so truncating (B1) at ``K`` is a
 Galerkin approximation whose error is of the size of the discarded tail (``~ rho^K``), not an
 exact closure.  (The monomial/moment form of MATH.md section 4 is the exact closure; see
-:mod:`kacspectral.exact`.)
+:mod:`kacspectral.boltzmann.isotropic.exact`.)
 
 Moments.  The moments of the basis functions follow from (B3):
 ``sum_j t^j sqrt(Gamma(j+3/2)/j!) mu_{n,j} = T_ref^n (2n+1)!! (1+t)^n (1-t)^(-n-3/2)``, so
@@ -67,9 +67,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import integrate, special
 
-from .kernels import AngularKernel
-from .polynomials import gauss_laguerre, laguerre_function_orthonormal
-from .reservoirs import double_factorial_odd
+from kacspectral.physics.kernels import AngularKernel
+from kacspectral.physics.reservoirs import double_factorial_odd
+from kacspectral.spectral.polynomials import gauss_laguerre, laguerre_function_orthonormal
 
 __all__ = [
     "ALPHA",

@@ -1,49 +1,12 @@
-"""Hermite-Bobylev discretisation of the Boltzmann collision operator for Maxwell molecules.
+"""The truncated Hermite/Burnett space of the anisotropic solver.
 
-Discretisation (MATH.md sections 1 and 3)
------------------------------------------
-A state is ``f(v) = M_{T_ref}(v) sum_j a_j psi_j(v)`` with ``psi_j`` orthonormal in
-``L^2(M_{T_ref})``: the Burnett functions ``psi_nlm`` (Laguerre times real solid harmonics,
-:mod:`kacspectral.burnett`), which span exactly the tensor Hermite polynomials
-``prod_i He_{alpha_i}(v_i/sqrt(T_ref))`` of each total degree (probabilists' He_n, weight
-``M_{T_ref}``), with the sign convention of :mod:`kacspectral.hermite`.  Their Fourier
-transforms are ``exp(-|eta|^2/2) (-i)^d e_j(eta)``, ``eta = sqrt(T_ref) xi``, ``d = 2n + l``,
-with ``e_j = (-1)^n |eta|^(2n) Ys_lm(eta) / N_nl`` Fischer-orthonormal homogeneous polynomials
-of degree ``d``; so ``f^(xi) = exp(-T_ref |xi|^2/2) P(eta)`` and the degree-``d`` block of ``a``
-is the homogeneous part of ``P`` of degree ``d``.
-
-Collision tensor (Bobylev's formula: seed 003, eqs. (1.8)-(1.9); MATH.md section 3)
-------------------------------------------------------------------------------------
-For ``Q = Q+ - Q-`` of seed 003, eq. (1.2), with ``g^(xi) = exp(-T_ref|xi|^2/2) R(eta)``,
-``Q+(f,g)^(xi) = exp(-T_ref|xi|^2/2) int P(eta+) R(eta-) b(sigma.eta/|eta|) dsigma`` maps the
-homogeneous parts of degrees ``d1`` and ``d2`` to degree ``d1 + d2`` (the phases
-``(-i)^d1 (-i)^d2 = (-i)^(d1+d2)`` cancel), so
-
-    Q+(f,g)_j = sum_{i,k} T[j,i,k] a_i b_k,
-    T[j,i,k] = < e_j, int e_i(eta+) e_k(eta-) b dsigma >_F,   deg j = deg i + deg k,
-
-independent of ``T_ref``.  The coefficients of degree ``<= K`` of ``Q+`` need only the inputs'
-coefficients of degree ``<= K``: the truncated operator is *exact* on the retained degrees.
-Rotation invariance (Wigner-Eckart) gives
-``T[(n l m),(n1 l1 m1),(n2 l2 m2)] = t(n l; n1 l1; n2 l2) G(l m; l1 m1; l2 m2)`` with ``G`` the real
-Gaunt coefficient ``int Y_lm Y_l1m1 Y_l2m2 dsigma``; the reduced ``t`` are computed from
-axisymmetric (m = 0) data by a product quadrature exact for polynomial kernels:
-Gauss-Jacobi in ``s`` (the kernel's rule), trapezoid in the azimuth of ``sigma`` about ``eta``,
-Gauss-Legendre in ``cos(theta)`` of ``eta``.
-
-Storage: rotation invariance is used to *build* the tensor (only the reduced coefficients
-``t`` are integrated; ``CollisionOperator.reduced_count``, e.g. ~1.9e4 at ``K = 24``), but the
-tensor is *stored and applied* m-expanded: a degree-graded sparse CSR matrix (only
-``deg j = deg i + deg k`` couplings, ``CollisionOperator.nnz``, e.g. ~2.3e6 at ``K = 24``) over
-unordered input pairs, split into the parts symmetric and antisymmetric in the two inputs (the
-latter vanishes for even kernels); ``Q(f, f)`` uses the symmetric part only.  Evaluating
-through ``t`` times Gaunt coefficients on the fly is not implemented.  The non-zeros grow like
-``K^6`` (full 3D) or ``K^3 l_max^3``; the build checks a memory budget first
-(:func:`kacspectral.collision_tensor.estimate_tensor_size`).
-
-Loss term: ``Q(f,g) = Q+(f,g) - nu mass(g) f`` with ``nu = (1/2) int b ds`` evaluated by the same
-quadrature (1 to rounding for exact kernels), so ``Q(M, M) = 0`` and conservation of mass,
-momentum and energy hold to rounding by construction.
+A state is ``f(v) = M_{T_ref}(v) sum_j a_j psi_j(v)`` with ``psi_j`` the Burnett functions
+(:mod:`kacspectral.spectral.burnett`), orthonormal in ``L^2(M_{T_ref})`` and spanning the tensor
+Hermite polynomials ``prod_i He_{alpha_i}(v_i/sqrt(T_ref))`` (probabilists' He_n, weight
+``M_{T_ref}``) of total degree ``2n + l <= K``, optionally with ``l <= l_max``
+(conventions page, ``docs/conventions.md``, sections 1 and 3).  This module holds the space, its
+labels and the exact coefficients of Maxwellians and Maxwellian mixtures; the collision operator
+that acts on it is :mod:`kacspectral.boltzmann.anisotropic.collision`.
 """
 
 from __future__ import annotations
@@ -53,13 +16,14 @@ import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Protocol
 
 import numpy as np
-import scipy.sparse as sps
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-from .burnett import (
+from kacspectral.errors import TruncationWarning
+from kacspectral.spectral.burnett import (
     basis_labels,
     burnett_functions,
     fischer_norm,
@@ -67,25 +31,25 @@ from .burnett import (
     project_homogeneous,
     real_solid_harmonics,
 )
-from .collision_tensor import (
-    MAX_TENSOR_BYTES,
-    BobylevTensor,
-    estimate_tensor_size,
-    kernel_key,
-    reduced_coefficients,
-)
-from .errors import TruncationWarning
-from .hermite import burnett_norm
-from .kernels import get_kernel
-from .polynomials import gauss_laguerre, laguerre_function_orthonormal
-from .reservoirs import MaxwellianMixture
+from kacspectral.spectral.hermite import burnett_norm
+from kacspectral.spectral.polynomials import gauss_laguerre, laguerre_function_orthonormal
 
-__all__ = ["CollisionOperator", "HermiteSpace", "clear_operator_cache", "reduced_coefficients"]
+__all__ = ["HermiteSpace", "MAX_DEGREE", "check_series_converges"]
+
+
+class _Mixture(Protocol):
+    """What :meth:`HermiteSpace.reservoir` reads of a reservoir: weights and temperatures."""
+
+    @property
+    def w(self) -> ArrayLike: ...
+
+    @property
+    def T(self) -> ArrayLike: ...
 
 MAX_DEGREE = 200
 
 
-def _check_series_converges(temperatures: Iterable[float], reference: float, what: str) -> None:
+def check_series_converges(temperatures: Iterable[float], reference: float, what: str) -> None:
     """Raise ValueError when some ``T_a >= 2 T_ref``: then ``M_{T_a}/M_{T_ref}`` is not in
     ``L^2(M_{T_ref})`` and the Hermite series of the data diverges (its coefficients of degree
     ``2n`` grow like ``|T_a/T_ref - 1|^n >= 1``), so every truncation of it is wrong."""
@@ -132,7 +96,7 @@ class HermiteSpace:
     Layout
     ------
     ``labels[j] = (n, l, m)``, ordered by degree ``2n + l``, then ``l``, then ``m = -l..l``
-    (:func:`kacspectral.burnett.basis_labels`); ``labels[0] = (0, 0, 0)`` (``psi = 1``, so
+    (:func:`kacspectral.spectral.burnett.basis_labels`); ``labels[0] = (0, 0, 0)`` (``psi = 1``, so
     ``a_0`` is the mass).
     """
 
@@ -244,7 +208,7 @@ class HermiteSpace:
         ``P(eta) = exp(-i u~.eta - sum_i delta_i eta_i^2/2)``, ``u~ = u/sqrt(T_ref)``,
         ``delta_i = T_i/T_ref - 1``; its degree-``d`` part is ``(-i)^d h_d``,
         ``h_d = sum_{k+2p=d} (u~.eta)^k/k! (sum_i delta_i eta_i^2/2)^p/p!``, projected exactly
-        (:func:`kacspectral.burnett.project_homogeneous`).  Warns
+        (:func:`kacspectral.spectral.burnett.project_homogeneous`).  Warns
         :class:`~kacspectral.errors.TruncationWarning` when ``l_max`` drops a part of the data
         of degree ``<= K`` larger than ``1e-12``.
 
@@ -260,7 +224,7 @@ class HermiteSpace:
             raise ValueError(f"temperatures must be a number or 3 numbers, got {temperatures!r}")
         for t in tt:
             _check_temperature(t, "temperatures")
-        _check_series_converges(tt, self.temperature, "Maxwellian axis")
+        check_series_converges(tt, self.temperature, "Maxwellian axis")
         u = np.asarray(mean, dtype=float)
         if u.shape != (3,) or not np.all(np.isfinite(u)):
             raise ValueError(f"mean must be 3 finite numbers, got {mean!r}")
@@ -311,7 +275,7 @@ class HermiteSpace:
         diverges there, see :meth:`choose_temperature`).
         """
         w, t = self._mixture_arrays(weights, temperatures)
-        _check_series_converges(t, self.temperature, "mixture component")
+        check_series_converges(t, self.temperature, "mixture component")
         return self._mixture_coefficients(w, t)
 
     def _mixture_arrays(self, weights: ArrayLike, temperatures: ArrayLike) -> tuple:
@@ -337,14 +301,15 @@ class HermiteSpace:
                 out[k] = math.exp(log_c) * float(np.sum(w * (-0.5 * delta) ** n))
         return out
 
-    def reservoir(self, reservoir: MaxwellianMixture) -> NDArray:
-        """Coefficients of a :class:`~kacspectral.reservoirs.MaxwellianMixture` (exact).
+    def reservoir(self, reservoir: _Mixture) -> NDArray:
+        """Coefficients of a Maxwellian mixture such as
+        :class:`~kacspectral.physics.reservoirs.MaxwellianMixture` (exact).
 
         No ``T_a < 2 T_ref`` check: the reservoir enters only through the gain matrix
         ``Q+(., R)``, whose degree-``d`` output needs ``R``'s coefficients of degree ``<= d``,
         each exact, so the reservoir term is exact whether or not ``R``'s series converges.
         """
-        if not isinstance(reservoir, MaxwellianMixture):
+        if not (hasattr(reservoir, "w") and hasattr(reservoir, "T")):
             raise TypeError(f"reservoir must be a MaxwellianMixture, got {reservoir!r}")
         return self._mixture_coefficients(*self._mixture_arrays(reservoir.w, reservoir.T))
 
@@ -369,7 +334,7 @@ class HermiteSpace:
 
         Per ``l``: ``sum_m Ys_lm(x) sum_n a_nlm c_l exp(-y/2) q_n^(l+1/2)(y)``,
         ``c_l = sqrt(sqrt(pi)/2^(l+1))``, ``y = |x|^2/2``, times ``exp(-y/2) (2 pi T)^(-3/2)``
-        (:mod:`kacspectral.burnett`).
+        (:mod:`kacspectral.spectral.burnett`).
         """
         a = self._check(coeffs)
         v = np.asarray(v, dtype=float)
@@ -506,148 +471,4 @@ class HermiteSpace:
         return float(np.linalg.norm(a[top])) / total if total > 0 else 0.0
 
 
-_CACHE: dict = {}
 
-
-def _check_tensor_budget(space: HermiteSpace, even: bool, max_bytes: float) -> None:
-    est = estimate_tensor_size(space.degree, space.l_max, even)
-    if est["bytes"] <= max_bytes:
-        return
-    hint = ""
-    if space.effective_l_max > 4:
-        small = estimate_tensor_size(space.degree, 4, even)["bytes"]
-        hint = f" (l_max = 4 needs about {small / 1e6:.3g} MB)"
-    raise ValueError(
-        f"the collision tensor for degree={space.degree}, l_max={space.l_max} would need about "
-        f"{est['bytes'] / 1e9:.3g} GB ({est['entries']:.3g} entries) > the budget "
-        f"{max_bytes / 1e9:.3g} GB: lower the degree or use a harmonic truncation "
-        f"l_max / --l-max{hint}, or raise max_bytes"
-    )
-
-
-def clear_operator_cache() -> None:
-    """Forget every cached collision tensor."""
-    _CACHE.clear()
-
-
-class CollisionOperator:
-    """Bilinear collision operator on a :class:`HermiteSpace` for an angular kernel ``b``.
-
-    The tensor ``T[j,i,k]`` is built once per ``(degree, l_max, kernel)`` (it does not depend
-    on ``T_ref``) and cached; it is stored as a CSR matrix acting on the products
-    ``a_i b_k`` of the input pairs that occur.
-
-    Parameters
-    ----------
-    space : HermiteSpace
-    kernel : str, AngularKernel, sympy expression or callable
-        Resolved by :func:`kacspectral.kernels.get_kernel`.
-    max_bytes : int or None
-        Memory budget of the build (default
-        :data:`kacspectral.collision_tensor.MAX_TENSOR_BYTES`, 2 GiB).  The non-zeros grow like
-        ``K^6`` in the full 3D space (``K = 40``: 1.1e8 entries, ~5 GB); the size is estimated
-        first (:func:`kacspectral.collision_tensor.estimate_tensor_size`) and a ValueError
-        raised above the budget.
-    """
-
-    def __init__(self, space: HermiteSpace, kernel: object = "constant",
-                 max_bytes: int | None = None):
-        if not isinstance(space, HermiteSpace):
-            raise TypeError(f"space must be a HermiteSpace, got {space!r}")
-        self.space = space
-        self.kernel = get_kernel(kernel)
-        key = (space.degree, space.effective_l_max, kernel_key(self.kernel))
-        hit = _CACHE.get(key)
-        build = hit is None or (not self.kernel.is_exact and hit[1] is not self.kernel)
-        if build or max_bytes is not None:
-            _check_tensor_budget(space, self.kernel.is_even,
-                                 MAX_TENSOR_BYTES if max_bytes is None else max_bytes)
-        if build:
-            _CACHE[key] = (BobylevTensor(space, self.kernel), self.kernel)
-        self._tensor = _CACHE[key][0]
-
-    @property
-    def nu(self) -> float:
-        """Loss rate ``(1/2) int b ds`` by the tensor's quadrature (1 to rounding)."""
-        return self._tensor.nu
-
-    @property
-    def nnz(self) -> int:
-        """Stored non-zeros of the tensor."""
-        return self._tensor.nnz
-
-    @property
-    def reduced_count(self) -> int:
-        """Number of non-zero reduced coefficients ``t(n l; n1 l1; n2 l2)`` (Wigner-Eckart)."""
-        return self._tensor.n_reduced
-
-    @property
-    def memory_bytes(self) -> int:
-        """Bytes of the stored tensor."""
-        return self._tensor.memory_bytes
-
-    @property
-    def setup_seconds(self) -> float:
-        """Wall time spent building the tensor (when it was first built)."""
-        return self._tensor.setup_seconds
-
-    def _check(self, a: ArrayLike, name: str) -> NDArray:
-        x = np.asarray(a, dtype=float)
-        if x.shape[:1] != (self.space.size,) or x.ndim > 2:
-            raise ValueError(
-                f"{name} must have shape ({self.space.size},) or ({self.space.size}, k), "
-                f"got {x.shape}"
-            )
-        return x
-
-    def gain(self, a: ArrayLike, b: ArrayLike) -> NDArray:
-        """Coefficients of ``Q+(f_a, f_b)`` (MATH.md section 3), exact on degrees ``<= K``.
-
-        ``a``, ``b`` of shape ``(size,)`` or ``(size, k)`` (k columns at once).  When ``b is a``
-        (the same object) the quadratic form uses the symmetric part of the tensor only
-        (about half the work).
-        """
-        same = b is a
-        a = self._check(a, "a")
-        b = a if same else self._check(b, "b")
-        return self._tensor.gain(a, b)
-
-    def collision(self, a: ArrayLike, b: ArrayLike) -> NDArray:
-        """Coefficients of ``Q(f_a, f_b) = Q+(f_a, f_b) - nu mass(f_b) f_a``.
-
-        ``collision(a, a)`` (same object) is the Boltzmann right-hand side ``Q(f, f)``.
-        """
-        same = b is a
-        a = self._check(a, "a")
-        b = a if same else self._check(b, "b")
-        return self._tensor.gain(a, b) - self.nu * b[0] * a
-
-    def gain_matrix(self, b: ArrayLike) -> sps.csr_matrix:
-        """Sparse ``G`` with ``G @ a = gain(a, b)`` (right argument fixed)."""
-        return self._tensor.matrix(self._check(b, "b"), right=True)
-
-    def gain_matrix_left(self, a: ArrayLike) -> sps.csr_matrix:
-        """Sparse ``H`` with ``H @ b = gain(a, b)`` (left argument fixed)."""
-        return self._tensor.matrix(self._check(a, "a"), right=False)
-
-    def reservoir_gain_matrix(self, reservoir: object) -> sps.csr_matrix:
-        """Sparse (CSR) ``G`` with ``G @ a`` = coefficients of ``Q+(f_a, R)``, exact.
-
-        ``R`` is isotropic, so ``G`` maps ``psi_{n1 l m}`` to ``psi_{n l m}`` only (same ``l, m``;
-        0.17% non-zeros at ``K = 16``): it is kept sparse, never densified.
-
-        The reservoir term of seed 003, eqs. (1.3)-(1.4): ``gamma Q(f, R) = gamma (G a - a)``
-        for a probability density ``R``.
-
-        ``R = sum_a w_a M_{T_a}`` (a :class:`~kacspectral.reservoirs.MaxwellianMixture`, or a
-        coefficient vector).  The degree-``d`` output needs ``R``'s coefficients of degree
-        ``<= d`` only, which :meth:`HermiteSpace.mixture` gives in closed form, so the result
-        has no projection error although ``T_a != T_ref``.
-        """
-        if isinstance(reservoir, MaxwellianMixture):
-            r = self.space.reservoir(reservoir)
-        else:
-            r = self._check(reservoir, "reservoir")
-        g = self.gain_matrix(r).tocsr()
-        g.eliminate_zeros()
-        return g

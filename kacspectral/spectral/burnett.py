@@ -8,7 +8,8 @@ Conventions (MATH.md sections 1 and 3)
   ``cos(m phi)``, ``m < 0`` carries ``sin(|m| phi)``.  In particular
   ``(Y_{1,1}, Y_{1,-1}, Y_{1,0}) = sqrt(3) (x, y, z)/|x|``.  The *solid* harmonics are
   ``Ys_lm(x) = |x|^l Y_lm(x/|x|)``, homogeneous polynomials of degree ``l``.  They, the
-  Burnett normalisation ``N_l`` and the zonal ``Pbar_l`` are those of :mod:`kacspectral.hermite`
+  Burnett normalisation ``N_l`` and the zonal ``Pbar_l`` are those of
+  :mod:`kacspectral.spectral.hermite`
   (the single implementation; re-exported here as ``real_solid_harmonics``, ``harmonic_index``,
   ``legendre_normalized``).
 * **Fischer inner product** on polynomials in ``eta``: ``<eta^alpha, eta^beta>_F = alpha!
@@ -20,11 +21,11 @@ Conventions (MATH.md sections 1 and 3)
 * **Fourier basis** ``e_nlm(eta) = (-1)^n |eta|^(2n) Ys_lm(eta) / N_nl`` with
   ``N_nl^2 = ||  |eta|^(2n) Ys_lm ||_F^2 = 2^n n! (2n+2l+1)!!``: Fischer-orthonormal
   homogeneous polynomials of degree ``2n + l``.
-* **Burnett functions** (the convention of :mod:`kacspectral.hermite`)
+* **Burnett functions** (the convention of :mod:`kacspectral.spectral.hermite`)
 
       psi_nlm(v) = sqrt(sqrt(pi) / 2^(l+1)) q_n^(l+1/2)(|x|^2/2) Ys_lm(x),
 
-  ``q_n^(a)`` the orthonormal Laguerre polynomials of :mod:`kacspectral.polynomials`
+  ``q_n^(a)`` the orthonormal Laguerre polynomials of :mod:`kacspectral.spectral.polynomials`
   (``q_n(0) > 0``): orthonormal in ``L^2(M_T)``, of degree ``d = 2n + l``, orthogonal to all lower
   degrees, with top-degree part ``(-1)^n |x|^(2n) Ys_lm(x) / N_nl = e_nlm(x)`` (the leading
   coefficient of ``L_n^(a)(y)`` is ``(-1)^n/n!``).  Hence, by the isometry above,
@@ -50,8 +51,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-from .hermite import burnett_norm, harmonic_index, solid_harmonics, zonal_harmonics
-from .polynomials import laguerre_function_orthonormal, laguerre_orthonormal
+from kacspectral.spectral.hermite import (
+    burnett_norm,
+    harmonic_index,
+    solid_harmonics,
+    zonal_harmonics,
+)
+from kacspectral.spectral.polynomials import laguerre_function_orthonormal, laguerre_orthonormal
 
 __all__ = [
     "basis_labels",
@@ -71,7 +77,7 @@ def fischer_norm(n: int, l: int) -> float:
     """``N_nl = || |eta|^(2n) Ys_lm(eta) ||_F = sqrt(2^n n! (2n+2l+1)!!)``.
 
     Expressed through the Burnett normalisation ``N_l`` of
-    :func:`kacspectral.hermite.burnett_norm`: the top-degree coefficient of ``psi_nlm`` is
+    :func:`kacspectral.spectral.hermite.burnett_norm`: the top-degree coefficient of ``psi_nlm`` is
     ``N_l (-1)^n 2^(-n) / sqrt(n! Gamma(n+l+3/2))`` times ``|x|^(2n) Ys_lm`` (the leading
     coefficient of ``L_n^(a)`` is ``(-1)^n/n!``) and equals ``(-1)^n / N_nl`` (module
     docstring), so ``N_nl = 2^n sqrt(n! Gamma(n+l+3/2)) / N_l``
@@ -81,13 +87,13 @@ def fischer_norm(n: int, l: int) -> float:
     return math.exp(log_nl - math.log(burnett_norm(l)))
 
 
-#: ``Ys_lm(x) = |x|^l Y_lm(x/|x|)``: :func:`kacspectral.hermite.solid_harmonics` (same
+#: ``Ys_lm(x) = |x|^l Y_lm(x/|x|)``: :func:`kacspectral.spectral.hermite.solid_harmonics` (same
 #: conventions: uniform probability measure on S^2, no Condon-Shortley phase, row
 #: ``harmonic_index(l, m) = l^2 + l + m``).
 real_solid_harmonics = solid_harmonics
 
 #: ``Pbar_l(mu) = sqrt(2l+1) P_l(mu) = Y_l0`` at ``cos(theta) = mu``, ``l <= l_max``
-#: (``(1/2) int Pbar_l^2 dmu = 1``): :func:`kacspectral.hermite.zonal_harmonics`.
+#: (``(1/2) int Pbar_l^2 dmu = 1``): :func:`kacspectral.spectral.hermite.zonal_harmonics`.
 legendre_normalized = zonal_harmonics
 
 
@@ -144,7 +150,8 @@ def burnett_functions(
 
     ``psi_nlm(v) = sqrt(sqrt(pi)/2^(l+1)) q_n^(l+1/2)(|x|^2/2) Ys_lm(x)``,
     ``x = v/sqrt(T)`` (module docstring): the functions of
-    :func:`kacspectral.hermite.burnett_functions` (same ``N_l``, same harmonics), for labels of
+    :func:`kacspectral.spectral.hermite.burnett_functions` (same ``N_l``, same harmonics), for
+    labels of
     mixed degree and optionally times the Maxwellian.  With the Gaussian the factor
     ``exp(-|x|^2/2) = exp(-y/2)^2`` is split between the Laguerre functions and the end, so
     nothing overflows.

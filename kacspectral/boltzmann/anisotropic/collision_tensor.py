@@ -1,8 +1,10 @@
 """The Bobylev collision tensor in the Burnett basis, reduced by rotation invariance.
 
-``Q+(f,g)_j = sum_{i,k} T[j,i,k] a_i b_k`` on a :class:`~kacspectral.collision.HermiteSpace`
+``Q+(f,g)_j = sum_{i,k} T[j,i,k] a_i b_k`` on a
+:class:`~kacspectral.boltzmann.anisotropic.collision.HermiteSpace`
 (MATH.md section 3; seed 003, eqs. (1.2), (1.8)-(1.9)); the derivation and conventions are in
-the docstring of :mod:`kacspectral.collision`, the basis in :mod:`kacspectral.burnett`.
+the docstring of :mod:`kacspectral.boltzmann.anisotropic.collision`, the basis in
+:mod:`kacspectral.spectral.burnett`.
 
 * :func:`reduced_coefficients` -- the Wigner-Eckart reduced coefficients
   ``t(n l; n1 l1; n2 l2)``, by a product quadrature exact for polynomial kernels;
@@ -21,16 +23,16 @@ import scipy.sparse as sps
 from numpy.typing import NDArray
 from scipy import special
 
-from .burnett import (
+from kacspectral.physics.kernels import AngularKernel
+from kacspectral.spectral.burnett import (
     associated_legendre_normalized,
     fischer_norm,
     legendre_normalized,
     real_gaunt_phi,
 )
-from .kernels import AngularKernel
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .collision import HermiteSpace
+    from kacspectral.spectral.hermite_space import HermiteSpace
 
 __all__ = [
     "BobylevTensor",
@@ -56,7 +58,8 @@ def estimate_tensor_size(degree: int, l_max: int | None, even_kernel: bool = Tru
 
     Counts, for every coupling ``(l1, l2, l)`` of :func:`tensor_entries`, the radial pairs
     ``(n1, n2)`` with ``2 n1 + l1 + 2 n2 + l2 <= K`` times the ``(m, m1, m2)`` with non-zero
-    azimuthal Gaunt factor (:func:`kacspectral.burnett.real_gaunt_phi`); zero reduced or polar
+    azimuthal Gaunt factor (:func:`kacspectral.spectral.burnett.real_gaunt_phi`); zero reduced or
+    polar
     factors are not excluded, so this bounds the stored non-zeros from above (within a factor
     ~1.5 at ``K <= 12``, see tests).  Grows like ``K^6`` for the full 3D space.
 
@@ -176,7 +179,7 @@ def tensor_entries(space: HermiteSpace, kernel: AngularKernel) -> tuple:
 
     ``T = t(n l; n1 l1; n2 l2) G(l m; l1 m1; l2 m2)``: the reduced coefficients of
     :func:`reduced_coefficients` times the real Gaunt coefficients, whose azimuthal factor is
-    :func:`kacspectral.burnett.real_gaunt_phi` and polar factor
+    :func:`kacspectral.spectral.burnett.real_gaunt_phi` and polar factor
     ``(1/2) int Theta_l^|m| Theta_l1^|m1| Theta_l2^|m2| dmu`` (Gauss-Legendre, ``K+1`` nodes,
     exact for the degree ``<= 2K`` polynomial).
     """

@@ -32,7 +32,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize
 
-from .bobylev import coefficients_moments, coefficients_phi
+from kacspectral.boltzmann.isotropic.bobylev import coefficients_moments, coefficients_phi
 
 __all__ = ["GTWResult", "gtw_distance", "gtw_distance_coefficients"]
 

@@ -43,9 +43,9 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
-from .kernels import AngularKernel, get_kernel
-from .kernels import S as S_SYM
-from .reservoirs import MaxwellianMixture
+from kacspectral.physics.kernels import AngularKernel, get_kernel
+from kacspectral.physics.kernels import S as S_SYM
+from kacspectral.physics.reservoirs import MaxwellianMixture
 
 __all__ = [
     "MomentEquations",

@@ -1,6 +1,6 @@
 """Contraction of the Picard sequence in the GTW distance (seed 003, Lemma 1.2 and Theorem 1.3).
 
-``Phi`` contracts the GTW distance (:mod:`kacspectral.gtw`) with constant
+``Phi`` contracts the GTW distance (:mod:`kacspectral.boltzmann.gtw`) with constant
 ``lambda = (1-gamma) + gamma beta``, ``beta = (1/4) int (1+s) b(s) ds`` (MATH.md section 4;
 the seed writes ``1 - gamma [1/2 - (1/4) int s b(s) ds]``, the same number).  Hence for the Picard
 sequence ``f_0 = R``, ``f_n = Phi(f_{n-1})`` and the NESS ``f_inf``:
@@ -8,7 +8,8 @@ sequence ``f_0 = R``, ``f_n = Phi(f_{n-1})`` and the NESS ``f_inf``:
     d(f_n, f_inf) <= lambda^n d(f_0, f_inf) <= lambda^n / (1 - lambda) d(Phi R, R).
 
 :func:`picard_contraction` computes the left side for ``n = 0..n_max`` (iterates and the NESS in
-the same Laguerre basis and truncation, :mod:`kacspectral.ness`), the bound, and the observed
+the same Laguerre basis and truncation, :mod:`kacspectral.boltzmann.isotropic.ness`), the bound,
+and the observed
 geometric rate: ``exp`` of the least-squares slope of ``log d(f_n, f_inf)`` over the second half
 of the range (after the transient).  The observed rate is typically below ``lambda``: the energy
 is the mode that contracts at ``lambda``, and it is exact from the start (``m_2[f_n] = m_2[R]``),
@@ -23,9 +24,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import ConvergenceError
-from .gtw import gtw_distance_coefficients
-from .ness import NessProblem, NessResult, picard_iterates, solve_ness
+from kacspectral.boltzmann.gtw import gtw_distance_coefficients
+from kacspectral.boltzmann.isotropic.ness import (
+    NessProblem,
+    NessResult,
+    picard_iterates,
+    solve_ness,
+)
+from kacspectral.errors import ConvergenceError
 
 __all__ = ["ContractionReport", "picard_contraction"]
 
@@ -85,7 +91,8 @@ def picard_contraction(
     """``d(f_n, f_inf)`` along the Picard sequence from ``f_0 = R``, with the seed's bound.
 
     ``f_inf`` from the Newton solver, the iterates from the same (normalised) Picard map, both in
-    the same basis; distances by :func:`kacspectral.gtw.gtw_distance_coefficients`.  The fit
+    the same basis; distances by :func:`kacspectral.boltzmann.gtw.gtw_distance_coefficients`.  The
+    fit
     uses ``n`` in ``[n_max // 2, n_max]`` restricted to distances above ``1e-11 d(f_0, f_inf)``
     (below that, rounding dominates).  Pass ``ness`` (a :class:`NessResult` of the same
     problem) to reuse an already computed steady state and its truncation (no second solve,

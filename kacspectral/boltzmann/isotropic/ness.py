@@ -9,7 +9,8 @@ Lemma 1.2 / Theorem 1.3: ``Phi`` contracts the GTW distance by ``lambda = (1-gam
 
 Discretisation
 --------------
-``phi = f^`` in the Gaussian-Laguerre basis of :mod:`kacspectral.bobylev` (eq. (B1)) at
+``phi = f^`` in the Gaussian-Laguerre basis of :mod:`kacspectral.boltzmann.isotropic.bobylev` (eq.
+(B1)) at
 ``T_ref = sqrt(T_min T_max)`` (the geometric mean of the extreme reservoir temperatures, which
 minimises the convergence ratio ``rho`` below), ``K + 1`` coefficients; ``Q+`` by the exact Galerkin
 tensor (B4); ``R`` by its closed-form coefficients (B3).  The steady state is a mixture of
@@ -56,7 +57,8 @@ exactly.  On the exact NESS and the exact Picard iterates the shift is zero; on 
 Solvers (registry :data:`SOLVERS`)
 ----------------------------------
 ``picard``   ``a_{n+1} = N(a_n)`` from ``a_0 = R`` (seed 003, Theorem 1.3); linear rate at most
-             ``lambda`` (in practice the ``k^4``-mode rate, see :mod:`kacspectral.contraction`).
+             ``lambda`` (in practice the ``k^4``-mode rate, see
+             :mod:`kacspectral.boltzmann.isotropic.contraction`).
 ``newton``   Newton's method for ``N(a) - a = 0`` with the exact Jacobian of the quadratic map.
 ``anderson`` Anderson acceleration (type II, depth 6) of the Picard map, followed by 4 plain
              Picard steps that damp the extrapolation noise in high-index coefficients.
@@ -74,7 +76,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-from .bobylev import (
+from kacspectral.boltzmann.isotropic.bobylev import (
     basis_moments,
     coefficients_density,
     coefficients_moments,
@@ -84,9 +86,9 @@ from .bobylev import (
     laguerre_gain_tensor,
     mixture_coefficients,
 )
-from .errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
-from .kernels import AngularKernel, get_kernel
-from .reservoirs import MaxwellianMixture, as_fraction
+from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
+from kacspectral.physics.kernels import AngularKernel, get_kernel
+from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
 
 __all__ = [
     "ENERGY_ERROR_LIMIT",
