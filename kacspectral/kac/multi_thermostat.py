@@ -91,6 +91,7 @@ __all__ = [
     "canonical_type",
     "stationary_moments",
     "stationary_moments_symbolic",
+    "stationary_series",
     "stationarity_rows",
 ]
 
@@ -289,22 +290,33 @@ def _blocks(types):
     return [by_degree[m] for m in sorted(by_degree)]
 
 
-def _solve_fraction(a: list[list[Fraction]], b: list[Fraction]) -> list[Fraction]:
-    """Gauss-Jordan elimination in exact rationals (partial pivoting on non-zero entries)."""
-    n = len(b)
-    m = [row[:] + [b[i]] for i, row in enumerate(a)]
+def _solve_fraction(a: list[list[Fraction]], b: list) -> list:
+    """Solve a x = b by Gauss-Jordan elimination in exact rationals.
+
+    ``b`` is a vector (list of Fractions) or a list of such right-hand sides (then a list of
+    solutions is returned).  Raises ArithmeticError if ``a`` is singular.
+    """
+    many = bool(b) and isinstance(b[0], list)
+    rhs = [list(col) for col in b] if many else [list(b)]
+    n, k = len(a), len(rhs)
+    m = [a[i][:] + [rhs[j][i] for j in range(k)] for i in range(n)]
     for col in range(n):
         piv = next((r for r in range(col, n) if m[r][col] != 0), None)
         if piv is None:
             raise ArithmeticError("singular stationarity block (is every rate positive?)")
         m[col], m[piv] = m[piv], m[col]
-        pivot_row = m[col]
-        inv = 1 / pivot_row[col]
+        inv = 1 / m[col][col]
+        pivot_row = [x * inv if x else x for x in m[col]]
+        m[col] = pivot_row
+        nz = [j for j in range(col, n + k) if pivot_row[j] != 0]
         for r in range(n):
             if r != col and m[r][col] != 0:
-                f = m[r][col] * inv
-                m[r] = [x - f * y for x, y in zip(m[r], pivot_row, strict=True)]
-    return [m[i][n] / m[i][i] for i in range(n)]
+                f = m[r][col]
+                row = m[r]
+                for j in nz:
+                    row[j] -= f * pivot_row[j]
+    sols = [[m[i][n + j] for i in range(n)] for j in range(k)]
+    return sols if many else sols[0]
 
 
 @dataclass(frozen=True)
@@ -488,6 +500,67 @@ def stationary_moments_symbolic(problem: MultiThermostat,
         values.update(zip(block, (sol[i, 0].element for i in range(len(block))), strict=True))
     out = {k: sp.factor(field.to_sympy(v)) for k, v in values.items()}
     return SymbolicStationaryMoments(problem, degree, out)
+
+
+def _inverse_fraction(a: list[list[Fraction]]) -> list[list[Fraction]]:
+    n = len(a)
+    cols = _solve_fraction(a, [[Fraction(int(i == j)) for i in range(n)] for j in range(n)])
+    return [[cols[j][i] for j in range(n)] for i in range(n)]
+
+
+def stationary_series(problem: MultiThermostat, degree: int = 4, order: int = 2) -> dict:
+    """Taylor coefficients in eps = 1/N of every stationary moment: {type: [y0, y1, ...]}.
+
+    Multiplying the stationarity rows by (N-1)/N = 1 - eps gives A(eps) = A1 + eps A0 with
+    A1 = lambda_S s1 + mu t (the N = infinity hierarchy: pairs with an outside particle and the
+    thermostats) and A0 = lambda_S s0 - mu t.  When each degree block of A1 is invertible
+    (checked; raises ArithmeticError otherwise) the moments are analytic at eps = 0 and
+    A1 y^(k) = -A0 y^(k-1), block by block, gives the coefficients in exact rationals:
+    y0 = lim_{N->oo} y_type(N) and y1 = lim N (y_type(N) - y0) (the coefficient of 1/N).
+    """
+    if not isinstance(problem, MultiThermostat):
+        raise TypeError(f"problem must be a MultiThermostat, got {type(problem).__name__}")
+    degree = _check_degree(degree)
+    if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= 40:
+        raise ValueError(f"order must be an integer in 0..40, got {order!r}")
+    rows = stationarity_rows(problem, degree)
+    lam_s, mu = problem.lambda_s, problem.mu
+    series: dict = {(): [Fraction(1)] + [Fraction(0)] * order}
+    for block in _blocks([t for t in rows if t]):
+        idx = {t: i for i, t in enumerate(block)}
+        a1 = [[Fraction(0)] * len(block) for _ in block]
+        a0 = [[Fraction(0)] * len(block) for _ in block]
+        low1: list = [defaultdict(Fraction) for _ in block]
+        low0: list = [defaultdict(Fraction) for _ in block]
+        for i, lam in enumerate(block):
+            s0, s1, t = rows[lam]
+            for tgt, blk, d, c in ((a1, low1, s1, lam_s), (a1, low1, t, mu),
+                                   (a0, low0, s0, lam_s), (a0, low0, t, -mu)):
+                for tau, v in d.items():
+                    if tau in idx:
+                        tgt[i][idx[tau]] += c * v
+                    else:
+                        blk[i][tau] += c * v
+        try:
+            inv = _inverse_fraction(a1)
+        except ArithmeticError:
+            raise ArithmeticError(f"the N = infinity block of degree "
+                                  f"{sum(map(sum, block[0]))} is singular") from None
+        coeffs = [[Fraction(0)] * len(block) for _ in range(order + 1)]
+        for k in range(order + 1):
+            rhs = []
+            for i in range(len(block)):
+                r = -sum((v * series[tau][k] for tau, v in low1[i].items()), Fraction(0))
+                if k:
+                    r -= sum((v * series[tau][k - 1] for tau, v in low0[i].items()), Fraction(0))
+                    r -= sum((a0[i][j] * coeffs[k - 1][j] for j in range(len(block))
+                              if a0[i][j]), Fraction(0))
+                rhs.append(r)
+            coeffs[k] = [sum((inv[i][j] * rhs[j] for j in range(len(block)) if inv[i][j]),
+                             Fraction(0)) for i in range(len(block))]
+        for i, lam in enumerate(block):
+            series[lam] = [coeffs[k][i] for k in range(order + 1)]
+    return series
 
 
 # ----------------------------------------------------------------------------------------
