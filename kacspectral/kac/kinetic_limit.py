@@ -45,7 +45,8 @@ from kacspectral.kac.multi_thermostat import (
     stationary_series,
 )
 
-__all__ = ["KacNessResult", "KineticParameters", "kac_ness", "kinetic_parameters",
+__all__ = ["KacNessResult", "KineticParameters", "chaos_expectation", "kac_ness",
+           "kinetic_parameters",
            "series_expectation"]
 
 
@@ -197,3 +198,24 @@ def kac_ness(problem: MultiThermostat, particles: int | None, degree: int = 4) -
         exact = stationary_moments(problem, particles, degree).named()
     return KacNessResult(problem, particles, degree, exact, coef[0], coef[1], coef[2],
                          kinetic_parameters(problem))
+
+
+def chaos_expectation(poly: dict, one_particle_moments) -> Fraction:
+    """E[poly] under the product law f^{(x)K} of an isotropic f with moments
+    ``one_particle_moments[n] = m_{2n}[f]``: E[v^e] = m_{|e|} E_Omega[Omega^e] per particle
+    (odd |e| give 0).  With f the kinetic NESS this is the N -> infinity prediction of
+    propagation of chaos, computed independently of the N-particle hierarchy."""
+    from kacspectral.kac.tables import sphere_moment
+
+    def moment(parts):
+        out = Fraction(1)
+        for e in parts:
+            d = sum(e)
+            if d == 0:
+                continue
+            if d % 2:
+                return Fraction(0)
+            out *= Fraction(one_particle_moments[d // 2]) * sphere_moment(tuple(e))
+        return out
+
+    return observable_expectation(poly, moment)

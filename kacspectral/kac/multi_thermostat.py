@@ -108,7 +108,7 @@ MAX_DEGREE = 6
 def _positive(value: object, name: str) -> Fraction:
     x = as_fraction(value, name)
     if x <= 0:
-        raise ValueError(f"{name} must be > 0, got {value!r}")
+        raise ValueError(f"{name} must be > 0, got {x}")
     return x
 
 
