@@ -153,7 +153,10 @@ class KacNessResult:
 
     @property
     def correlation(self) -> dict:
-        """E|v1|^2|v2|^2 - (E|v1|^2)^2: at N (if given), its 1/N and 1/N^2 coefficients."""
+        """E|v1|^2|v2|^2 - (E|v1|^2)^2: at N (if given), its 1/N and 1/N^2 coefficients
+        ({} below degree 4)."""
+        if "|v1|^2|v2|^2" not in self.limit:
+            return {}
         out = {"one_over_n": self.one_over_n["|v1|^2|v2|^2"],
                "second_order": self.second_order["|v1|^2|v2|^2"],
                "limit": self.limit["|v1|^2|v2|^2"] - self.limit["|v1|^2"] ** 2}
