@@ -33,6 +33,7 @@ from kacspectral.kac.multi_thermostat import (
     stationarity_rows,
     stationary_moments,
     stationary_moments_symbolic,
+    stationary_rational_functions,
     stationary_series,
 )
 from kacspectral.kac.ness_gap import kinetic_taylor_rate, ness_gaps, sector_top_eigenvalue
@@ -90,6 +91,13 @@ def test_rational_functions_of_n_match_exact_solves(symbolic_two):
         assert symbolic_two.at(n) == exact
     # three-particle types exist only from N = 3 on
     assert len(stationary_moments(TWO, 2, 4).values) < len(stationary_moments(TWO, 4, 4).values)
+
+
+def test_certified_pade_rational_functions_equal_the_solve_over_q_of_n(symbolic_two):
+    rf = stationary_rational_functions(TWO, 4)
+    assert rf.values.keys() == symbolic_two.values.keys()
+    for typ, expr in symbolic_two.values.items():
+        assert sp.cancel(rf.values[typ] - expr) == 0, typ
 
 
 def test_series_in_one_over_n_matches_the_rational_functions(symbolic_two):
