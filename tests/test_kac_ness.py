@@ -26,18 +26,20 @@ from kacspectral.kac.kinetic_limit import (
     series_expectation,
 )
 from kacspectral.kac.multi_thermostat import (
-    N_SYMBOL,
     MultiThermostat,
     moment_types,
     named_observables,
     stationarity_rows,
     stationary_moments,
+)
+from kacspectral.kac.ness_gap import kinetic_taylor_rate, ness_gaps, sector_top_eigenvalue
+from kacspectral.kac.ness_montecarlo import simulate_stationary
+from kacspectral.kac.ness_series import (
+    N_SYMBOL,
     stationary_moments_symbolic,
     stationary_rational_functions,
     stationary_series,
 )
-from kacspectral.kac.ness_gap import kinetic_taylor_rate, ness_gaps, sector_top_eigenvalue
-from kacspectral.kac.ness_montecarlo import simulate_stationary
 from kacspectral.physics.reservoirs import MaxwellianMixture
 
 TWO = MultiThermostat(["1/6", "1/2"], [1, 1], 1)

@@ -42,11 +42,13 @@ from kacspectral.kac.multi_thermostat import (  # noqa: E402
     MultiThermostat,
     named_observables,
     stationary_moments,
-    stationary_rational_functions,
-    stationary_series,
 )
 from kacspectral.kac.ness_gap import ness_gaps  # noqa: E402
 from kacspectral.kac.ness_montecarlo import simulate_stationary  # noqa: E402
+from kacspectral.kac.ness_series import (  # noqa: E402
+    stationary_rational_functions,
+    stationary_series,
+)
 from kacspectral.physics.reservoirs import MaxwellianMixture  # noqa: E402
 from kacspectral.provenance import versions  # noqa: E402
 

@@ -42,8 +42,8 @@ from kacspectral.kac.multi_thermostat import (
     named_observables,
     observable_expectation,
     stationary_moments,
-    stationary_series,
 )
+from kacspectral.kac.ness_series import stationary_series
 
 __all__ = ["KacNessResult", "KineticParameters", "chaos_expectation", "kac_ness",
            "kinetic_parameters",
