@@ -29,7 +29,9 @@ from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_
 from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
 from kacspectral.kac.finite_reservoir import ReservoirProblem, reservoir_distance
 from kacspectral.kac.generators import kac_gap
+from kacspectral.kac.kinetic_limit import kac_ness
 from kacspectral.kac.lemma3 import exact_eigenvalue, lemma3_check
+from kacspectral.kac.multi_thermostat import MultiThermostat
 from kacspectral.physics.bkw import BKW
 from kacspectral.physics.kernels import (
     AngularKernel,
@@ -51,6 +53,7 @@ __all__ = [
     "NegativeDensityWarning",
     "NessProblem",
     "NessResult",
+    "MultiThermostat",
     "ReservoirProblem",
     "TruncationWarning",
     "evolve",
@@ -60,6 +63,7 @@ __all__ = [
     "gtw_distance",
     "gtw_distance_3d",
     "kac_gap",
+    "kac_ness",
     "kernel_from_callable",
     "kernel_from_expression",
     "lemma3_check",
