@@ -244,3 +244,15 @@ def test_bad_particles_and_degree():
         stationary_moments(TWO, 3, 8)
     with pytest.raises(ValueError):
         stationary_moments(TWO, 3, 4).moment([(2, 0, 0)] * 4)
+
+
+def test_sparse_and_dense_top_eigenvalues_agree(monkeypatch):
+    """Sectors above DENSE_LIMIT go to scipy's eigsh; compare with the dense path on one."""
+    import kacspectral.kac.ness_gap as ng
+
+    sec = PolynomialSector((1, 1, 6), 3, (1, 0, 0))
+    mat = generator_matrix(sec, [0, 1, 2], kind="T", lambda_s=TWO.lambda_s, mu=TWO.mu)
+    dense = sector_top_eigenvalue(sec, mat)
+    monkeypatch.setattr(ng, "DENSE_LIMIT", 10)
+    assert len(sec) > 10
+    assert sector_top_eigenvalue(sec, mat) == pytest.approx(dense, abs=1e-10)
