@@ -16,8 +16,8 @@ energy equation).  For constant ``D`` this is ``du/dt = E - nu u - D u/T0``,
 
 The integrals ``A_k = int D M_{u,T} v^k`` are closed form for ``D = a + b exp(-r^2/(2c))``:
 ``exp(-|v|^2/(2c)) M_{u,T} = Z M_{mu,S}`` with ``S = cT/(c+T)``, ``mu = c u/(c+T)``,
-``Z = (S/T)^(3/2) exp(-u^2/(2(c+T)))``; otherwise a product rule (Gauss-Hermite along the field
-about ``u``, Gauss-Laguerre in ``|v_perp|^2/(2T)``) of ``nodes`` points each.  Derivatives are
+``Z = (S/T)^(3/2) exp(-u^2/(2(c+T)))``; otherwise spherical coordinates about the origin, with
+the angular integrals in closed form and a composite Gauss-Legendre rule in ``r``.  Derivatives are
 complex-step (exact to rounding), so the Jacobian, its eigenvalues and the fold points are
 limited by rounding only.  Perturbations of the drift across the field have the eigenvalue
 ``-nu - P/u = -E/u`` at a stationary state (``< 0``): the stability is decided in the
@@ -36,8 +36,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from numpy.polynomial.hermite_e import hermegauss
-from numpy.polynomial.laguerre import laggauss
 from numpy.typing import NDArray
 from scipy import optimize
 
@@ -78,14 +76,37 @@ def diffusion_integrals(diffusion: Diffusion, u: complex, T: complex, method: st
         Z = (S / T) ** 1.5 * np.exp(-u * u / (2.0 * (c + T)))
         return (a + b * Z, a * u + b * Z * mu,
                 a * (u * u + 3.0 * T) + b * Z * (mu * mu + 3.0 * S))
-    x, wx = hermegauss(nodes)
-    s, ws = laggauss(nodes)
-    wx = wx / math.sqrt(2.0 * math.pi)
-    vz = u + np.sqrt(T) * x[:, None]
-    rho2 = 2.0 * T * s[None, :]
-    d = diffusion(np.sqrt(rho2 + vz * vz))
-    w = wx[:, None] * ws[None, :]
-    return (np.sum(w * d), np.sum(w * d * vz), np.sum(w * d * (vz * vz + rho2)))
+    return _radial_integrals(diffusion, u, T, nodes)
+
+
+def _radial_integrals(diffusion: Diffusion, u: complex, T: complex, nodes: int) -> tuple:
+    """``A_k`` in spherical coordinates about the origin: the angular integrals of
+    ``M_{u,T}`` are closed form, ``(1/2) int exp(a mu) dmu = sinh(a)/a`` and
+    ``(1/2) int mu exp(a mu) dmu = (cosh a - sinh(a)/a)/a`` with ``a = r u/T``, written with
+    ``e_-+ = exp(-(r -+ u)^2/(2T))`` so that nothing overflows; the radial integral is
+    composite Gauss-Legendre (panels of width <= 1/2, ``nodes`` // 4 points each) on
+    ``[0, |u| + 14 sqrt(T) + 8]`` -- it resolves a D varying on the scale 1 for every T."""
+    t_abs = abs(T)
+    if not (math.isfinite(t_abs) and math.isfinite(abs(u)) and t_abs < 1e6 and abs(u) < 1e3):
+        return (math.nan, math.nan, math.nan)  # far outside the model's range
+    r_max = abs(u) + 14.0 * math.sqrt(t_abs) + 8.0
+    panels = int(math.ceil(r_max / 0.5))
+    g, wg = np.polynomial.legendre.leggauss(max(nodes // 4, 8))
+    edges = np.linspace(0.0, r_max, panels + 1)
+    half = 0.5 * (edges[1:] - edges[:-1])
+    r = ((edges[:-1] + half)[:, None] + half[:, None] * g[None, :]).ravel()
+    w = (half[:, None] * wg[None, :]).ravel()
+    em = np.exp(-(r - u) ** 2 / (2 * T))
+    ep = np.exp(-(r + u) ** 2 / (2 * T))
+    a = r * u / T
+    small = np.abs(a) < 1e-3
+    a_s = np.where(small, 1.0, a)
+    base = np.exp(-(r * r + u * u) / (2 * T))
+    k0 = np.where(small, base * (1 + a * a / 6 + a**4 / 120), (em - ep) / (2 * a_s))
+    k1 = np.where(small, base * (a / 3 + a**3 / 30),
+                  ((em + ep) / 2 - (em - ep) / (2 * a_s)) / a_s)
+    d = diffusion(r) * w * r * r * 4 * math.pi * (2 * math.pi * T) ** -1.5
+    return (np.sum(d * k0), np.sum(d * r * k1), np.sum(d * r * r * k0))
 
 
 def reduced_rhs(x: NDArray, E: float, nu: float, diffusion: Diffusion, t0: float,
