@@ -64,8 +64,9 @@ class AxisymmetricBasis:
     u_ref, t_ref : float
         Drift (along ``e_z``) and temperature of the reference Maxwellian.
     nodes : int or None
-        Points per direction of the product quadrature (default ``max(2K + 24, 64)``; with a
-        non-polynomial ``D`` the operators converge in ``nodes``, see the tests).
+        Points per direction of the product quadrature (default
+        ``max(2K + 24, 64, 36 sqrt(t_ref))``, so that a ``D`` varying on the scale ``|v| ~ 1``
+        is resolved at high ``t_ref``; the operators converge in ``nodes``, see the tests).
     """
 
     degree: int
@@ -80,7 +81,9 @@ class AxisymmetricBasis:
         object.__setattr__(self, "degree", int(K))
         object.__setattr__(self, "u_ref", _check(self.u_ref, "u_ref"))
         object.__setattr__(self, "t_ref", _check(self.t_ref, "t_ref", positive=True))
-        n = self.nodes if self.nodes is not None else max(2 * K + 24, 64)
+        n = self.nodes
+        if n is None:
+            n = max(2 * K + 24, 64, int(math.ceil(36 * math.sqrt(float(self.t_ref)))))
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= K:
             raise ValueError(f"nodes must be an integer > degree = {K}, got {self.nodes!r}")
         object.__setattr__(self, "nodes", int(n))
@@ -163,9 +166,12 @@ class AxisymmetricBasis:
     def project(self, coeffs: NDArray, other: AxisymmetricBasis) -> NDArray:
         """Coefficients in this basis of the state ``coeffs`` of basis ``other``."""
         q = self.quadrature
-        f_over_m = other.density(coeffs, q["vz"], q["rho2"]) / self.reference_density(
-            q["vz"], q["rho2"])
-        return q["phi"] @ (q["w"] * f_over_m)
+        vz, rho2 = q["vz"], q["rho2"]
+        log_ratio = (1.5 * math.log(self.t_ref / other.t_ref)
+                     - ((vz - other.u_ref) ** 2 + rho2) / (2 * other.t_ref)
+                     + ((vz - self.u_ref) ** 2 + rho2) / (2 * self.t_ref))
+        p_other = np.tensordot(coeffs, other.evaluate(vz, rho2)[0], axes=1)
+        return q["phi"] @ (q["w"] * p_other * np.exp(np.minimum(log_ratio, 700.0)))
 
     # ------------------------------------------------------------------ moments
     def moments(self, coeffs: NDArray) -> dict:

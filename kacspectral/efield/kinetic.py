@@ -216,21 +216,27 @@ def _newton(op: KineticOperator, a: NDArray, tol: float, max_steps: int) -> tupl
                            f"steps (degree {op.basis.degree}); try another initial guess")
 
 
-def solve_steady(problem: EFieldProblem, guess: tuple, degree: int = 16,
+def solve_steady(problem: EFieldProblem, guess: tuple | KineticState, degree: int = 16,
                  nodes: int | None = None, recenter: int = 3, tol: float = 1e-11,
                  max_steps: int = 40, eig_count: int = 6) -> KineticState:
-    """Steady state of (5.1) by Newton from the Maxwellian ``M_{u e_z, T}``, ``guess = (u, T)``.
+    """Steady state of (5.1) by Newton from the Maxwellian ``M_{u e_z, T}``, ``guess = (u, T)``,
+    or from a previous :class:`KineticState` (its coefficients, e.g. along a sweep in E).
 
     The reference Maxwellian starts at the guess and is moved to the solution's own ``(u, T)``
     up to ``recenter`` times (until it moves by less than 1e-9).  ``tol``: max-norm of the
     Galerkin residual.  Raises ConvergenceError when Newton fails.
     """
-    u, T = float(guess[0]), float(guess[1])
-    if not T > 0:
-        raise ValueError(f"the temperature guess must be > 0, got {T!r}")
-    basis = AxisymmetricBasis(degree, u, T, nodes)
-    a = np.zeros(basis.size)
-    a[0] = 1.0
+    if isinstance(guess, KineticState):
+        mom = guess.moments()
+        basis = AxisymmetricBasis(degree, mom["u"], mom["T"], nodes)
+        a = basis.project(guess.coeffs, guess.basis)
+    else:
+        u, T = float(guess[0]), float(guess[1])
+        if not T > 0:
+            raise ValueError(f"the temperature guess must be > 0, got {T!r}")
+        basis = AxisymmetricBasis(degree, u, T, nodes)
+        a = np.zeros(basis.size)
+        a[0] = 1.0
     steps = 0
     for it in range(recenter + 1):
         op = KineticOperator(problem, basis)
@@ -245,6 +251,31 @@ def solve_steady(problem: EFieldProblem, guess: tuple, degree: int = 16,
         basis = new
     ev = op.eigenvalues(a, eig_count)
     return KineticState(problem, basis, a, res, tuple(complex(e) for e in ev), steps)
+
+
+def relax(problem: EFieldProblem, start: KineticState, t_final: float = 200.0,
+          chunk: float = 10.0, degree: int | None = None, tol: float = 1e-11) -> KineticState:
+    """The steady state that the time evolution from ``start`` (with ``problem``'s field)
+    reaches: BDF over chunks of length ``chunk``, the reference moved to the current
+    ``(u, T)`` after each chunk, until the drift and temperature move by less than 1e-4 over a
+    chunk; then Newton.  (A quasi-static sweep in E uses it to jump at a fold.)"""
+    degree = degree or start.basis.degree
+    basis = AxisymmetricBasis(degree, start.u, start.T, start.basis.nodes)
+    a = basis.project(start.coeffs, start.basis)
+    t = 0.0
+    last = basis.moments(a)
+    while t < t_final:
+        a = evolve(problem, basis, a, np.array([chunk]), rtol=1e-7, atol=1e-10)[-1]
+        t += chunk
+        mom = basis.moments(a)
+        new = AxisymmetricBasis(degree, mom["u"], mom["T"], start.basis.nodes)
+        a = new.project(a, basis)
+        basis = new
+        if abs(mom["u"] - last["u"]) + abs(mom["T"] - last["T"]) < 1e-4:
+            break
+        last = mom
+    guess = KineticState(problem, basis, a, math.nan, (), 0)
+    return solve_steady(problem, guess, degree, basis.nodes, tol=tol)
 
 
 def evolve(problem: EFieldProblem, basis: AxisymmetricBasis, a0: NDArray, times: NDArray,
