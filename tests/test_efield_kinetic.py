@@ -56,7 +56,7 @@ def test_zero_field_relaxes_to_m_with_free_energy_decreasing():
     # distance to M decays at the slowest rate of the linearisation at M
     op = KineticOperator(p, basis)
     target = basis.maxwellian(0.0, 1.0)
-    assert np.max(np.abs(op.rhs(target))) < 1e-14
+    assert np.max(np.abs(op.rhs(target))) < 1e-13  # rounding (maxwellian() is a quadrature)
     rate = -op.eigenvalues(target, 1)[0].real
     dist = np.max(np.abs(traj[-1] - target))
     assert dist < 10 * np.max(np.abs(a0 - target)) * math.exp(-rate * times[-1])
