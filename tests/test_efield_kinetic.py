@@ -49,7 +49,7 @@ def test_zero_field_relaxes_to_m_with_free_energy_decreasing():
     p = EFieldProblem(0.0, 1.0, GAUSS_D, epsilon=0.1)
     basis = AxisymmetricBasis(12, 0.0, 1.0)  # M = M_ref: exactly the coefficient vector e_0
     a0 = basis.maxwellian(0.4, 1.4)
-    times = np.linspace(0.0, 60.0, 13)
+    times = np.linspace(0.0, 20.0, 11)
     traj = evolve(p, basis, a0, times)
     H = np.array([relative_entropy(basis, a, 1.0) for a in traj])
     assert np.all(np.diff(H) < 0) and H[0] > 0.05 and H[-1] < 1e-8
@@ -59,7 +59,8 @@ def test_zero_field_relaxes_to_m_with_free_energy_decreasing():
     assert np.max(np.abs(op.rhs(target))) < 1e-13  # rounding (maxwellian() is a quadrature)
     rate = -op.eigenvalues(target, 1)[0].real
     dist = np.max(np.abs(traj[-1] - target))
-    assert dist < 10 * np.max(np.abs(a0 - target)) * math.exp(-rate * times[-1])
+    bound = 10 * np.max(np.abs(a0 - target)) * math.exp(-rate * times[-1])
+    assert dist < max(bound, 1e-10)  # 1e-10: the integrator's tolerance
     # dH/dt = -sigma (E = 0) at t = 0.2, by a centred difference of the trajectory; the
     # Galerkin truncation limits the agreement (4.5e-4 at K = 12, 2e-5 at K = 20)
     errs = []
