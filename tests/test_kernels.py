@@ -116,7 +116,9 @@ def test_normalize_rescales():
     [
         ("2", "not normalised"),
         ("s", "negative"),
-        ("1+s+t", "only s is allowed"),
+        ("1+s+t", "the name 't' is not allowed"),
+        ("0", "identically 0"),
+        ("s - s", "identically 0"),
         ("1+*s", "does not parse"),
         ("1/(1-s)", "not integrable"),
         ("", "kernel must be"),
