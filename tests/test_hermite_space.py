@@ -1,4 +1,4 @@
-"""HermiteSpace.maxwellian at high degree (it raised UFuncTypeError for degree >= 21 on numpy 1.x)."""
+"""HermiteSpace.maxwellian at high degree (UFuncTypeError for degree >= 21 on numpy 1.x)."""
 
 import math
 
