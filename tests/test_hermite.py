@@ -87,7 +87,7 @@ def test_3d_orthonormal_moderate_degree(T):
 
 
 def test_seed_convention_matches_He_at_sqrt_2pi_x():
-    """H_n(x) = He_n(sqrt(2 pi) x) (MATH.md section 6), orthonormalised by sqrt(n!)."""
+    """H_n(x) = He_n(sqrt(2 pi) x) (conventions page, section 6), orthonormalised by sqrt(n!)."""
     rng = np.random.default_rng(1)
     x = rng.normal(size=(7, 3))
     al = multi_indices_upto(6)

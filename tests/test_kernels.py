@@ -19,7 +19,8 @@ EPS = np.finfo(float).eps
 
 def _B_reference(expr, i, j):
     """Independent reference: mpmath tanh-sinh quadrature of the definition at 30 digits
-    (MATH.md section 2).  (sympy's integrate is not used: it returns -1/3 for the kac B_01.)"""
+    (conventions page, section 2).  (sympy's integrate is not used: it returns -1/3 for the kac
+    B_01.)"""
     import mpmath as mp
 
     mp.mp.dps = 30

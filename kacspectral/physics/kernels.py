@@ -1,4 +1,4 @@
-"""Angular collision kernels ``b(s)``, ``s = cos(theta)`` (MATH.md section 2).
+"""Angular collision kernels ``b(s)``, ``s = cos(theta)`` (conventions page, section 2).
 
 A kernel is a non-negative integrable function on [-1, 1] normalised so that
 
@@ -18,9 +18,9 @@ Named kernels
 -------------
 ``constant``  b = 1 (hard-sphere-like isotropic scattering of Maxwell molecules).
 ``kac``       b(s) = (2(1-s))^(-1/2): the sigma-kernel of the 3D Kac collision with Omega uniform
-              on S^2 (MATH.md section 6; seed 000).  Not even.
+              on S^2 (conventions page, section 6; seed 000).  Not even.
 
-Constants (MATH.md section 2)
+Constants (conventions page, section 2)
 -----------------------------
 ``B_ij = (1/2) int b(s) ((1+s)/2)^i ((1-s)/2)^j ds`` (for b = 1, ``i! j! / (i+j+1)!``) and
 ``beta = (1/4) int (1+s) b(s) ds = B_10``.
@@ -154,7 +154,8 @@ class AngularKernel:
         return self.integrate(np.ones_like, degree=0)
 
     def B(self, i: int, j: int) -> float:
-        """``B_ij = (1/2) int b(s) ((1+s)/2)^i ((1-s)/2)^j ds`` (MATH.md section 2), float."""
+        """``B_ij = (1/2) int b(s) ((1+s)/2)^i ((1-s)/2)^j ds`` (conventions page, section 2),
+        as a float."""
         i, j = _check_index(i, "i"), _check_index(j, "j")
         return self.integrate(lambda s: ((1 + s) / 2) ** i * ((1 - s) / 2) ** j, degree=i + j)
 
@@ -197,7 +198,7 @@ class AngularKernel:
 
     def contraction_constant(self, gamma: float) -> float:
         """``lambda = (1 - gamma) + gamma * beta``: the GTW contraction constant of the map Phi
-        (seed 003, Lemma 1.2; MATH.md section 4)."""
+        (seed 003, Lemma 1.2; conventions page, section 4)."""
         g = float(gamma)
         return (1.0 - g) + g * self.beta
 

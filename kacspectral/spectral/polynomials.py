@@ -11,7 +11,7 @@ Conventions (named in every function):
 
   which never forms ``n!`` and stays accurate to degree several hundred.
   The seed 000 weight ``Gamma(x) = exp(-pi x^2)`` is the temperature ``T = 1/(2 pi)``;
-  its polynomials ``H_n(x) = He_n(sqrt(2 pi) x)`` (MATH.md section 6) are ``He_n`` at that
+  its polynomials ``H_n(x) = He_n(sqrt(2 pi) x)`` (conventions page, section 6) are ``He_n`` at that
   temperature.
 * **L_n^(alpha)** -- generalised Laguerre polynomials, orthogonal for ``x^alpha exp(-x)`` on
   ``(0, inf)`` with ``int L_n^2 x^alpha e^-x dx = Gamma(n+alpha+1)/n!``.  The orthonormal family
