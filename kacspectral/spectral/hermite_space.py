@@ -93,9 +93,9 @@ class HermiteSpace:
         its parts with larger ``l`` are dropped, and data projected with
         :meth:`maxwellian` warn when they lose more than ``1e-12``).
 
-    Layout
-    ------
-    ``labels[j] = (n, l, m)``, ordered by degree ``2n + l``, then ``l``, then ``m = -l..l``
+    Notes
+    -----
+    Layout: ``labels[j] = (n, l, m)``, ordered by degree ``2n + l``, then ``l``, then ``m = -l..l``
     (:func:`kacspectral.spectral.burnett.basis_labels`); ``labels[0] = (0, 0, 0)`` (``psi = 1``, so
     ``a_0`` is the mass).
     """
