@@ -1,4 +1,6 @@
-"""The Gabetta-Toscani-Wennberg (GTW) distance between isotropic states (MATH.md section 4).
+"""The Gabetta-Toscani-Wennberg (GTW) distance between isotropic states.
+
+Conventions page (docs/conventions.md), section 4.
 
     d(f, g) = sup_{xi != 0} |f^(xi) - g^(xi)| / |xi|^2,
 
@@ -8,7 +10,7 @@ supremum is over ``k = |xi| > 0`` of ``F(k) = |phi_f(k) - phi_g(k)| / k^2``.
 
 Robust evaluation
 -----------------
-* ``k -> 0``: with ``phi(k) = sum_n (-1)^n m_{2n} k^(2n)/(2n+1)!`` (MATH.md section 1),
+* ``k -> 0``: with ``phi(k) = sum_n (-1)^n m_{2n} k^(2n)/(2n+1)!`` (conventions page, section 1),
   ``F(k) = |sum_{n>=1} dc_n k^(2n-2)|``, ``dc_n = (-1)^n (m_{2n}[f] - m_{2n}[g])/(2n+1)!``; this
   Taylor form (with all the moments supplied) is used for ``k <= k_taylor = 0.1 k_s``,
   ``k_s = sqrt(3 / m_2)`` the thermal wave number, avoiding the cancellation of ``phi_f - phi_g``

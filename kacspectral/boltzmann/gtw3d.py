@@ -1,6 +1,7 @@
 """The Gabetta-Toscani-Wennberg (GTW) distance in three dimensions.
 
-Definition (seed 003, section 1; MATH.md section 4), with ``f^(xi) = int f e^{-i xi.v} dv``:
+Definition (seed 003, section 1; conventions page, section 4), with
+``f^(xi) = int f e^{-i xi.v} dv``:
 
     d(f, g) = sup_{xi in R^3, xi != 0} |f^(xi) - g^(xi)| / |xi|^2.
 

@@ -93,9 +93,9 @@ class HermiteSpace:
         its parts with larger ``l`` are dropped, and data projected with
         :meth:`maxwellian` warn when they lose more than ``1e-12``).
 
-    Layout
-    ------
-    ``labels[j] = (n, l, m)``, ordered by degree ``2n + l``, then ``l``, then ``m = -l..l``
+    Notes
+    -----
+    Layout: ``labels[j] = (n, l, m)``, ordered by degree ``2n + l``, then ``l``, then ``m = -l..l``
     (:func:`kacspectral.spectral.burnett.basis_labels`); ``labels[0] = (0, 0, 0)`` (``psi = 1``, so
     ``a_0`` is the mass).
     """
@@ -237,7 +237,9 @@ class HermiteSpace:
             out = np.zeros(len(pts))
             for p in range(d // 2 + 1):
                 k = d - 2 * p
-                out += lin**k / math.factorial(k) * quad**p / math.factorial(p)
+                # 1/k! as a Python float (exact int division, 0.0 on underflow): dividing an
+                # array by an int beyond int64 (k >= 21) fails on numpy < 2 (UFuncTypeError)
+                out += lin**k * (1 / math.factorial(k)) * quad**p * (1 / math.factorial(p))
             return out
 
         if self.l_max is not None and self.l_max < self.degree and (
