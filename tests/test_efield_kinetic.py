@@ -114,3 +114,18 @@ def test_field_matrix_and_maxwellian_projection():
     np.testing.assert_allclose(op.field_matrix, quad, atol=1e-12)
     mom = b.moments(b.maxwellian(0.8, 2.1))
     assert mom["u"] == pytest.approx(0.8, abs=1e-12) and mom["T"] == pytest.approx(2.1, abs=1e-12)
+
+
+def test_far_state_u2_T20_eps10_exact_moments_and_eigenvalues():
+    """nu = 1, D = 4/57, E = 2(nu + D): u = 2, T = 20 T0, far from M and (eps = 10) from any
+    Maxwellian.  Moments exact; the moment equations' rates -(nu + D/T0) (drift) and -2D/T0
+    (energy) are eigenvalues of the linearised operator."""
+    nu, D = 1.0, 4 / 57
+    E = 2 * (nu + D)
+    st = solve_steady(EFieldProblem(E, nu, D, epsilon=10.0), (1.5, 15.0), degree=8)
+    u, m2 = exact_constant_d(E, nu, D, 1.0)
+    assert u == pytest.approx(2.0, abs=1e-14) and (m2 - u * u) / 3 == pytest.approx(20.0, abs=1e-12)
+    assert abs(st.u - u) < 1e-10 and abs(st.m2 - m2) < 1e-10
+    ev = KineticOperator(st.problem, st.basis).eigenvalues(st.coeffs, count=st.basis.size - 1)
+    for rate in (-(nu + D), -2 * D):
+        assert np.min(np.abs(ev - rate)) < 1e-9
