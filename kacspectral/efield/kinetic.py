@@ -218,12 +218,14 @@ def _newton(op: KineticOperator, a: NDArray, tol: float, max_steps: int) -> tupl
 
 def solve_steady(problem: EFieldProblem, guess: tuple | KineticState, degree: int = 16,
                  nodes: int | None = None, recenter: int = 3, tol: float = 1e-11,
-                 max_steps: int = 40, eig_count: int = 6) -> KineticState:
+                 max_steps: int = 40, eig_count: int = 6,
+                 t_ref_factor: float = 1.0) -> KineticState:
     """Steady state of (5.1) by Newton from the Maxwellian ``M_{u e_z, T}``, ``guess = (u, T)``,
     or from a previous :class:`KineticState` (its coefficients, e.g. along a sweep in E).
 
     The reference Maxwellian starts at the guess and is moved to the solution's own ``(u, T)``
-    up to ``recenter`` times (until it moves by less than 1e-9).  ``tol``: max-norm of the
+    up to ``recenter`` times (until it moves by less than 1e-9); ``t_ref = t_ref_factor * T``
+    (a factor > 1 suits states whose tails are hotter than their bulk).  ``tol``: max-norm of the
     Galerkin residual.  Raises ConvergenceError when Newton fails.
     """
     if isinstance(guess, KineticState):
@@ -243,10 +245,11 @@ def solve_steady(problem: EFieldProblem, guess: tuple | KineticState, degree: in
         a, res, n = _newton(op, a, tol, max_steps)
         steps += n
         mom = basis.moments(a)
-        moved = abs(mom["u"] - basis.u_ref) + abs(mom["T"] - basis.t_ref)
+        t_new = t_ref_factor * mom["T"]
+        moved = abs(mom["u"] - basis.u_ref) + abs(t_new - basis.t_ref)
         if it == recenter or moved < 1e-9 * (1 + mom["T"]):
             break
-        new = AxisymmetricBasis(degree, mom["u"], mom["T"], nodes)
+        new = AxisymmetricBasis(degree, mom["u"], t_new, nodes)
         a = new.project(a, basis)
         basis = new
     ev = op.eigenvalues(a, eig_count)
