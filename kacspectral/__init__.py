@@ -12,6 +12,8 @@ boltzmann          Maxwell molecules with thermal reservoirs (Carlen, Lebowitz a
   gtw, gtw3d       Gabetta-Toscani-Wennberg distances
 kac                the 3D Kac model with a thermostat or a finite reservoir (Bonetto, Popa,
                    Powell, Chen and Tung, 2025): Lemma 3, N-particle gaps, the projector R
+efield             the gas driven by an electric field (seed 003, section 5): reduced model,
+                   folds, kinetic steady states and their stability
 cli                the ``kacspectral`` command
 
 Formulas, normalisations and equation numbers are stated in each docstring; the shared
@@ -31,6 +33,7 @@ from kacspectral.boltzmann.gtw3d import gtw_distance as gtw_distance_3d
 from kacspectral.boltzmann.isotropic.contraction import picard_contraction
 from kacspectral.boltzmann.isotropic.exact import exact_moments
 from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_ness
+from kacspectral.efield.problem import Diffusion, EFieldProblem
 from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
 from kacspectral.kac.finite_reservoir import ReservoirProblem, reservoir_distance
 from kacspectral.kac.generators import kac_gap
@@ -50,6 +53,8 @@ __all__ = [
     "BKW",
     "CollisionOperator",
     "ConvergenceError",
+    "Diffusion",
+    "EFieldProblem",
     "EvolutionProblem",
     "HermiteSpace",
     "MaxwellianMixture",

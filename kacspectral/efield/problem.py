@@ -52,6 +52,7 @@ class Diffusion:
     expr: sp.Expr
     name: str = ""
     _func: object = field(default=None, repr=False, compare=False)
+    _gauss: object = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         expr = self.expr
@@ -68,6 +69,7 @@ class Diffusion:
         object.__setattr__(self, "expr", expr)
         object.__setattr__(self, "name", self.name or str(expr))
         object.__setattr__(self, "_func", sp.lambdify(R, expr, modules="numpy"))
+        object.__setattr__(self, "_gauss", self._match_gaussian())
         rs = np.linspace(0.0, 30.0, 3001)
         vals = np.asarray(self(rs), dtype=float) * np.ones_like(rs)
         if not np.all(np.isfinite(vals)) or np.min(vals) <= 0:
@@ -115,6 +117,9 @@ class Diffusion:
     @property
     def gaussian_parameters(self) -> tuple[float, float, float] | None:
         """``(a, b, c)`` when ``D = a + b exp(-r^2/(2c))`` (``b = 0`` for a constant), else None."""
+        return self._gauss  # type: ignore[return-value]
+
+    def _match_gaussian(self) -> tuple[float, float, float] | None:
         if self.is_constant:
             return (float(self.expr), 0.0, 1.0)
         a, b, c = sp.Wild("a", exclude=[R]), sp.Wild("b", exclude=[R]), sp.Wild("c", exclude=[R])
