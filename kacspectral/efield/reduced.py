@@ -71,9 +71,10 @@ def diffusion_integrals(diffusion: Diffusion, u: complex, T: complex, method: st
         raise ValueError(f"no closed form for D(r) = {diffusion.name}: not a + b exp(-r^2/(2c))")
     if params is not None:
         a, b, c = params
-        S = c * T / (c + T)
-        mu = c * u / (c + T)
-        Z = (S / T) ** 1.5 * np.exp(-u * u / (2.0 * (c + T)))
+        with np.errstate(invalid="ignore", over="ignore"):  # T = inf while a solver explores
+            S = c * T / (c + T)
+            mu = c * u / (c + T)
+            Z = (S / T) ** 1.5 * np.exp(-u * u / (2.0 * (c + T)))
         return (a + b * Z, a * u + b * Z * mu,
                 a * (u * u + 3.0 * T) + b * Z * (mu * mu + 3.0 * S))
     return _radial_integrals(diffusion, u, T, nodes)
