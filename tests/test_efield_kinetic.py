@@ -52,7 +52,8 @@ def test_zero_field_relaxes_to_m_with_free_energy_decreasing():
     times = np.linspace(0.0, 20.0, 11)
     traj = evolve(p, basis, a0, times)
     H = np.array([relative_entropy(basis, a, 1.0) for a in traj])
-    assert np.all(np.diff(H) < 0) and H[0] > 0.05 and H[-1] < 1e-8
+    big = H > 1e-12  # below that, rounding of the quadrature
+    assert np.all(np.diff(H[big]) < 0) and H[0] > 0.1 and abs(H[-1]) < 1e-12
     # distance to M decays at the slowest rate of the linearisation at M
     op = KineticOperator(p, basis)
     target = basis.maxwellian(0.0, 1.0)
