@@ -7,7 +7,8 @@ Example of the issue: D(r) = 0.05 + 5 exp(-r^2/2), nu = 1, T0 = 1, kernel consta
 2. Kinetic model at E = 1.3 for epsilon = 0.005, 0.01, 0.02, 0.05: Newton from each reduced
    state at degrees K = 12, 16, 20 (residual, leading eigenvalues, stability), the distance
    to the reduced state against epsilon and its fitted order; the states reached by time
-   evolution from two initial data (M_{0.3 e_z, 1} and M_{1.5 e_z, 10}).
+   evolution from two initial data (M_{0.3 e_z, 1} and M_{1.5 e_z, 10}), K = 12, for each
+   epsilon (at epsilon = 0.05 at E = 1.23, inside its shrunken bistability window).
 3. Entropy budget at the stable states: sigma (collisions + isotropisation + diffusion) against
    beta E.j.
 4. Hysteresis: quasi-static sweeps of E up then down, reduced and kinetic (epsilon = 0.01);
@@ -108,18 +109,20 @@ def main() -> None:
     out["distance_order"] = order
     print("order:", order)
 
-    # two initial data at epsilon = 0.01, by time evolution
-    p = problem.with_epsilon(0.01)
+    # two initial data by time evolution (at eps = 0.05 inside its shrunken window, E = 1.23)
     starts = []
-    for u0, t0 in [(0.3, 1.0), (1.5, 10.0)]:
-        b = AxisymmetricBasis(12, u0, t0)
-        a = np.zeros(b.size)
-        a[0] = 1.0
-        st = relax(p, KineticState(p, b, a, float("nan"), (), 0), t_final=400.0)
-        starts.append({"initial": [u0, t0], "u": st.u, "T": st.T, "stable": st.stable,
-                       "residual": st.residual, "eigenvalues": _ev(st)})
-        print("from", (u0, t0), "->", st.u, st.T, st.stable)
-    out["time_evolution_eps_0_01"] = starts
+    for eps, E in [(0.005, 1.3), (0.01, 1.3), (0.02, 1.3), (0.05, 1.23)]:
+        p = problem.with_epsilon(eps).with_field(E)
+        for u0, t0 in [(0.3, 1.0), (1.5, 10.0)]:
+            b = AxisymmetricBasis(12, u0, t0)
+            a = np.zeros(b.size)
+            a[0] = 1.0
+            st = relax(p, KineticState(p, b, a, float("nan"), (), 0), t_final=400.0)
+            starts.append({"epsilon": eps, "E": E, "initial": [u0, t0], "u": st.u, "T": st.T,
+                           "stable": st.stable, "residual": st.residual,
+                           "eigenvalues": _ev(st)})
+            print("eps", eps, "E", E, "from", (u0, t0), "->", st.u, st.T, st.stable)
+    out["time_evolution_two_initial_data"] = starts
 
     # 3. entropy budget
     budget = []

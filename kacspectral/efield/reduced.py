@@ -163,9 +163,15 @@ class ReducedState:
 
     def to_dict(self) -> dict:
         ev = [complex(e) for e in self.eigenvalues]
+        ver = versions()
         return {"E": self.E, "u": self.u, "T": self.T, "m2": self.m2, "stable": self.stable,
                 "kind": self.kind, "model": "reduced", "residual": self.residual,
-                "eigenvalues": [[e.real, e.imag] for e in ev]}
+                "eigenvalues": [[e.real, e.imag] for e in ev], "version": ver["kacspectral"],
+                "versions": ver}
+
+    def save(self, path: str | Path) -> None:
+        """Write :meth:`to_dict` as JSON."""
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n")
 
 
 def _params(problem: EFieldProblem) -> tuple:
