@@ -36,6 +36,7 @@ from kacspectral.kac.finite_reservoir import ReservoirProblem, reservoir_distanc
 from kacspectral.kac.generators import kac_gap
 from kacspectral.kac.lemma3 import exact_eigenvalue, lemma3_check
 from kacspectral.physics.bkw import BKW
+from kacspectral.physics.expressions import parse_expression
 from kacspectral.physics.kernels import (
     AngularKernel,
     get_kernel,
@@ -68,6 +69,7 @@ __all__ = [
     "kernel_from_callable",
     "kernel_from_expression",
     "lemma3_check",
+    "parse_expression",
     "picard_contraction",
     "reservoir_distance",
     "solve_ness",

@@ -177,7 +177,10 @@ def test_harmonics_against_scipy_and_orthonormal():
             else:
                 ref = [(m, math.sqrt(2) * cy.real), (-m, math.sqrt(2) * cy.imag)]
             for mm, r in ref:
-                assert np.max(np.abs(Y[l * l + l + mm] - r)) < 1e3 * EPS * max(1, l)
+                # measured against mpmath.spherharm at 30 digits (80 of these nodes): scipy's
+                # Y_lm, scaled as here, is off by up to 3.2 l eps, ours by up to 2.7 l eps
+                # (l = 7..30); 30 l eps leaves a factor ~5 for other scipy versions
+                assert np.max(np.abs(Y[l * l + l + mm] - r)) < 30 * EPS * max(1, l)
 
 
 def test_solid_harmonics_are_homogeneous():

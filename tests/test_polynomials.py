@@ -118,12 +118,15 @@ def test_laguerre_functions_are_weighted_polynomials():
 
 
 def test_laguerre_orthonormal_matches_scipy_at_low_degree():
+    """Against scipy's eval_genlaguerre.  Measured against a 40-digit mpmath sum of the explicit
+    series on this grid: scipy's error <= 6.2 eps and ours <= 2.4 eps (relative to
+    max(1, max|ref|), scipy 1.17), so the two differ by at most ~9 eps; bound 20 eps."""
     x = np.linspace(0, 20, 41)
     q = laguerre_orthonormal(12, 0.5, x)
     for n in range(13):
         norm = math.sqrt(math.gamma(n + 1.5) / math.factorial(n))
         ref = special.eval_genlaguerre(n, 0.5, x) / norm
-        assert np.max(np.abs(q[n] - ref)) < 1e-12 * max(1.0, np.max(np.abs(ref)))
+        assert np.max(np.abs(q[n] - ref)) < 20 * EPS * max(1.0, np.max(np.abs(ref)))
 
 
 def _jacobi_moment(a, c, d):

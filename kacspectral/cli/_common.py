@@ -97,12 +97,14 @@ def positive_float(text: str) -> float:
 
 
 def add_kernel_option(parser: argparse.ArgumentParser, default: str = "constant") -> None:
-    """``--kernel``: constant | kac | an expression in s (resolved by kernels.get_kernel)."""
+    """``--kernel``: constant | kac | an expression in s (resolved by kernels.get_kernel; text is
+    read by the whitelist parser of :mod:`kacspectral.physics.expressions`, never evaluated)."""
     parser.add_argument(
         "--kernel",
         default=default,
         help=f"angular kernel b(s): constant | kac | an expression in s such as "
-        f"'3*(1+s)**2/4' (default: {default})",
+        f"'3*(1+s)**2/4' made of numbers, s, pi, + - * / **, parentheses and "
+        f"sqrt exp log abs cos sin tan cosh sinh tanh asin acos atan (default: {default})",
     )
 
 
