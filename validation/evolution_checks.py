@@ -42,7 +42,7 @@ from kacspectral.boltzmann.anisotropic.evolution import (
     reference_temperature,
 )
 from kacspectral.boltzmann.anisotropic.moment_equations import MomentEquations
-from kacspectral.boltzmann.gtw3d import gtw_distance
+from kacspectral.boltzmann.gtw import gtw_distance
 from kacspectral.boltzmann.isotropic.ness import NessProblem, solve_ness
 from kacspectral.physics.bkw import BKW, standard_grid
 from kacspectral.physics.reservoirs import MaxwellianMixture

@@ -4,7 +4,7 @@
 :mod:`kacspectral.boltzmann.anisotropic.collision`
 (:mod:`kacspectral.boltzmann.anisotropic.evolution`), with the diagnostics of
 :mod:`kacspectral.boltzmann.anisotropic.diagnostics` and the 3D GTW distance
-(:mod:`kacspectral.boltzmann.gtw3d`) to the long-time
+(:mod:`kacspectral.boltzmann.gtw`, 3D path) to the long-time
 limit: the isotropic NESS when ``gamma > 0``, the centred Maxwellian with the initial energy when
 ``gamma = 0``.
 """

@@ -21,6 +21,8 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
+from kacspectral.results import ResultMixin
+
 __all__ = ["MaxwellianMixture", "as_fraction", "double_factorial_odd"]
 
 
@@ -62,7 +64,7 @@ def double_factorial_odd(n: int) -> int:
 
 
 @dataclass(frozen=True)
-class MaxwellianMixture:
+class MaxwellianMixture(ResultMixin):
     """A reservoir ``R = sum_a w_a M_{T_a}`` (seed 003, eq. (1.4); MATH.md section 4).
 
     Parameters

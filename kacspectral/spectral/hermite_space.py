@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from kacspectral.errors import TruncationWarning
+from kacspectral.results import ResultMixin
 from kacspectral.spectral.burnett import (
     basis_labels,
     burnett_functions,
@@ -75,7 +76,7 @@ def _check_temperature(value: object, name: str = "temperature") -> float:
 
 
 @dataclass(frozen=True)
-class HermiteSpace:
+class HermiteSpace(ResultMixin):
     """Truncated Hermite/Burnett space ``f = M_{T_ref} sum_j a_j psi_j`` (module docstring).
 
     Parameters

@@ -27,7 +27,7 @@ total degree ``<= K``, orthonormal in ``L^2(M_{T_ref})``; MATH.md sections 1 and
   ``[-L, L]^3``, ``L = 6 sqrt(T_max)`` (``T_max`` the largest eigenvalue of ``Theta``, at least
   ``T_ref``), together with the Gauss nodes; reported with its location (a positive number when
   no negative value was found), never clipped.
-* GTW distance to a reference state (:func:`kacspectral.boltzmann.gtw3d.gtw_distance`).
+* GTW distance to a reference state (:func:`kacspectral.boltzmann.gtw.gtw_distance`).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kacspectral.boltzmann.gtw3d import gtw_distance
+from kacspectral.boltzmann.gtw import gtw_distance
 from kacspectral.errors import NegativeDensityWarning, TruncationWarning
 from kacspectral.spectral.hermite_space import HermiteSpace
 from kacspectral.spectral.polynomials import gauss_hermite_e
@@ -151,7 +151,7 @@ def gtw_to_reference(
     require: str = "first",
     **options,
 ):
-    """:func:`kacspectral.boltzmann.gtw3d.gtw_distance` between the Hermite state and a
+    """:func:`kacspectral.boltzmann.gtw.gtw_distance` between the Hermite state and a
     reference."""
     a = np.asarray(coeffs, dtype=float)
     return gtw_distance(lambda xi: space.fourier(a, xi), fourier_ref, space.moments(a),
