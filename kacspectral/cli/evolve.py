@@ -177,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
         m2_0 = space.moments(a0)["m2"]
         ref = equilibrium_reference(problem, m2_0)
         diag = evolution_diagnostics(space, result.coefficients,
-                                     reference=(ref.fourier, ref.moments), require="first",
+                                     reference=(ref.fourier, ref.moment_tensors), require="first",
                                      gtw_options={"n_directions": 100, "n_radial": 40})
         bkw_error = None
         if bkw is not None and problem.gamma == 0:
