@@ -244,3 +244,32 @@ def test_moments_one_shape(examples):
     assert np.max(np.abs(iso / ref - 1)) <= 64 * np.finfo(float).eps
     tensors = evo.moment_tensors()
     assert np.allclose(tensors["m2"], me[:, 1], rtol=1e-13, atol=0)
+
+
+def test_cli_json_carries_the_result_and_output_saves_it(tmp_path, capsys):
+    from kacspectral.cli import main
+
+    out = tmp_path / "ness.json"
+    assert main(["ness", "--truncation", "30", "--contraction-steps", "4", "--json",
+                 "--output", str(out)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {"moments", "truncation", "residual", "contraction"} <= set(data)  # README keys
+    saved = ks.load(out)
+    assert isinstance(saved, NessResult) and saved.truncation == 30
+    assert_same(saved, from_dict(data["result"]))
+    assert data["result"]["coefficients"]["shape"] == [31]
+    out3 = tmp_path / "lemma3.json"
+    assert main(["lemma3", "--m-max", "2", "--output", str(out3)]) == 0
+    capsys.readouterr()
+    lem = ks.load(out3)
+    assert isinstance(lem, Lemma3Result) and lem.bound == "2/3" and lem.holds
+    out_e = tmp_path / "evolve.json"
+    assert main(["evolve", "--degree", "4", "--t-end", "0.2", "--n-times", "2",
+                 "--output", str(out_e)]) == 0
+    capsys.readouterr()
+    evo = ks.load(out_e)
+    assert isinstance(evo, EvolutionResult) and evo.coefficients.shape[0] == 2
+    # an unwritable --output is bad input: exit status 2, one line
+    assert main(["lemma3", "--m-max", "1", "--output", str(tmp_path / "no" / "x.json")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--output" in err[0]

@@ -19,6 +19,7 @@ __all__ = [
     "OneLineParser",
     "UsageError",
     "add_kernel_option",
+    "add_output_option",
     "add_reservoir_options",
     "emit_json",
     "non_negative_int",
@@ -27,6 +28,7 @@ __all__ = [
     "positive_int",
     "Progress",
     "to_jsonable",
+    "write_output",
 ]
 
 
@@ -176,3 +178,27 @@ class Progress:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def add_output_option(parser: argparse.ArgumentParser) -> None:
+    """``--output FILE``: also save the computed result (``kacspectral.load(FILE)`` reads it)."""
+    parser.add_argument(
+        "--output",
+        metavar="FILE",
+        default=None,
+        help="save the result to FILE (JSON, exact: kacspectral.load(FILE) gives it back)",
+    )
+
+
+def write_output(args: argparse.Namespace, result: Any) -> None:
+    """Save ``result`` (a kacspectral result, :meth:`to_dict`/:meth:`save`) to ``--output``.
+
+    Does nothing without ``--output``; an unwritable path is bad input (ValueError: exit 2).
+    """
+    path = getattr(args, "output", None)
+    if path is None:
+        return
+    try:
+        result.save(path)
+    except OSError as exc:
+        raise ValueError(f"--output {path!r} cannot be written: {exc.strerror or exc}") from None

@@ -34,11 +34,13 @@ from kacspectral.spectral.timesteppers import SCHEMES
 from ._common import (
     Progress,
     add_kernel_option,
+    add_output_option,
     add_reservoir_options,
     emit_json,
     non_negative_int,
     number,
     positive_int,
+    write_output,
 )
 
 COMMAND = "evolve"
@@ -101,6 +103,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="time integrator (default: etdrk4, exact for the loss term)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_output_option(parser)
 
 
 def _initial(args: argparse.Namespace):
@@ -232,6 +235,8 @@ def run(args: argparse.Namespace) -> int:
     }
     if bkw_error is not None:
         payload["bkw_coefficient_error"] = bkw_error
+    payload["result"] = result.to_dict()  # the EvolutionResult: coefficients at every time
+    write_output(args, result)
     if args.json:
         emit_json(payload)
         return 0

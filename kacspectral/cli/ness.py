@@ -23,11 +23,13 @@ from kacspectral.physics.reservoirs import MaxwellianMixture
 
 from ._common import (
     add_kernel_option,
+    add_output_option,
     add_reservoir_options,
     emit_json,
     non_negative_int,
     positive_float,
     positive_int,
+    write_output,
 )
 
 COMMAND = "ness"
@@ -61,6 +63,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="also compute the exact rational moments (rational inputs, exact kernel)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_output_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -120,6 +123,8 @@ def run(args: argparse.Namespace) -> int:
         payload["max_relative_error"] = max(
             abs(float(m) - float(e)) / abs(float(e)) for m, e in zip(moments, exact, strict=True)
         )
+    payload["result"] = result.to_dict()  # the NessResult: coefficients, problem, ...
+    write_output(args, result)
     if args.json:
         emit_json(payload)
         return 0
