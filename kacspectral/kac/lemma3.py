@@ -427,7 +427,7 @@ def multiplicity_check(
         idx = [[n, l, mm]]
 
         def psi(p: NDArray, idx: list = idx) -> NDArray:
-            return burnett_functions(m, p, temperature, idx)[0]
+            return burnett_functions(idx, p, temperature)[0]
 
         if kac:
             g = apply_thermostat(psi, v, m, temperature)

@@ -26,13 +26,12 @@ from kacspectral.errors import TruncationWarning
 from kacspectral.results import ResultMixin
 from kacspectral.spectral.burnett import (
     basis_labels,
-    burnett_functions,
     fischer_norm,
     harmonic_index,
     project_homogeneous,
     real_solid_harmonics,
 )
-from kacspectral.spectral.hermite import burnett_norm
+from kacspectral.spectral.hermite import burnett_functions, burnett_norm
 from kacspectral.spectral.polynomials import gauss_laguerre, laguerre_function_orthonormal
 
 __all__ = ["HermiteSpace", "MAX_DEGREE", "check_series_converges"]
