@@ -52,12 +52,13 @@ from kacspectral.kac.thermostat import (
     apply_thermostat,
     is_kac_kernel,
     resolve_method,
-    sphere_rule,
     zonal_matrix,
 )
 from kacspectral.physics.kernels import AngularKernel, get_kernel
 from kacspectral.results import ResultMixin
+from kacspectral.spectral.burnett import sphere_quadrature
 from kacspectral.spectral.hermite import SEED_TEMPERATURE, burnett_functions, dim_v
+from kacspectral.spectral.polynomials import legendre_coefficients
 
 __all__ = [
     "Lemma3Result",
@@ -88,16 +89,6 @@ def _check_nl(n: int, l: int) -> tuple[int, int]:
     return int(n), int(l)
 
 
-def _legendre_power_coeffs(l: int) -> list[tuple[int, int]]:
-    """``(c_{l,k}`` as an exact integer numerator over ``2^l``, power ``l - k``)."""
-    out = []
-    for k in range(l // 2 + 1):
-        num = (-1) ** k * math.factorial(2 * l - 2 * k)
-        den = math.factorial(k) * math.factorial(l - k) * math.factorial(l - 2 * k)
-        out.append((num // den, l - k))  # exact: (2l-2k)!/(k!(l-k)!(l-2k)!) is an integer
-    return out
-
-
 def exact_eigenvalue(n: int, l: int, kernel: AngularKernel | str = "kac") -> Fraction:
     """``lambda_{n,l}[b]`` exactly: ``sum_k c_{l,k} B_{n+l-k,0}`` (module docstring).
 
@@ -121,12 +112,14 @@ def exact_eigenvalue(n: int, l: int, kernel: AngularKernel | str = "kac") -> Fra
     key = (ident, n, l)
     if key not in _EXACT_CACHE:
         total = sp.Integer(0)
-        for num, p in _legendre_power_coeffs(l):
+        coeffs = legendre_coefficients(l)  # P_l(s) = sum_k c_k s^k, only k = l - 2j non-zero
+        for j in range(l // 2 + 1):
+            c, p = coeffs[l - 2 * j], l - j  # u^(l/2) P_l(sqrt u) = sum_j c_{l-2j} u^(l-j)
             bkey = (ident, n + p)
             if bkey not in _B_CACHE:
                 _B_CACHE[bkey] = kernel.B_exact(n + p, 0)
-            total += num * _B_CACHE[bkey]
-        value = sp.simplify(total / sp.Integer(2) ** l)
+            total += sp.Rational(c.numerator, c.denominator) * _B_CACHE[bkey]
+        value = sp.simplify(total)
         if not isinstance(value, sp.Rational):
             raise ValueError(
                 f"lambda_({n},{l}) of kernel {kernel.name!r} is {value}, not rational; use "
@@ -477,14 +470,14 @@ def tensor_average(m: int) -> NDArray:
     """``int_{S^2} A_Omega^{(x)m} dsigma(Omega)`` on ``(R^3)^{(x)m}`` (``3^m`` square), seed 000.
 
     ``A_Omega = I - Omega Omega^T``; the entries are polynomials of degree ``2m`` in ``Omega``,
-    integrated exactly by :func:`kacspectral.kac.thermostat.sphere_rule` ``(2m)``.  ``m <= 6``
-    (``729``-square, 4 MB; ``m = 8`` would need 344 MB per matrix).
+    integrated exactly by :func:`kacspectral.spectral.burnett.sphere_quadrature` ``(2m)``.
+    ``m <= 6`` (``729``-square, 4 MB; ``m = 8`` would need 344 MB per matrix).
     """
     if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or not 1 <= m <= 6:
         raise ValueError(
             f"m must be an integer in 1..6 (3^m-square dense matrices), got {m!r}"
         )
-    om, w = sphere_rule(2 * m)
+    om, w = sphere_quadrature(2 * m, azimuth_offset=0.0)
     out = np.zeros((3**m, 3**m))
     eye = np.eye(3)
     for o, wq in zip(om, w, strict=True):

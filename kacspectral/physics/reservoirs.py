@@ -22,8 +22,9 @@ import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
 from kacspectral.results import ResultMixin
+from kacspectral.spectral.polynomials import double_factorial
 
-__all__ = ["MaxwellianMixture", "as_fraction", "double_factorial_odd"]
+__all__ = ["MaxwellianMixture", "as_fraction"]
 
 
 def as_fraction(value: object, name: str = "value") -> Fraction:
@@ -59,8 +60,18 @@ def as_fraction(value: object, name: str = "value") -> Fraction:
 
 
 def double_factorial_odd(n: int) -> int:
-    """``(2n+1)!! = 1 * 3 * ... * (2n+1)`` (1 for n = 0)."""
-    return math.prod(range(1, 2 * n + 2, 2))
+    """``(2n+1)!!`` -- deprecated: use
+    :func:`kacspectral.spectral.polynomials.double_factorial` ``(2n + 1)``."""
+    import warnings
+
+    warnings.warn(
+        "kacspectral.physics.reservoirs.double_factorial_odd(n) is deprecated and will be "
+        "removed in the next release; use kacspectral.spectral.polynomials.double_factorial"
+        "(2 * n + 1)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return double_factorial(2 * int(n) + 1)
 
 
 @dataclass(frozen=True)
@@ -164,7 +175,7 @@ class MaxwellianMixture(ResultMixin):
         """``m_{2n}[R]`` exactly."""
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
             raise ValueError(f"moment order n must be a non-negative integer, got {n!r}")
-        return double_factorial_odd(int(n)) * sum(
+        return double_factorial(2 * int(n) + 1) * sum(
             (w * t ** int(n) for w, t in zip(self.weights, self.temperatures, strict=True)),
             Fraction(0),
         )

@@ -96,28 +96,36 @@ real_solid_harmonics = solid_harmonics
 legendre_normalized = zonal_harmonics
 
 
-def sphere_quadrature(degree: int) -> tuple[NDArray, NDArray]:
-    """Product rule on S^2 exact for polynomials of degree ``<= degree``.
+def sphere_quadrature(degree: int, azimuth_offset: float = 0.5) -> tuple[NDArray, NDArray]:
+    """Product rule on S^2 for the uniform probability measure, exact to degree ``degree``
+    (the package's one sphere rule).
 
     Gauss-Legendre in ``z = cos(theta)`` (``degree//2 + 1`` nodes) times the trapezoid rule in
-    ``phi`` (``degree + 1`` nodes).  Weights sum to 1 (uniform probability measure).
+    the azimuth, ``phi_k = 2 pi (k + azimuth_offset)/(degree + 1)``, ``k = 0..degree``: exact
+    for every polynomial in ``Omega`` of degree ``<= degree`` (the trapezoid is exact for
+    trigonometric degree ``<= degree`` whatever the offset; the Boltzmann tensor uses 0.5, the
+    Kac thermostat 0).  Points ``z``-major; weights sum to 1.
 
     Returns
     -------
     points : ndarray, shape ``(N, 3)``; weights : ndarray, shape ``(N,)``
     """
-    z, wz, phi = _sphere_rule_factors(degree)
+    if isinstance(degree, bool) or not isinstance(degree, (int, np.integer)) or degree < 0:
+        raise ValueError(f"degree must be a non-negative integer, got {degree!r}")
+    z, wz, phi = _sphere_rule_factors(int(degree), azimuth_offset)
     pts = _sphere_points(z, phi)
-    w = np.outer(wz / 2.0, np.full(len(phi), 1.0 / len(phi))).ravel()
+    w = np.repeat(0.5 * wz / len(phi), len(phi))
     return pts, w
 
 
-def _sphere_rule_factors(degree: int) -> tuple[NDArray, NDArray, NDArray]:
+def _sphere_rule_factors(
+    degree: int, azimuth_offset: float = 0.5
+) -> tuple[NDArray, NDArray, NDArray]:
     """Factors of :func:`sphere_quadrature`: Gauss-Legendre ``(z, wz)`` (``degree//2 + 1``
     nodes, weights summing to 2) and the ``degree + 1`` trapezoid angles ``phi``."""
     nz, nphi = degree // 2 + 1, degree + 1
     z, wz = special.roots_legendre(nz)
-    phi = 2.0 * np.pi * (np.arange(nphi) + 0.5) / nphi
+    phi = 2.0 * np.pi * (np.arange(nphi) + azimuth_offset) / nphi
     return z, wz, phi
 
 
