@@ -70,7 +70,7 @@ __all__ = [
     "load",
     "register_codec",
     "registered_types",
-    "to_jsonable",
+    "encode",
 ]
 
 #: Identifier and version of the file format written by :meth:`ResultMixin.save`.
@@ -137,7 +137,7 @@ class ResultMixin:
         ``json.dumps(obj.to_dict(), allow_nan=False)`` always succeeds; :func:`from_dict`
         inverts it exactly (module docstring).
         """
-        out = to_jsonable(self)
+        out = encode(self)
         head = {_TAG: out.pop(_TAG), "format": FORMAT, "version": __version__,
                 "versions": versions()}
         head.update(out)
@@ -316,7 +316,7 @@ def _tagged(codec: _Codec, value: Any) -> dict:
     return out
 
 
-def to_jsonable(obj: Any) -> Any:
+def encode(obj: Any) -> Any:
     """The JSON-ready form of ``obj`` (a registered dataclass, array, Fraction, list, ...)."""
     return _encode(obj)
 

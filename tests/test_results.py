@@ -35,7 +35,7 @@ from kacspectral.kac.lemma3 import Lemma3Result, Lemma3Row, lemma3_check
 from kacspectral.physics.bkw import BKW
 from kacspectral.physics.kernels import AngularKernel, get_kernel, kernel_from_callable
 from kacspectral.physics.reservoirs import MaxwellianMixture
-from kacspectral.results import ResultMixin, from_dict, registered_types, to_jsonable
+from kacspectral.results import ResultMixin, from_dict, registered_types, encode
 from kacspectral.spectral.hermite_space import HermiteSpace
 
 R = MaxwellianMixture(["1/2", "1/2"], ["1/6", "1/2"])
@@ -163,7 +163,7 @@ def test_exact_rationals_stay_fractions(examples, tmp_path):
     text = (tmp_path / "n.json").read_text()
     assert '"gamma": "1/2"' in text and '"temperatures": ["1/6", "1/2"]' in text
     # Fractions inside untyped containers are tagged, and come back as Fractions
-    enc = to_jsonable({"x": Fraction(65, 36), "t": (1, Fraction(-1, 3))})
+    enc = encode({"x": Fraction(65, 36), "t": (1, Fraction(-1, 3))})
     assert from_dict({"__type__": "BKW", "A0": -0.5, "kernel": "constant"}).A0 == -0.5
     assert json.loads(json.dumps(enc))["x"] == {"__type__": "Fraction", "value": "65/36"}
 
@@ -180,7 +180,7 @@ def test_awkward_floats_are_bit_exact(examples, tmp_path):
     for dtype in (np.float32, np.int64, np.complex128, np.bool_):
         a = (np.arange(6).reshape(2, 3) * (1 + 1j if dtype is np.complex128 else 1)).astype(dtype)
         a2 = from_dict({"__type__": "EvolutionResult", **{
-            k: v for k, v in to_jsonable(dataclasses.replace(
+            k: v for k, v in encode(dataclasses.replace(
                 examples["EvolutionResult"], coefficients=a)).items()}}).coefficients
         assert a2.dtype == a.dtype and a2.tobytes() == a.tobytes()
 

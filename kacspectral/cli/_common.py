@@ -190,11 +190,14 @@ def add_output_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def write_output(args: argparse.Namespace, result: Any) -> None:
-    """Save ``result`` (a kacspectral result, :meth:`to_dict`/:meth:`save`) to ``--output``.
+def write_output(args: argparse.Namespace, result: Any, payload: dict | None = None) -> None:
+    """Save ``result`` (a kacspectral result: ``to_dict``/``save``) to ``--output`` and put its
+    ``to_dict()`` under ``payload["result"]`` (the command's ``--json`` output) when given.
 
-    Does nothing without ``--output``; an unwritable path is bad input (ValueError: exit 2).
+    Does nothing else without ``--output``; an unwritable path is bad input (ValueError: exit 2).
     """
+    if payload is not None:
+        payload["result"] = result.to_dict()
     path = getattr(args, "output", None)
     if path is None:
         return

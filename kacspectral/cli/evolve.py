@@ -235,8 +235,7 @@ def run(args: argparse.Namespace) -> int:
     }
     if bkw_error is not None:
         payload["bkw_coefficient_error"] = bkw_error
-    payload["result"] = result.to_dict()  # the EvolutionResult: coefficients at every time
-    write_output(args, result)
+    write_output(args, result, payload)  # payload["result"]: the EvolutionResult
     if args.json:
         emit_json(payload)
         return 0

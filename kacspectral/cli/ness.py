@@ -123,8 +123,7 @@ def run(args: argparse.Namespace) -> int:
         payload["max_relative_error"] = max(
             abs(float(m) - float(e)) / abs(float(e)) for m, e in zip(moments, exact, strict=True)
         )
-    payload["result"] = result.to_dict()  # the NessResult: coefficients, problem, ...
-    write_output(args, result)
+    write_output(args, result, payload)  # payload["result"]: the NessResult (coefficients, ...)
     if args.json:
         emit_json(payload)
         return 0
