@@ -35,7 +35,7 @@ from kacspectral.kac.lemma3 import Lemma3Result, Lemma3Row, lemma3_check
 from kacspectral.physics.bkw import BKW
 from kacspectral.physics.kernels import AngularKernel, get_kernel, kernel_from_callable
 from kacspectral.physics.reservoirs import MaxwellianMixture
-from kacspectral.results import ResultMixin, from_dict, registered_types, encode
+from kacspectral.results import ResultMixin, encode, from_dict, registered_types
 from kacspectral.spectral.hermite_space import HermiteSpace
 
 R = MaxwellianMixture(["1/2", "1/2"], ["1/6", "1/2"])
