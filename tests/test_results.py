@@ -273,3 +273,24 @@ def test_cli_json_carries_the_result_and_output_saves_it(tmp_path, capsys):
     assert main(["lemma3", "--m-max", "1", "--output", str(tmp_path / "no" / "x.json")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--output" in err[0]
+
+
+def test_deprecated_names_warn_and_point_to_the_one_name():
+    phi = lambda k: np.exp(-0.5 * np.asarray(k) ** 2)  # noqa: E731
+    mom = {"mass": 1.0, "momentum": np.zeros(3), "second": np.eye(3)}
+    with pytest.warns(DeprecationWarning, match="kacspectral.gtw_distance"):
+        old = ks.gtw_distance_3d
+    assert old is ks.gtw_distance
+    with pytest.warns(DeprecationWarning, match="kacspectral.boltzmann.gtw.gtw_distance"):
+        from kacspectral.boltzmann.gtw3d import gtw_distance as old3d
+    assert old3d is gtw_distance
+    assert old3d(lambda x: phi(np.linalg.norm(x, axis=-1)),
+                 lambda x: phi(np.linalg.norm(x, axis=-1)), mom, mom).distance == 0.0
+    from kacspectral.physics.reservoirs import double_factorial_odd
+
+    with pytest.warns(DeprecationWarning, match="double_factorial"):
+        assert double_factorial_odd(3) == 105
+    with pytest.raises(ValueError, match="do not apply to the isotropic"):
+        gtw_distance(phi, phi, [1.0, 3.0], [1.0, 3.0], require="tensor")
+    with pytest.raises(TypeError, match="both be sequences"):
+        gtw_distance(phi, phi, [1.0, 3.0], mom)
