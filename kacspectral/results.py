@@ -259,7 +259,7 @@ def _encode(value: Any, hint: Any = None) -> Any:
     if isinstance(value, Fraction):
         return str(value) if hint is Fraction else {_TAG: "Fraction", "value": str(value)}
     if isinstance(value, (float, np.floating)):
-        return _encode_float(value)
+        return _encode_float(float(value))
     if isinstance(value, np.ndarray):
         return _encode_array(value)
     if isinstance(value, complex):

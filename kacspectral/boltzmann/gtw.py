@@ -62,6 +62,7 @@ import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -226,7 +227,7 @@ def gtw_distance(
             600 if n_grid is None else int(n_grid), n_refine,
         )
     return _gtw_3d(
-        f, g, moments_f, moments_g, require="tensor" if require is None else require, rtol=rtol,
+        f, g, cast(Mapping, moments_f), cast(Mapping, moments_g), require="tensor" if require is None else require, rtol=rtol,
         n_directions=200 if n_directions is None else n_directions,
         n_radial=60 if n_radial is None else n_radial,
         k_min=0.02 if k_min is None else k_min, k_max=12.0 if k_max is None else k_max,
@@ -495,7 +496,7 @@ def _gtw_3d(
             break
     k_floor = k_min * unit
     for x0 in starts:
-        x, val = _pattern_search(ratio, np.asarray(x0, float), 0.05 * np.linalg.norm(x0),
+        x, val = _pattern_search(ratio, np.asarray(x0, float), 0.05 * float(np.linalg.norm(x0)),
                                  1e-7 * unit, k_floor)
         if val > best:
             best, best_xi = val, x
