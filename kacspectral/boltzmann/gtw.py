@@ -227,7 +227,8 @@ def gtw_distance(
             600 if n_grid is None else int(n_grid), n_refine,
         )
     return _gtw_3d(
-        f, g, cast(Mapping, moments_f), cast(Mapping, moments_g), require="tensor" if require is None else require, rtol=rtol,
+        f, g, cast(Mapping, moments_f), cast(Mapping, moments_g),
+        require="tensor" if require is None else require, rtol=rtol,
         n_directions=200 if n_directions is None else n_directions,
         n_radial=60 if n_radial is None else n_radial,
         k_min=0.02 if k_min is None else k_min, k_max=12.0 if k_max is None else k_max,
