@@ -15,7 +15,12 @@ kac                the 3D Kac model with a thermostat or a finite reservoir (Bon
 cli                the ``kacspectral`` command
 
 Formulas, normalisations and equation numbers are stated in each docstring; the shared
-conventions are on the project's conventions page, ``docs/conventions.md``.
+conventions are on the project's conventions page, ``docs/conventions.md``, cited as
+"conventions page, section N".  The two papers are cited by short names:
+"seed 003" is E. A. Carlen, J. L. Lebowitz and C. Mouhot, "Exponential approach to, and
+properties of, a non-equilibrium steady state in a dilute gas" (2014, arXiv:1406.4097);
+"seed 000" is F. Bonetto, A. Popa, M. Powell, P. Chen and S. Tung, "Improved Approximation of
+Infinite Thermostat by Finite Reservoir Using the 3D Kac Model" (2025).
 """
 
 from kacspectral._version import __version__

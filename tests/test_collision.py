@@ -238,7 +238,8 @@ def test_project_homogeneous_reproduces_basis_polynomials():
 
 # ---------------------------------------------------------------------- the tensor
 def test_isotropic_reduced_coefficients_equal_exact_B_ij():
-    """l1 = l2 = l = 0: Q+(|eta|^(2i), |eta|^(2j)) = B_ij |eta|^(2(i+j)) (MATH.md section 3)."""
+    """l1 = l2 = l = 0: Q+(|eta|^(2i), |eta|^(2j)) = B_ij |eta|^(2(i+j)) (conventions page,
+    section 3)."""
     for name in KERNELS:
         kern = get_kernel(name)
         t = reduced_coefficients(8, 8, kern)[(0, 0, 0)]

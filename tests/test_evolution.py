@@ -91,7 +91,8 @@ def test_moments_against_exact_moment_equations(case):
 
 @pytest.mark.parametrize("kernel", ["constant", "kac"])
 def test_bkw_evolution_from_6_5_to_10(kernel):
-    """BKW (MATH.md section 5): exact coefficients at t = 10 and f on the standard 32^3 grid."""
+    """BKW (conventions page, section 5): exact coefficients at t = 10 and f on the standard
+    32^3 grid."""
     bkw = BKW(-0.5, kernel)
     space = HermiteSpace(32, 0.5 * (bkw.K(6.5) + bkw.K(10.0)), l_max=0)
     prob = EvolutionProblem(0, None, kernel, space)

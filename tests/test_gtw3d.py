@@ -16,7 +16,7 @@ EPS = np.finfo(float).eps
 
 
 def gaussian(D, u=(0.0, 0.0, 0.0)):
-    """f^ of the Maxwellian with covariance diag(D) and mean u (MATH.md section 1)."""
+    """f^ of the Maxwellian with covariance diag(D) and mean u (conventions page, section 1)."""
     D, u = np.asarray(D, float), np.asarray(u, float)
     return lambda xi: np.exp(-1j * (xi @ u) - 0.5 * (xi * xi) @ D)
 

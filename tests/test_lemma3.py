@@ -36,7 +36,7 @@ def test_kac_values_from_math_md():
 
 @pytest.mark.parametrize("n,l", [(0, 1), (1, 0), (0, 2), (1, 1), (2, 1), (0, 5), (3, 2)])
 def test_kac_formula_by_direct_sympy_integration(n, l):
-    """(1/2) int_{-1}^{1} (1-t^2)^{(2n+l)/2} P_l(sqrt(1-t^2)) dt (MATH.md section 6)."""
+    """(1/2) int_{-1}^{1} (1-t^2)^{(2n+l)/2} P_l(sqrt(1-t^2)) dt (conventions page, section 6)."""
     t = sp.Symbol("t", real=True)
     r = sp.sqrt(1 - t**2)
     integrand = sp.expand((1 - t**2) ** n * r**l * sp.legendre(l, r))

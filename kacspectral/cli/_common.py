@@ -110,7 +110,7 @@ def add_kernel_option(parser: argparse.ArgumentParser, default: str = "constant"
 
 def add_reservoir_options(parser: argparse.ArgumentParser, gamma_help: str) -> None:
     """``--gamma``, ``--weights``, ``--temperatures``: the reservoir R = sum_a w_a M_{T_a}
-    (defaults: gamma 1/2, weights 1/2 1/2, temperatures 1/6 1/2; MATH.md section 4)."""
+    (defaults: gamma 1/2, weights 1/2 1/2, temperatures 1/6 1/2; conventions page, section 4)."""
     parser.add_argument("--gamma", type=number, default="1/2", help=f"{gamma_help} (default: 1/2)")
     parser.add_argument(
         "--weights", type=number, nargs="+", default=["1/2", "1/2"], metavar="W",

@@ -1,4 +1,6 @@
-"""``kacspectral ness``: the isotropic NESS with thermal reservoirs (seed 003; MATH.md section 4).
+"""``kacspectral ness``: the isotropic NESS with thermal reservoirs.
+
+Seed 003; conventions page (docs/conventions.md), section 4.
 
 Solves ``f = (1-gamma) Q+(f,f) + gamma Q+(f,R)`` spectrally
 (:mod:`kacspectral.boltzmann.isotropic.ness`), prints the

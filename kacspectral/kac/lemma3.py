@@ -1,13 +1,13 @@
 """Spectrum of the thermostat on ``V_m`` and the check of Lemma 3 of seed 000 (the 2/3 bound).
 
-Exact eigenvalues (MATH.md section 6): on the harmonic block ``(n, l)``, ``2n + l = m``,
+Exact eigenvalues (conventions page, section 6): on the harmonic block ``(n, l)``, ``2n + l = m``,
 
     lambda_{n,l}[b] = (1/2) int_{-1}^{1} b(s) u^{n + l/2} P_l(sqrt u) ds,   u = (1+s)/2.
 
 Since ``P_l`` has the parity of ``l``, ``u^(l/2) P_l(sqrt u) = sum_k c_{l,k} u^(l-k)`` with
 ``c_{l,k} = (-1)^k (2l-2k)! / (2^l k! (l-k)! (l-2k)!)``, so
 
-    lambda_{n,l} = sum_k c_{l,k} B_{n+l-k, 0}      (B_ij of MATH.md section 2),
+    lambda_{n,l} = sum_k c_{l,k} B_{n+l-k, 0}      (B_ij of the conventions page, section 2),
 
 exact (a Fraction) for the ``kac`` kernel and polynomial kernels (:func:`exact_eigenvalue`).
 Floats for any kernel come from the kernel's Gauss-Jacobi rule applied to the stable form

@@ -1,6 +1,6 @@
 """Exact one- and two-particle tables of the 3D Kac collisions, on monomials (Wick picture).
 
-Seed 000 (Bonetto, Popa, Powell, Chen, Tung), section 2; conventions MATH.md section 6; the
+Seed 000 (Bonetto, Popa, Powell, Chen, Tung), section 2; conventions page, section 6; the
 Wick (Hermite He_n, scaled velocity x = sqrt(2 pi) v) picture is described in
 :mod:`kacspectral.kac.generators`, which re-exports every public name of this module.
 

@@ -1,7 +1,9 @@
-"""The BKW (Bobylev-Krook-Wu) exact solution of the homogeneous Boltzmann equation (MATH.md 5).
+"""The BKW (Bobylev-Krook-Wu) exact solution of the homogeneous Boltzmann equation.
 
-For Maxwell molecules with angular kernel ``b`` (normalised, MATH.md section 2), no reservoir,
-unit mass and ``m_2 = 3``:
+Conventions page (docs/conventions.md), section 5.
+
+For Maxwell molecules with angular kernel ``b`` (normalised, conventions page, section 2), no
+reservoir, unit mass and ``m_2 = 3``:
 
     phi(k, t) = (1 + A(t) k^2) exp(-(1/2 + A(t)) k^2),    A(t) = A_0 exp(-lambda t),
 

@@ -1,4 +1,6 @@
-"""Thermal reservoirs: mixtures of centred Maxwellians (MATH.md sections 1 and 4; seed 003).
+"""Thermal reservoirs: mixtures of centred Maxwellians.
+
+Seed 003; conventions page (docs/conventions.md), sections 1 and 4.
 
 ``R = sum_a w_a M_{T_a}``, ``M_T(v) = (2 pi T)^(-3/2) exp(-|v|^2/(2T))`` on R^3, with Fourier
 transform ``R^(k) = sum_a w_a exp(-T_a k^2/2)`` and moments
@@ -76,7 +78,7 @@ def double_factorial_odd(n: int) -> int:
 
 @dataclass(frozen=True)
 class MaxwellianMixture(ResultMixin):
-    """A reservoir ``R = sum_a w_a M_{T_a}`` (seed 003, eq. (1.4); MATH.md section 4).
+    """A reservoir ``R = sum_a w_a M_{T_a}`` (seed 003, eq. (1.4); conventions page, section 4).
 
     Parameters
     ----------

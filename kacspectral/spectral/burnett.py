@@ -1,6 +1,6 @@
 """Burnett basis of ``L^2(M_T)``: Laguerre polynomials times real solid harmonics.
 
-Conventions (MATH.md sections 1 and 3)
+Conventions (conventions page, sections 1 and 3)
 --------------------------------------
 * ``x = v / sqrt(T)`` (``T`` the reference temperature), ``M_T`` the centred Maxwellian.
 * **Real spherical harmonics** ``Y_lm`` are orthonormal for the *uniform probability measure*

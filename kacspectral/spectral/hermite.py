@@ -1,6 +1,6 @@
 """Hermite spectral core on R^3: tensor Hermite and harmonic (Burnett) bases for a Maxwellian.
 
-Conventions (MATH.md sections 1 and 6)
+Conventions (conventions page, sections 1 and 6)
 --------------------------------------
 * Weight: the Maxwellian ``M_T(v) = (2 pi T)^(-3/2) exp(-|v|^2/(2T))`` of temperature ``T``
   (a product of three ``N(0, T)`` densities).  The seed 000 weight ``Gamma(x) = exp(-pi|x|^2)``
@@ -160,7 +160,7 @@ def hermite_e_3d(alphas: ArrayLike, x: ArrayLike, temperature: float = 1.0) -> N
     """Orthonormal tensor Hermite polynomials ``H_alpha(x)`` for the weight ``M_T``.
 
     ``H_alpha(x) = prod_{d=1}^3 He_{alpha_d}(x_d/sqrt(T)) / sqrt(alpha_d!)`` (He_n convention,
-    MATH.md section 6), from the normalised recurrence.
+    conventions page, section 6), from the normalised recurrence.
 
     Parameters
     ----------

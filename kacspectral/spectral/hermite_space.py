@@ -237,7 +237,9 @@ class HermiteSpace(ResultMixin):
             out = np.zeros(len(pts))
             for p in range(d // 2 + 1):
                 k = d - 2 * p
-                out += lin**k / math.factorial(k) * quad**p / math.factorial(p)
+                # 1/k! as a Python float (exact int division, 0.0 on underflow): dividing an
+                # array by an int beyond int64 (k >= 21) fails on numpy < 2 (UFuncTypeError)
+                out += lin**k * (1 / math.factorial(k)) * quad**p * (1 / math.factorial(p))
             return out
 
         if self.l_max is not None and self.l_max < self.degree and (

@@ -4,7 +4,7 @@ negativity of the truncated density, GTW distance to a reference state.
 A state is ``f(v) = M_{T_ref}(v) sum_j a_j psi_j(v)`` in a
 :class:`~kacspectral.boltzmann.anisotropic.collision.HermiteSpace` (Burnett basis spanning the
 tensor **He_n** of
-total degree ``<= K``, orthonormal in ``L^2(M_{T_ref})``; MATH.md sections 1 and 3).
+total degree ``<= K``, orthonormal in ``L^2(M_{T_ref})``; conventions page, sections 1 and 3).
 
 * Moments (exact, from the coefficients of degree ``<= 4``): mass, momentum ``int v f``,
   second moments ``S = int v v^T f``, ``m2 = tr S``, ``m4 = int |v|^4 f``.
@@ -19,7 +19,7 @@ total degree ``<= K``, orthonormal in ``L^2(M_{T_ref})``; MATH.md sections 1 and
   per axis (the integrand is not a polynomial, and has a kink where ``f`` changes sign).
 * Truncation: ``truncation_estimate`` (:meth:`HermiteSpace.truncation_estimate`, the relative
   norm of the two top degrees).  The moments up to the degree are exact whatever it is
-  (MATH.md section 3), but the quantities computed from the truncated density -- entropy,
+  (conventions page, section 3), but the quantities computed from the truncated density -- entropy,
   ``min_density``, negative mass, GTW distance -- carry an error of about that size; above
   :data:`TRUNCATION_TOL` :func:`evolution_diagnostics` warns
   :class:`~kacspectral.errors.TruncationWarning`.

@@ -1,6 +1,6 @@
 """Time evolution of the homogeneous Boltzmann equation with thermal reservoirs (Hermite form).
 
-Equation (seed 003, eq. (1.4); MATH.md section 4), for a state ``f`` of mass 1:
+Equation (seed 003, eq. (1.4); conventions page, section 4), for a state ``f`` of mass 1:
 
     df/dt = (1 - gamma) Q(f, f) + gamma Q(f, R) = Phi(f) - f,
     Phi(f) = (1 - gamma) Q+(f, f) + gamma Q+(f, R),
@@ -12,7 +12,7 @@ Equation (seed 003, eq. (1.4); MATH.md section 4), for a state ``f`` of mass 1:
 functions spanning the tensor **He_n** of total degree ``<= K``, weight ``M_{T_ref}``); ``Q+`` and
 ``Q+(., R)`` are the exact Galerkin operators of
 :class:`~kacspectral.boltzmann.anisotropic.collision.CollisionOperator`.
-Since they map degrees ``<= K`` to degrees ``<= K`` without error (MATH.md section 3), the
+Since they map degrees ``<= K`` to degrees ``<= K`` without error (conventions page, section 3), the
 truncated dynamics is exact on the retained coefficients: every moment of order ``<= K`` evolves
 exactly, and only the time integrator errs.
 

@@ -1,9 +1,9 @@
 """Contraction of the Picard sequence in the GTW distance (seed 003, Lemma 1.2 and Theorem 1.3).
 
 ``Phi`` contracts the GTW distance (:mod:`kacspectral.boltzmann.gtw`) with constant
-``lambda = (1-gamma) + gamma beta``, ``beta = (1/4) int (1+s) b(s) ds`` (MATH.md section 4;
-the seed writes ``1 - gamma [1/2 - (1/4) int s b(s) ds]``, the same number).  Hence for the Picard
-sequence ``f_0 = R``, ``f_n = Phi(f_{n-1})`` and the NESS ``f_inf``:
+``lambda = (1-gamma) + gamma beta``, ``beta = (1/4) int (1+s) b(s) ds`` (conventions page,
+section 4; the seed writes ``1 - gamma [1/2 - (1/4) int s b(s) ds]``, the same number).  Hence
+for the Picard sequence ``f_0 = R``, ``f_n = Phi(f_{n-1})`` and the NESS ``f_inf``:
 
     d(f_n, f_inf) <= lambda^n d(f_0, f_inf) <= lambda^n / (1 - lambda) d(Phi R, R).
 

@@ -1,6 +1,6 @@
 """The isotropic non-equilibrium steady state (NESS) of Maxwell molecules with thermal reservoirs.
 
-Model (seed 003, eqs. (1.4)-(1.7); MATH.md section 4)
+Model (seed 003, eqs. (1.4)-(1.7); conventions page, section 4)
 -----------------------------------------------------
 ``df/dt = (1-gamma) Q(f,f) + gamma Q(f,R) = Phi(f) - f``,
 ``Phi(f) = (1-gamma) Q+(f,f) + gamma Q+(f,R)``, ``R = sum_a w_a M_{T_a}``.  The NESS is the unique
