@@ -33,26 +33,12 @@ from kacspectral.boltzmann.isotropic.contraction import ContractionReport, picar
 from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_ness
 from kacspectral.kac.lemma3 import Lemma3Result, Lemma3Row, lemma3_check
 from kacspectral.physics.bkw import BKW
-from kacspectral.physics.kernels import AngularKernel, get_kernel, kernel_from_callable
+from kacspectral.physics.kernels import AngularKernel, kernel_from_callable
 from kacspectral.physics.reservoirs import MaxwellianMixture
 from kacspectral.results import ResultMixin, encode, from_dict, registered_types
 from kacspectral.spectral.hermite_space import HermiteSpace
 
 R = MaxwellianMixture(["1/2", "1/2"], ["1/6", "1/2"])
-
-
-def _kernels_pickle() -> bool:
-    try:
-        pickle.loads(pickle.dumps(get_kernel("constant")))
-        pickle.loads(pickle.dumps(get_kernel("kac")))
-    except Exception:
-        return False
-    return True
-
-
-needs_kernel_pickle = pytest.mark.skipif(
-    not _kernels_pickle(), reason="angular kernels do not pickle yet (closures in kernels.py)"
-)
 
 
 def assert_same(a, b, where="result"):
@@ -149,7 +135,6 @@ def test_save_load_round_trip_is_exact(examples, kind, tmp_path):
     assert_same(obj, from_dict(json.loads(text)))
 
 
-@needs_kernel_pickle
 @pytest.mark.parametrize("kind", KINDS)
 def test_pickle_round_trip_is_exact(examples, kind):
     obj = examples[kind]
@@ -213,7 +198,6 @@ def _solve(gamma: str) -> NessResult:
         return solve_ness(NessProblem(gamma, R, "constant"), tol=1e-10, truncation=24)
 
 
-@needs_kernel_pickle
 def test_process_pool_sweep_matches_serial_bit_for_bit():
     gammas = ["1/10", "1/4", "1/2", "3/4"]
     serial = [_solve(g) for g in gammas]
