@@ -458,8 +458,8 @@ def lemma2_constant(
     if kernel.is_exact:
         vals = {nl: exact_eigenvalue(*nl, kernel) * (1 - exact_eigenvalue(*nl, kernel))
                 for nl in blocks}
-        best = max(vals.values())
-        return best, sorted(nl for nl, v in vals.items() if v == best)
+        top = max(vals.values())
+        return top, sorted(nl for nl, v in vals.items() if v == top)
     fvals = {nl: eigenvalue(*nl, kernel) * (1 - eigenvalue(*nl, kernel)) for nl in blocks}
     best = max(fvals.values())
     return best, sorted(nl for nl, v in fvals.items() if abs(v - best) <= tolerance)

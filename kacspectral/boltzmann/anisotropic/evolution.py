@@ -350,7 +350,9 @@ class EquilibriumReference(ResultMixin):
         """``f^`` at ``|xi| = k`` (any shape)."""
         if self.ness is not None:
             return self.ness.phi(k)
-        return _MaxwellianPhi(float(self.temperature))(k)
+        if self.temperature is None:
+            raise ValueError("an EquilibriumReference needs a ness or a temperature")
+        return _MaxwellianPhi(self.temperature)(k)
 
     def fourier(self, xi: ArrayLike) -> NDArray:
         """``f^(xi) = phi(|xi|)`` for ``xi`` of shape ``(..., 3)``."""
