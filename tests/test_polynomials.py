@@ -195,3 +195,27 @@ def test_laguerre_large_alpha_does_not_overflow():
     ref = (alpha + 1 - x) * np.exp(-0.5 * math.lgamma(alpha + 2))
     assert np.all(np.isfinite(q)) and np.all(q[0] > 0)
     assert np.max(np.abs(q[1] / ref - 1)) < 100 * EPS
+
+
+def test_legendre_coefficients_exact_against_bonnet_and_numpy():
+    """The one exact Legendre table (closed form) against Bonnet's recurrence in exact
+    rationals, and against numpy's leg2poly in floats."""
+    from fractions import Fraction
+
+    from kacspectral.spectral.polynomials import legendre_coefficients
+
+    p0, p1 = [Fraction(1)], [Fraction(0), Fraction(1)]
+    assert legendre_coefficients(0) == p0 and legendre_coefficients(1) == p1
+    for n in range(1, 25):
+        nxt = [Fraction(0)] * (n + 2)
+        for k, c in enumerate(p1):
+            nxt[k + 1] += Fraction(2 * n + 1, n + 1) * c
+        for k, c in enumerate(p0):
+            nxt[k] -= Fraction(n, n + 1) * c
+        p0, p1 = p1, nxt
+        assert legendre_coefficients(n + 1) == p1
+    ref = np.polynomial.legendre.leg2poly([0] * 12 + [1])
+    got = np.array([float(c) for c in legendre_coefficients(12)])
+    assert np.max(np.abs(got - ref)) <= 1e-12 * np.max(np.abs(ref))
+    with pytest.raises(ValueError, match="non-negative integer"):
+        legendre_coefficients(-1)

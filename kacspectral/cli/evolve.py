@@ -4,7 +4,7 @@
 :mod:`kacspectral.boltzmann.anisotropic.collision`
 (:mod:`kacspectral.boltzmann.anisotropic.evolution`), with the diagnostics of
 :mod:`kacspectral.boltzmann.anisotropic.diagnostics` and the 3D GTW distance
-(:mod:`kacspectral.boltzmann.gtw3d`) to the long-time
+(:mod:`kacspectral.boltzmann.gtw`, 3D path) to the long-time
 limit: the isotropic NESS when ``gamma > 0``, the centred Maxwellian with the initial energy when
 ``gamma = 0``.
 """
@@ -34,11 +34,13 @@ from kacspectral.spectral.timesteppers import SCHEMES
 from ._common import (
     Progress,
     add_kernel_option,
+    add_output_option,
     add_reservoir_options,
     emit_json,
     non_negative_int,
     number,
     positive_int,
+    write_output,
 )
 
 COMMAND = "evolve"
@@ -101,6 +103,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="time integrator (default: etdrk4, exact for the loss term)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_output_option(parser)
 
 
 def _initial(args: argparse.Namespace):
@@ -177,7 +180,7 @@ def run(args: argparse.Namespace) -> int:
         m2_0 = space.moments(a0)["m2"]
         ref = equilibrium_reference(problem, m2_0)
         diag = evolution_diagnostics(space, result.coefficients,
-                                     reference=(ref.fourier, ref.moments), require="first",
+                                     reference=(ref.fourier, ref.moment_tensors), require="first",
                                      gtw_options={"n_directions": 100, "n_radial": 40})
         bkw_error = None
         if bkw is not None and problem.gamma == 0:
@@ -232,6 +235,7 @@ def run(args: argparse.Namespace) -> int:
     }
     if bkw_error is not None:
         payload["bkw_coefficient_error"] = bkw_error
+    write_output(args, result, payload)  # payload["result"]: the EvolutionResult
     if args.json:
         emit_json(payload)
         return 0

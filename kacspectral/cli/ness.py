@@ -25,11 +25,13 @@ from kacspectral.physics.reservoirs import MaxwellianMixture
 
 from ._common import (
     add_kernel_option,
+    add_output_option,
     add_reservoir_options,
     emit_json,
     non_negative_int,
     positive_float,
     positive_int,
+    write_output,
 )
 
 COMMAND = "ness"
@@ -63,6 +65,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="also compute the exact rational moments (rational inputs, exact kernel)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_output_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -122,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
         payload["max_relative_error"] = max(
             abs(float(m) - float(e)) / abs(float(e)) for m, e in zip(moments, exact, strict=True)
         )
+    write_output(args, result, payload)  # payload["result"]: the NessResult (coefficients, ...)
     if args.json:
         emit_json(payload)
         return 0

@@ -47,7 +47,8 @@ import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
 from kacspectral.physics.kernels import AngularKernel, S
-from kacspectral.physics.reservoirs import as_fraction, double_factorial_odd
+from kacspectral.physics.reservoirs import as_fraction
+from kacspectral.spectral.polynomials import double_factorial
 
 if TYPE_CHECKING:  # pragma: no cover
     from kacspectral.boltzmann.isotropic.ness import NessProblem
@@ -213,7 +214,7 @@ def sonine_coefficients(moments: list[Any], T: object) -> list[Fraction]:
     T = as_fraction(T, "T")
     if T <= 0:
         raise ValueError(f"Sonine temperature T must be > 0, got {T}")
-    mu = [Fraction(m) / (T**k * double_factorial_odd(k)) for k, m in enumerate(moments)]
+    mu = [Fraction(m) / (T**k * double_factorial(2 * k + 1)) for k, m in enumerate(moments)]
     return [
         sum((Fraction((-1) ** k * math.comb(n, k)) * mu[k] for k in range(n + 1)), Fraction(0))
         for n in range(len(moments))
