@@ -64,6 +64,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kacspectral.boltzmann.isotropic.bobylev import (
+    basis_moments,
     coefficients_density,
     gain,
     laguerre_gain_tensor,
@@ -87,7 +88,9 @@ __all__ = [
     "heat_flux_quadrature",
     "jump_heat_fluxes",
     "ness_entropy_budget",
+    "entropy_terms",
     "radial_integral",
+    "trajectory_entropy_budget",
 ]
 
 #: Width of the radial interval in units of the highest temperature: ``r_max^2 = 2 T_hi L``.
@@ -206,12 +209,10 @@ def _pad(a: NDArray, n: int) -> NDArray:
     return out
 
 
-def _densities(result: NessResult):
-    """Callables ``r -> f, f', Q+(f,f), [Q+(f, M_a)]`` for the NESS ``result``."""
-    a = np.asarray(result.coefficients, dtype=float)
+def _densities(problem: Any, a: NDArray, t_ref: float):
+    """Callables ``r -> f, f', Q+(f,f), [Q+(f, M_a)]`` for coefficients ``a`` in basis (B1)."""
+    a = np.asarray(a, dtype=float)
     K = a.size - 1
-    t_ref = result.t_ref
-    problem = result.problem
     G = laguerre_gain_tensor(2 * K, problem.kernel)
     a2 = _pad(a, 2 * K + 1)
     qff = gain(a2, a2, G)
@@ -225,21 +226,24 @@ def _densities(result: NessResult):
     )
 
 
-def ness_entropy_budget(result: NessResult, n_radial: int = 200) -> EntropyBudget:
-    """Entropy budget of a NESS (``solve_ness`` or ``solve_diffusive_ness`` result).
+def entropy_terms(problem: Any, coefficients: NDArray, t_ref: float, n_radial: int = 200,
+                  m2: float | None = None, t_max: float | None = None) -> dict:
+    """Every term of the budget at one state (coefficients in basis (B1) at ``t_ref``).
 
-    ``sigma_B``, ``sigma_a``, ``sigma'_a`` by radial Gauss-Legendre quadrature of the densities
-    (module docstring) with ``n_radial`` and ``2 n_radial`` nodes (the finer value is returned,
-    the difference is :attr:`EntropyBudget.quadrature_error`); ``sigma`` and ``J_a`` from the
-    numerical ``m_2`` (and exactly when the data are rational).
+    ``t_max``: the highest temperature of the Maxwellian components of the state (it sets the
+    radial range, module docstring); default the highest reservoir temperature.
+
+    Returns ``entropy`` ``S = -int f log f``, ``sigma_collision``, ``sigma_reservoirs`` (jump
+    then diffusive), ``heat_flux``, ``temperatures``, ``entropy_production`` (``sum J_a/T_a``),
+    ``dS_dt`` (``sigma_B + sum sigma_a - sum J_a/T_a``) and ``quadrature_error`` (largest change
+    between ``n_radial`` and ``2 n_radial`` nodes; the finer values are returned).
     """
-    if not isinstance(result, NessResult):
-        raise TypeError(f"result must be a NessResult, got {type(result).__name__}")
-    problem = result.problem
+    a = np.asarray(coefficients, dtype=float)
     gamma = float(problem.gamma)
     res = problem.reservoir
     d = getattr(problem, "diffusive", None)
-    m2 = float(result.moments(1)[1])
+    if m2 is None:
+        m2 = float(basis_moments(1, t_ref, a.size - 1)[1] @ a)
     fluxes: list[float] = []
     temps: list[float] = []
     if gamma > 0:
@@ -248,14 +252,15 @@ def ness_entropy_budget(result: NessResult, n_radial: int = 200) -> EntropyBudge
     if d is not None:
         fluxes += d.heat_fluxes(m2).tolist()
         temps += d.T.tolist()
-    sigma = float(sum(j / t for j, t in zip(fluxes, temps, strict=True)))
-    f, df, qff, qfm = _densities(result)
-    t_hi = max(temps + [res.t_max])
+    f, df, qff, qfm = _densities(problem, a, t_ref)
+    t_hi = max(temps + [res.t_max, t_ref] + ([float(t_max)] if t_max is not None else []))
     r_max = math.sqrt(2.0 * t_hi * RADIAL_EXTENT)
+    mass = basis_moments(0, t_ref, a.size - 1)[0] @ a
 
     def parts(n: int) -> list[float]:
-        out = [-(1.0 - gamma) * radial_integral(lambda r: (qff(r) - f(r)) * np.log(f(r)),
-                                                r_max, n)]
+        out = [-radial_integral(lambda r: f(r) * np.log(f(r)), r_max, n),
+               -(1.0 - gamma) * radial_integral(
+                   lambda r: (qff(r) - mass * f(r)) * np.log(f(r)), r_max, n)]
         if gamma > 0:
             for wa, ta, q in zip(res.w, res.T, qfm, strict=True):
                 out.append(-gamma * wa * radial_integral(
@@ -268,8 +273,35 @@ def ness_entropy_budget(result: NessResult, n_radial: int = 200) -> EntropyBudge
         return out
 
     coarse, fine = parts(n_radial), parts(2 * n_radial)
-    qerr = max(abs(x - y) for x, y in zip(coarse, fine, strict=True))
-    total = sum(fine)
+    sigma = float(sum(j / t for j, t in zip(fluxes, temps, strict=True)))
+    return {
+        "entropy": float(fine[0]),
+        "sigma_collision": float(fine[1]),
+        "sigma_reservoirs": [float(x) for x in fine[2:]],
+        "heat_flux": fluxes,
+        "temperatures": temps,
+        "entropy_production": sigma,
+        "dS_dt": float(sum(fine[1:]) - sigma),
+        "quadrature_error": float(max(abs(x - y) for x, y in zip(coarse, fine, strict=True))),
+        "m2": float(m2),
+    }
+
+
+def ness_entropy_budget(result: NessResult, n_radial: int = 200) -> EntropyBudget:
+    """Entropy budget of a NESS (``solve_ness`` or ``solve_diffusive_ness`` result).
+
+    ``sigma_B``, ``sigma_a``, ``sigma'_a`` by radial Gauss-Legendre quadrature of the densities
+    (module docstring) with ``n_radial`` and ``2 n_radial`` nodes (the finer value is returned,
+    the difference is :attr:`EntropyBudget.quadrature_error`); ``sigma`` and ``J_a`` from the
+    numerical ``m_2`` (and exactly when the data are rational).
+    """
+    if not isinstance(result, NessResult):
+        raise TypeError(f"result must be a NessResult, got {type(result).__name__}")
+    problem = result.problem
+    m2 = float(result.moments(1)[1])
+    terms = entropy_terms(problem, result.coefficients, result.t_ref, n_radial, m2)
+    sigma = terms["entropy_production"]
+    total = terms["sigma_collision"] + sum(terms["sigma_reservoirs"])
     bal = abs(total - sigma) / abs(sigma) if sigma != 0 else abs(total - sigma)
     exact_j = exact_s = None
     if problem.kernel.is_exact:
@@ -279,17 +311,26 @@ def ness_entropy_budget(result: NessResult, n_radial: int = 200) -> EntropyBudge
         except (ValueError, TypeError):  # irrational kernel constants: no exact strings
             pass
     return EntropyBudget(
-        heat_flux=tuple(fluxes),
+        heat_flux=tuple(terms["heat_flux"]),
         heat_flux_exact=exact_j,
         entropy_production=sigma,
         entropy_production_exact=exact_s,
-        sigma_collision=float(fine[0]),
-        sigma_reservoirs=tuple(float(x) for x in fine[1:]),
+        sigma_collision=terms["sigma_collision"],
+        sigma_reservoirs=tuple(terms["sigma_reservoirs"]),
         balance_error=float(bal),
-        quadrature_error=float(qerr),
+        quadrature_error=terms["quadrature_error"],
         m2=m2,
         description=problem.describe(),
     )
+
+
+def trajectory_entropy_budget(trajectory: Any, n_radial: int = 150) -> dict[str, NDArray]:
+    """:func:`entropy_terms` at every state of an
+    :class:`~kacspectral.boltzmann.isotropic.relaxation.IsotropicTrajectory`, as arrays
+    (``entropy``, ``dS_dt``, ``sigma_collision``, ``entropy_production``, ...)."""
+    rows = [entropy_terms(trajectory.problem, a, trajectory.t_ref, n_radial,
+                          t_max=trajectory.t_max) for a in trajectory.coefficients]
+    return {key: np.array([row[key] for row in rows]) for key in rows[0]}
 
 
 def heat_flux_quadrature(result: NessResult, temperature: float, n: int = 400) -> float:
