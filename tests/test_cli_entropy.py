@@ -53,3 +53,28 @@ def test_bad_input_exit_2_one_line(capsys, argv):
     assert main(["entropy", *argv]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "error" in err
+
+
+def test_ness_with_diffusive_reservoirs_exact(capsys):
+    status = main(["ness", "--kernel", "kac", "--diffusive-etas", "1/4", "1/4",
+                   "--diffusive-temperatures", "1/3", "1", "--exact", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert data["exact_moments"][1] == "13/7" and data["max_relative_error"] < 1e-12
+    assert data["diffusive_eta"] == "1/2" and data["diffusive_temperature"] == "2/3"
+
+
+def test_evolve_with_diffusive_reservoir_and_lyapunov_columns(capsys):
+    status = main(["evolve", "--initial", "mixture", "--gamma", "0", "--degree", "6",
+                   "--n-times", "3", "--t-end", "2", "--diffusive-etas", "1/2",
+                   "--diffusive-temperatures", "1/2", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert status == 0
+    # m2: 3T - m2(t) = e^{-2 eta t}(3T - m2(0)), m2(0) = 1, 3T = 3/2 (etdrk4, dt = 1/20)
+    import numpy as np
+
+    m2 = np.array(data["m2"])
+    t = np.array(data["times"])
+    assert np.max(np.abs(1.5 - m2 - np.exp(-t) * 0.5)) < 1e-7
+    for key in ("relative_entropy", "w2", "corrected_gtw"):
+        assert np.all(np.diff(data[key]) < 0), key

@@ -18,7 +18,6 @@ from kacspectral._version import __version__
 from kacspectral.boltzmann.entropy import ness_entropy_budget
 from kacspectral.boltzmann.isotropic.diffusive import DiffusiveNessProblem, solve_diffusive_ness
 from kacspectral.boltzmann.isotropic.ness import solve_ness
-from kacspectral.physics.fokker_planck import DiffusiveReservoirs
 from kacspectral.physics.kernels import get_kernel
 from kacspectral.physics.reservoirs import MaxwellianMixture
 
@@ -27,10 +26,10 @@ from ._common import (
     add_kernel_option,
     add_reservoir_options,
     emit_json,
-    number,
     positive_float,
     positive_int,
 )
+from ._diffusive import add_diffusive_options, diffusive_from_args
 
 COMMAND = "entropy"
 HELP = "heat fluxes and entropy production of the NESS with jump and diffusive reservoirs"
@@ -39,14 +38,7 @@ HELP = "heat fluxes and entropy production of the NESS with jump and diffusive r
 def configure(parser: argparse.ArgumentParser) -> None:
     add_reservoir_options(parser, "jump-reservoir coupling in (0, 1) ([0, 1) with diffusive ones)")
     add_kernel_option(parser)
-    parser.add_argument(
-        "--diffusive-etas", type=number, nargs="+", default=None, metavar="ETA",
-        help="strengths eta_a >= 0 of diffusive (Fokker-Planck) reservoirs (default: none)",
-    )
-    parser.add_argument(
-        "--diffusive-temperatures", type=number, nargs="+", default=None, metavar="T",
-        help="temperatures T_a > 0 of the diffusive reservoirs (as many as --diffusive-etas)",
-    )
+    add_diffusive_options(parser)
     parser.add_argument(
         "--tol", type=positive_float, default=1e-14, help="NESS tolerance (default: 1e-14)"
     )
@@ -61,22 +53,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
 
-def diffusive_from_args(etas, temperatures) -> DiffusiveReservoirs | None:
-    """``--diffusive-etas`` / ``--diffusive-temperatures`` -> reservoirs (both or neither)."""
-    if etas is None and temperatures is None:
-        return None
-    if etas is None or temperatures is None:
-        raise ValueError(
-            "--diffusive-etas and --diffusive-temperatures must be given together, got only "
-            + ("--diffusive-etas" if temperatures is None else "--diffusive-temperatures")
-        )
-    return DiffusiveReservoirs(etas, temperatures)
-
-
 def run(args: argparse.Namespace) -> int:
     reservoir = MaxwellianMixture(args.weights, args.temperatures)
     kernel = get_kernel(args.kernel)
-    diffusive = diffusive_from_args(args.diffusive_etas, args.diffusive_temperatures)
+    diffusive = diffusive_from_args(args)
     problem = DiffusiveNessProblem(args.gamma, reservoir, kernel, diffusive=diffusive)
     with Progress(2, "entropy", enabled=not args.json) as bar, warnings.catch_warnings(
         record=True
