@@ -138,3 +138,12 @@ def test_without_diffusion_equals_solve_ness():
 def test_bad_input(etas, temps, msg):
     with pytest.raises(ValueError, match=msg):
         DiffusiveReservoirs(etas, temps)
+
+
+def test_fourier_form_on_a_maxwellian():
+    """(F2): -(T k^2 phi + k phi') with phi = exp(-T' k^2/2) is (T' - T) k^2 phi (reduced T)."""
+    k = np.linspace(0, 3, 31)
+    Tp = 0.3
+    phi = np.exp(-Tp * k**2 / 2)
+    got = D2.phi(k, phi, -Tp * k * phi)
+    assert np.max(np.abs(got - D2.eta * (Tp - D2.temperature) * k**2 * phi)) < 1e-15

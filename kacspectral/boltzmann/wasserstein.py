@@ -89,7 +89,8 @@ class _RadialLaw:
         self.total = self.F[-1]
 
     def pdf(self, r: NDArray) -> NDArray:
-        return 4 * np.pi * r**2 * self.f(r)
+        # clipped at 0: truncated spectral densities may dip below 0 by rounding in the tails
+        return 4 * np.pi * r**2 * np.clip(self.f(r), 0.0, None)
 
     def _panel(self, a, b) -> NDArray:
         a, b = np.asarray(a, float), np.asarray(b, float)
