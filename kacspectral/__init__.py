@@ -26,16 +26,22 @@ Infinite Thermostat by Finite Reservoir Using the 3D Kac Model" (2025).
 from kacspectral._version import __version__
 from kacspectral.boltzmann.anisotropic.collision import CollisionOperator, HermiteSpace
 from kacspectral.boltzmann.anisotropic.evolution import EvolutionProblem, evolve
+from kacspectral.boltzmann.anisotropic.fokker_planck import DiffusiveEvolutionProblem
+from kacspectral.boltzmann.distance_corrected import corrected_gtw_distance
+from kacspectral.boltzmann.entropy import exact_heat_fluxes, ness_entropy_budget
 from kacspectral.boltzmann.gtw import gtw_distance
 from kacspectral.boltzmann.isotropic.contraction import picard_contraction
+from kacspectral.boltzmann.isotropic.diffusive import DiffusiveNessProblem, solve_diffusive_ness
 from kacspectral.boltzmann.isotropic.exact import exact_moments
 from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_ness
+from kacspectral.boltzmann.wasserstein import w2_isotropic
 from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
 from kacspectral.kac.finite_reservoir import ReservoirProblem, reservoir_distance
 from kacspectral.kac.generators import kac_gap
 from kacspectral.kac.lemma3 import exact_eigenvalue, lemma3_check
 from kacspectral.physics.bkw import BKW
 from kacspectral.physics.expressions import parse_expression
+from kacspectral.physics.fokker_planck import DiffusiveReservoirs
 from kacspectral.physics.kernels import (
     AngularKernel,
     get_kernel,
@@ -47,6 +53,14 @@ from kacspectral.results import load
 
 __all__ = [
     "__version__",
+    "w2_isotropic",
+    "solve_diffusive_ness",
+    "ness_entropy_budget",
+    "exact_heat_fluxes",
+    "corrected_gtw_distance",
+    "DiffusiveReservoirs",
+    "DiffusiveNessProblem",
+    "DiffusiveEvolutionProblem",
     "AngularKernel",
     "BKW",
     "CollisionOperator",
