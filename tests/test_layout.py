@@ -30,7 +30,11 @@ BASE = {
     "kacspectral.results",  # the shared save/load machinery of every result type
 }
 # A model subpackage may build on another model only along these edges (model -> models it uses).
-MODEL_EDGES: dict[str, set[str]] = {}
+MODEL_EDGES: dict[str, set[str]] = {
+    # the electric-field model (seed 003, section 5) reuses the Maxwell-molecule collision
+    # tensor of the anisotropic Boltzmann solver (kacspectral.efield.kinetic)
+    "efield": {"boltzmann"},
+}
 
 
 def _module_name(path: Path) -> str:
