@@ -68,16 +68,24 @@ class ConservationProjector:
         g[4, 4] = 3 * s4 * n1**2 + 6 * s2 * s2 * n1
         self._gram = h3 * h3 * g
 
-    def correction(self, q: NDArray) -> NDArray:
-        """The correction ``-C^T (C C^T)^{-1} C q`` (same shape as ``q``)."""
-        y = np.linalg.solve(self._gram, grid_moments(q, self.half_width))
+    def correction(self, q: NDArray, laws: int = 5) -> NDArray:
+        """The correction ``-C^T (C C^T)^{-1} C q`` (same shape as ``q``).
+
+        ``laws = 5`` imposes mass, momentum and energy (for ``Q(f, f)``); ``laws = 1`` mass only
+        (``Q(f, g)`` with ``g != f`` conserves mass but exchanges momentum and energy).
+        """
+        if laws not in (1, 5):
+            raise ValueError(f"laws must be 1 (mass) or 5 (mass, momentum, energy), got {laws!r}")
+        y = np.zeros(5)
+        y[:laws] = np.linalg.solve(self._gram[:laws, :laws],
+                                   grid_moments(q, self.half_width)[:laws])
         x = self._x
         x2 = x * x
         c = (y[0] + y[4] * (x2[:, None, None] + x2[None, :, None] + x2[None, None, :])
              + y[1] * x[:, None, None] + y[2] * x[None, :, None] + y[3] * x[None, None, :])
         return -self._h3 * c
 
-    def project(self, q: NDArray) -> tuple[NDArray, float]:
-        """``(Q_c, max |Q_c - Q|)``; ``Q_c`` conserves the five moments to rounding."""
-        c = self.correction(q)
+    def project(self, q: NDArray, laws: int = 5) -> tuple[NDArray, float]:
+        """``(Q_c, max |Q_c - Q|)``; ``Q_c`` conserves the imposed moments to rounding."""
+        c = self.correction(q, laws)
         return q + c, float(np.max(np.abs(c)))
