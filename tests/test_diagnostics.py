@@ -12,7 +12,6 @@ from kacspectral.boltzmann.anisotropic.collision import HermiteSpace
 from kacspectral.boltzmann.anisotropic.diagnostics import (
     entropy,
     evolution_diagnostics,
-    gauss_rule_3d,
     gtw_to_reference,
     most_negative_value,
     state_diagnostics,
@@ -21,6 +20,7 @@ from kacspectral.boltzmann.anisotropic.diagnostics import (
 from kacspectral.boltzmann.anisotropic.evolution import EvolutionProblem, evolve
 from kacspectral.errors import NegativeDensityWarning, TruncationWarning
 from kacspectral.physics.bkw import BKW
+from kacspectral.spectral.hermite import gauss_hermite_3d as gauss_rule_3d
 
 EPS = np.finfo(float).eps
 

@@ -137,7 +137,7 @@ def test_multiplicity_check_can_fail_and_other_kernels():
     from kacspectral.spectral.hermite import burnett_functions
 
     v = rng.normal(size=(5, 3))
-    psi = lambda p: burnett_functions(4, p, indices=[[1, 2, 2]])[0]  # noqa: E731
+    psi = lambda p: burnett_functions([[1, 2, 2]], p)[0]  # noqa: E731
     assert np.max(np.abs(apply_thermostat(psi, v, 4) - lam_other * psi(v))) > 1e-3
     # sigma form (apply_gain) for the constant kernel, default blocks (all l >= 1)
     rows = multiplicity_check(5, kernel="constant", n_points=4)

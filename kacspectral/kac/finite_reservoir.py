@@ -64,6 +64,7 @@ from kacspectral.kac.generators import (
     symmetrize,
     thermostat_eigenvalue,
 )
+from kacspectral.results import ResultMixin
 
 __all__ = [
     "ReservoirProblem",
@@ -82,7 +83,7 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class ReservoirProblem:
+class ReservoirProblem(ResultMixin):
     """Parameters of the R- and T-systems (seed 000 section 2, conventions page, section 6).
 
     system : M >= 1 system particles;  reservoir : N >= 2 reservoir particles;

@@ -102,10 +102,7 @@ def thermostat_eigenvalue(n: int, l: int) -> Fraction:
     :func:`kacspectral.kac.lemma3.exact_eigenvalue` (the one implementation; its tests check it
     against the integral above by direct sympy integration), returned as a Fraction.
     """
-    lam = exact_eigenvalue(n, l, "kac")
-    if not lam.is_Rational:
-        raise ArithmeticError(f"kac eigenvalue ({n}, {l}) is not rational: {lam}")
-    return Fraction(int(lam.p), int(lam.q))
+    return exact_eigenvalue(n, l, "kac")
 
 
 

@@ -75,6 +75,7 @@ from numpy.typing import NDArray
 from scipy import special
 
 from kacspectral.physics.kernels import AngularKernel, get_kernel
+from kacspectral.spectral.burnett import sphere_quadrature
 from kacspectral.spectral.hermite import (
     SEED_TEMPERATURE,
     _zonal_rows,
@@ -97,7 +98,6 @@ __all__ = [
     "full_matrix_sigma",
     "is_kac_kernel",
     "resolve_method",
-    "sphere_rule",
     "zonal_matrix",
     "zonal_matrix_fourier",
     "zonal_matrix_omega",
@@ -153,29 +153,6 @@ def resolve_method(kernel: AngularKernel | str, method: str, registry: dict) -> 
 
 
 # ---------------------------------------------------------------------- quadratures
-def sphere_rule(degree: int) -> tuple[NDArray, NDArray]:
-    """Product rule on S^2 for the uniform probability measure, exact to the given degree.
-
-    Gauss-Legendre in ``cos(theta)`` with ``degree//2 + 1`` nodes times the trapezoid rule in
-    the azimuth with ``degree + 1`` points: exact for every polynomial in ``Omega`` of degree
-    ``<= degree`` (the azimuthal trapezoid is exact for trigonometric degree ``<= degree``).
-
-    Returns
-    -------
-    nodes : ndarray, shape ``(q, 3)``
-    weights : ndarray, shape ``(q,)``, summing to 1
-    """
-    degree = _check_degree(degree)
-    t, wt = special.roots_legendre(degree // 2 + 1)
-    nph = degree + 1
-    ph = 2.0 * np.pi * np.arange(nph) / nph
-    tt, pp = np.meshgrid(t, ph, indexing="ij")
-    st = np.sqrt(1.0 - tt**2)
-    nodes = np.stack([st * np.cos(pp), st * np.sin(pp), tt], axis=-1).reshape(-1, 3)
-    weights = np.repeat(0.5 * wt / nph, nph)
-    return nodes, weights
-
-
 def _basis_values(m: int, points: NDArray, temperature: float, basis: str) -> NDArray:
     if basis == "hermite":
         return hermite_e_3d(multi_indices(m), points, temperature)
@@ -200,7 +177,7 @@ def full_matrix_omega(
     nv, nx = m + 1, m // 2 + 1
     v, wv = gauss_hermite_3d(nv, temperature)
     x, wx = gauss_hermite_3d(nx, temperature)
-    om, wo = sphere_rule(2 * m)
+    om, wo = sphere_quadrature(2 * m, azimuth_offset=0.0)
     fv = _basis_values(m, v, temperature, basis)  # (N, nv^3)
     A = np.zeros((fv.shape[0], fv.shape[0]))
     for xq, wxq in zip(x, wx, strict=True):
@@ -477,7 +454,7 @@ def apply_thermostat(
     """
     degree = _check_degree(degree)
     v = np.asarray(v, dtype=float)
-    om, wo = sphere_rule(2 * degree)
+    om, wo = sphere_quadrature(2 * degree, azimuth_offset=0.0)
     xi, wxi = gauss_hermite_e(degree // 2 + 1, temperature)
     proj = v @ om.T  # (..., q)
     base = v[..., None, :] - proj[..., None] * om  # (..., q, 3)

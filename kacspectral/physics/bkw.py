@@ -30,7 +30,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kacspectral.errors import NegativeDensityWarning
-from kacspectral.physics.kernels import get_kernel
+from kacspectral.physics.kernels import AngularKernel, get_kernel
+from kacspectral.results import ResultMixin
 from kacspectral.spectral.burnett import fischer_norm
 
 __all__ = ["BKW", "bkw_rate", "standard_grid", "STANDARD_BOX", "STANDARD_POINTS"]
@@ -57,7 +58,7 @@ def bkw_rate(kernel: object = "constant") -> float:
 
 
 @dataclass(frozen=True)
-class BKW:
+class BKW(ResultMixin):
     """The BKW solution with ``A(t) = A0 exp(-lambda t)`` (module docstring).
 
     Parameters
@@ -69,7 +70,7 @@ class BKW:
     """
 
     A0: float = -0.5
-    kernel: object = "constant"
+    kernel: AngularKernel | str = "constant"
 
     def __post_init__(self) -> None:
         a0 = float(self.A0)

@@ -27,7 +27,7 @@ total degree ``<= K``, orthonormal in ``L^2(M_{T_ref})``; conventions page, sect
   ``[-L, L]^3``, ``L = 6 sqrt(T_max)`` (``T_max`` the largest eigenvalue of ``Theta``, at least
   ``T_ref``), together with the Gauss nodes; reported with its location (a positive number when
   no negative value was found), never clipped.
-* GTW distance to a reference state (:func:`kacspectral.boltzmann.gtw3d.gtw_distance`).
+* GTW distance to a reference state (:func:`kacspectral.boltzmann.gtw.gtw_distance`).
 """
 
 from __future__ import annotations
@@ -39,10 +39,10 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kacspectral.boltzmann.gtw3d import gtw_distance
+from kacspectral.boltzmann.gtw import gtw_distance
 from kacspectral.errors import NegativeDensityWarning, TruncationWarning
+from kacspectral.spectral.hermite import gauss_hermite_3d
 from kacspectral.spectral.hermite_space import HermiteSpace
-from kacspectral.spectral.polynomials import gauss_hermite_e
 
 __all__ = [
     "entropy",
@@ -65,13 +65,9 @@ TRUNCATION_TOL = 1e-8
 ENTROPY_TOL = 1e-6
 
 
-def gauss_rule_3d(n: int, temperature: float) -> tuple[NDArray, NDArray]:
-    """Tensor Gauss rule of the weight ``M_T`` (probabilists' He_n nodes scaled by ``sqrt T``):
-    nodes ``(n^3, 3)``, weights summing to 1, exact for degree ``<= 2n - 1`` per variable."""
-    x, w = gauss_hermite_e(int(n), float(temperature))
-    g = np.stack(np.meshgrid(x, x, x, indexing="ij"), axis=-1).reshape(-1, 3)
-    wt = (w[:, None, None] * w[None, :, None] * w[None, None, :]).reshape(-1)
-    return g, wt
+#: Deprecated alias (one release) of :func:`kacspectral.spectral.hermite.gauss_hermite_3d`,
+#: the tensor Gauss rule of ``M_T``.
+gauss_rule_3d = gauss_hermite_3d
 
 
 def temperature_tensor(mass: float, momentum: ArrayLike, second: ArrayLike) -> NDArray:
@@ -103,7 +99,7 @@ def entropy(space: HermiteSpace, coeffs: ArrayLike, n_nodes: int | None = None) 
 
 
 def _entropy_rule(space: HermiteSpace, coeffs: ArrayLike, n: int) -> dict:
-    v, w = gauss_rule_3d(n, space.temperature)
+    v, w = gauss_hermite_3d(int(n), float(space.temperature))
     f = space.density(coeffs, v)
     m = _maxwellian(v, space.temperature)
     p = f / m
@@ -151,7 +147,7 @@ def gtw_to_reference(
     require: str = "first",
     **options,
 ):
-    """:func:`kacspectral.boltzmann.gtw3d.gtw_distance` between the Hermite state and a
+    """:func:`kacspectral.boltzmann.gtw.gtw_distance` between the Hermite state and a
     reference."""
     a = np.asarray(coeffs, dtype=float)
     return gtw_distance(lambda xi: space.fourier(a, xi), fourier_ref, space.moments(a),

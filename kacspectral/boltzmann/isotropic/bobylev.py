@@ -71,8 +71,11 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import integrate, special
 
 from kacspectral.physics.kernels import AngularKernel
-from kacspectral.physics.reservoirs import double_factorial_odd
-from kacspectral.spectral.polynomials import gauss_laguerre, laguerre_function_orthonormal
+from kacspectral.spectral.polynomials import (
+    double_factorial,
+    gauss_laguerre,
+    laguerre_function_orthonormal,
+)
 
 __all__ = [
     "ALPHA",
@@ -283,7 +286,7 @@ def basis_moments(n_max: int, t_ref: float, K: int) -> NDArray:
             neg[jj] = neg[jj - 1] * (beta + jj - 1) / jj
         binom = np.array([math.comb(n, i) for i in range(n + 1)], dtype=float)
         conv = np.convolve(binom, neg)[: K + 1]
-        out[n] = t_ref**n * double_factorial_odd(n) * norm * conv
+        out[n] = t_ref**n * double_factorial(2 * n + 1) * norm * conv
     return out
 
 

@@ -32,12 +32,13 @@ from kacspectral.boltzmann.isotropic.ness import (
     solve_ness,
 )
 from kacspectral.errors import ConvergenceError
+from kacspectral.results import ResultMixin
 
 __all__ = ["ContractionReport", "picard_contraction"]
 
 
 @dataclass(frozen=True)
-class ContractionReport:
+class ContractionReport(ResultMixin):
     """Picard contraction data.
 
     Attributes
@@ -52,7 +53,9 @@ class ContractionReport:
     bound : tuple of float
         ``lambda^n / (1-lambda) d(Phi R, R)``.
     observed_rate : float
-        Fitted geometric rate of ``d(f_n, f_inf)``.
+        Fitted geometric rate of ``d(f_n, f_inf)`` (NaN when fewer than two distances lie
+        above the rounding floor; saved files encode it as ``{"__type__": "float", "value":
+        "nan"}``).
     fit_range : tuple of int
         ``(n_first, n_last)`` used in the fit.
     fourth_moment_rate : float
