@@ -183,3 +183,15 @@ def test_reduced_hysteresis(example):
     assert abs(up[1].T - states[0].T) < 1e-10  # lower branch on the way up
     assert abs(down[1].T - states[2].T) < 1e-10  # upper branch on the way down
     assert all(s.stable for s in up + down)
+
+
+def test_problem_save_load_pickle_round_trip(tmp_path):
+    import pickle
+
+    import kacspectral as ks
+
+    p = EFieldProblem(1.3, 1.0, Diffusion.gaussian(0.05, 5.0, 1.0), epsilon=0.01, t0=1.5)
+    back = ks.load(p.save(tmp_path / "p.json"))
+    assert back == p and back.diffusion.gaussian_parameters == (0.05, 5.0, 1.0)
+    assert pickle.loads(pickle.dumps(p)) == p
+    assert p.moments()["diffusion"] == "1/20 + 5*exp(-r**2/2)"

@@ -120,8 +120,8 @@ def run(args: argparse.Namespace) -> int:
     for s in states:
         s.pop("version", None)
         s.pop("versions", None)
-    payload = {"command": "efield", "problem": {k: v for k, v in problem.to_dict().items()
-                                                if k not in ("field", "version", "versions")},
+    payload = {"command": "efield", "problem": {k: v for k, v in problem.moments().items()
+                                                if k != "field"},
                "fields": fields, "degree": args.degree, "folds": folds, "states": states,
                "kinetic_not_found": missing}
     if args.json:
