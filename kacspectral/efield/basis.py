@@ -132,7 +132,8 @@ class AxisymmetricBasis:
     def quadrature(self) -> dict:
         """Nodes ``vz``, ``rho2`` and weights ``w`` (flattened) with
         ``int M_ref g dv = sum w g(vz, rho2)``, and the basis values there."""
-        n = int(self.nodes)  # set in __post_init__
+        n = self.nodes
+        assert n is not None  # set in __post_init__
         x, wx = gauss_hermite_e(n)
         s, ws = gauss_laguerre(n)
         vz = (self.u_ref + math.sqrt(self.t_ref) * x)[:, None] * np.ones_like(s)[None, :]
