@@ -264,29 +264,41 @@ def solve_steady(problem: EFieldProblem, guess: tuple | KineticState, degree: in
     return KineticState(problem, basis, a, res, tuple(complex(e) for e in ev), steps)
 
 
-def relax(problem: EFieldProblem, start: KineticState, t_final: float = 200.0,
+def relax(problem: EFieldProblem, start: KineticState, t_final: float = 2000.0,
           chunk: float = 10.0, degree: int | None = None, tol: float = 1e-11) -> KineticState:
     """The steady state that the time evolution from ``start`` (with ``problem``'s field)
     reaches: BDF over chunks of length ``chunk``, the reference moved to the current
-    ``(u, T)`` after each chunk, until the drift and temperature move by less than 1e-4 over a
-    chunk; then Newton.  (A quasi-static sweep in E uses it to jump at a fold.)"""
+    ``(u, T)`` after each chunk (quadrature nodes by the default rule for that ``T``), until
+    the drift and temperature move by less than ``1e-4`` over a chunk; then Newton.  If Newton
+    fails (e.g. in the slow passage near a fold) the evolution goes on with a 100 times
+    smaller threshold, up to ``t_final`` (just past a fold the passage through the fold's
+    ghost is slow: ~500 time units at E = 1.22, eps = 0.01 for the example of the issue).
+    (A quasi-static sweep in E uses it to jump at a fold.)"""
     degree = degree or start.basis.degree
-    basis = AxisymmetricBasis(degree, start.u, start.T, start.basis.nodes)
+    basis = AxisymmetricBasis(degree, start.u, start.T)
     a = basis.project(start.coeffs, start.basis)
     t = 0.0
     last = basis.moments(a)
-    while t < t_final:
-        a = evolve(problem, basis, a, np.array([chunk]), rtol=1e-7, atol=1e-10)[-1]
-        t += chunk
-        mom = basis.moments(a)
-        new = AxisymmetricBasis(degree, mom["u"], mom["T"], start.basis.nodes)
-        a = new.project(a, basis)
-        basis = new
-        if abs(mom["u"] - last["u"]) + abs(mom["T"] - last["T"]) < 1e-4:
-            break
-        last = mom
-    guess = KineticState(problem, basis, a, math.nan, (), 0)
-    return solve_steady(problem, guess, degree, basis.nodes, tol=tol)
+    threshold = 1e-4
+    while True:
+        while t < t_final:
+            a = evolve(problem, basis, a, np.array([chunk]), rtol=1e-7, atol=1e-10)[-1]
+            t += chunk
+            mom = basis.moments(a)
+            new = AxisymmetricBasis(degree, mom["u"], mom["T"])
+            a = new.project(a, basis)
+            basis = new
+            moved = abs(mom["u"] - last["u"]) + abs(mom["T"] - last["T"])
+            last = mom
+            if moved < threshold:
+                break
+        guess = KineticState(problem, basis, a, math.nan, (), 0)
+        try:
+            return solve_steady(problem, guess, degree, tol=tol)
+        except ConvergenceError:
+            if t >= t_final:
+                raise
+            threshold /= 100
 
 
 def evolve(problem: EFieldProblem, basis: AxisymmetricBasis, a0: NDArray, times: NDArray,

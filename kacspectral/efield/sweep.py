@@ -67,7 +67,7 @@ def kinetic_sweep(problem: EFieldProblem, fields: Sequence[float], start: Kineti
         p = problem.with_field(E)
         jumped = False
         try:
-            st = solve_steady(p, prev, degree or prev.basis.degree, prev.basis.nodes)
+            st = solve_steady(p, prev, degree or prev.basis.degree)
             if not st.stable or abs(st.T - prev.T) > 0.25 * prev.T:
                 raise ConvergenceError("left the branch")
         except ConvergenceError:
