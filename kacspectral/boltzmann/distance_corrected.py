@@ -55,7 +55,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kacspectral.boltzmann.gtw3d import gtw_distance
+from kacspectral.boltzmann.gtw import gtw_distance
 
 __all__ = [
     "CorrectedDistance",
@@ -124,7 +124,7 @@ def corrected_gtw_distance(
     **options,
 ) -> CorrectedDistance:
     """``d'_GTW(f, g)`` of (C2); the supremum by
-    :func:`kacspectral.boltzmann.gtw3d.gtw_distance` applied to ``f^ - M^[f-g]`` and ``g^``
+    :func:`kacspectral.boltzmann.gtw.gtw_distance` applied to ``f^ - M^[f-g]`` and ``g^``
     (whose moments up to order 2 agree).  ``radius`` is ``k_chi`` (default ``1/sqrt(T)``,
     ``T = max(tr S_f, tr S_g)/3``)."""
     m0f, pf, sf = _parts(moments_f)

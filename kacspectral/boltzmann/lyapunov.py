@@ -53,9 +53,8 @@ def limit_reference(problem: EvolutionProblem, initial_m2: float,
         f"isotropic NESS with diffusive reservoirs (eta = {d.eta_exact}, T = "
         f"{d.temperature_exact}; Laguerre truncation {res.truncation}, residual "
         f"{res.residual:.2g})",
-        res.phi,
         {"mass": 1.0, "momentum": np.zeros(3), "second": m2 / 3 * np.eye(3), "m2": m2},
-        res,
+        ness=res,
     )
 
 
@@ -63,7 +62,7 @@ def reference_density(ref: EquilibriumReference):
     """``r -> f_inf(|v| = r)``."""
     if ref.ness is not None:
         return ref.ness.density
-    T = float(ref.moments["m2"]) / 3.0
+    T = float(ref.moment_tensors["m2"]) / 3.0
     return lambda r: (2 * math.pi * T) ** -1.5 * np.exp(-np.asarray(r, float) ** 2 / (2 * T))
 
 
@@ -103,6 +102,6 @@ def lyapunov_columns(
         else:
             out["w2"].append(None)
         out["corrected_gtw"].append(corrected_gtw_distance(
-            lambda xi, a=a: space.fourier(a, xi), ref.fourier, space.moments(a), ref.moments,
+            lambda xi, a=a: space.fourier(a, xi), ref.fourier, space.moments(a), ref.moment_tensors,
             **dict(gtw_options or {})).distance)
     return out
