@@ -100,13 +100,16 @@ def examples():
         "GTWResult3d": gtw3, "Lemma3Result": lemma, "Lemma3Row": lemma.rows[0],
         "MaxwellianMixture": R, "BKW": BKW(-0.4, "kac"), "NessProblemExpr": expr,
         "ReservoirProblem": ks.ReservoirProblem(2, 3, Fraction(1, 2)),
+        "DiffusiveReservoirs": ks.DiffusiveReservoirs(["1/4", "1/8"], ["1/3", "1/2"]),
+        "DiffusiveNessProblem": ks.DiffusiveNessProblem(
+            "1/2", R, "constant", diffusive=ks.DiffusiveReservoirs(["1/4"], ["1/3"])),
     }
 
 
 KINDS = ["NessProblem", "NessResult", "ContractionReport", "HermiteSpace", "EvolutionProblem",
          "EvolutionResult", "EquilibriumReference", "EquilibriumReference0", "GTWResult",
          "GTWResult3d", "Lemma3Result", "Lemma3Row", "MaxwellianMixture", "BKW",
-         "NessProblemExpr", "ReservoirProblem"]
+         "NessProblemExpr", "ReservoirProblem", "DiffusiveReservoirs", "DiffusiveNessProblem"]
 
 
 def test_every_public_result_type_is_covered(examples):
