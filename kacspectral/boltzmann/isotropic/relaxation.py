@@ -15,7 +15,9 @@ Initial data: mixtures of centred Maxwellians (closed-form coefficients (B3)).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -32,6 +34,7 @@ from kacspectral.boltzmann.isotropic.ness import (
     laguerre_reference_temperature,
     reservoir_map,
 )
+from kacspectral.provenance import versions
 
 __all__ = ["IsotropicTrajectory", "evolve_isotropic"]
 
@@ -51,6 +54,19 @@ class IsotropicTrajectory:
         """``m_{2n}(t)``, shape ``(len(times), n_max + 1)``."""
         mu = basis_moments(n_max, self.t_ref, self.coefficients.shape[1] - 1)
         return self.coefficients @ mu.T
+
+    def to_dict(self) -> dict:
+        """JSON-ready (times, coefficients, moments m_0..m_4, problem, versions)."""
+        ver = versions()
+        return {"problem": self.problem.describe(), "times": self.times.tolist(),
+                "t_ref": self.t_ref, "dt": self.dt, "t_max": self.t_max,
+                "coefficients": self.coefficients.tolist(),
+                "moments": self.moments(2).tolist(), "version": ver["kacspectral"],
+                "versions": ver}
+
+    def save(self, path: str | Path) -> None:
+        """Write :meth:`to_dict` as JSON."""
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n")
 
 
 def evolve_isotropic(
@@ -72,6 +88,8 @@ def evolve_isotropic(
     T0 = np.atleast_1d(np.asarray(initial_temperatures, float))
     if w0.shape != T0.shape or np.any(T0 <= 0) or np.any(w0 < 0):
         raise ValueError("initial weights (>= 0) and temperatures (> 0) must match in length")
+    if not (np.isfinite(dt) and dt > 0):
+        raise ValueError(f"dt must be a positive number, got {dt!r}")
     t = np.asarray(times, float)
     if t.ndim != 1 or np.any(np.diff(t) <= 0):
         raise ValueError(f"times must be strictly increasing, got {t.tolist()}")
