@@ -42,8 +42,7 @@ By (H1) of :mod:`kacspectral.boltzmann.entropy` and its momentum analogue, with 
 
 the moments decay exactly at the GTW contraction rate ``lambda_1``, and
 ``min(gamma lambda_0, lambda_1) = lambda_1`` (``min(lambda_0, lambda_1) = lambda_1`` too, since
-``gamma < 1``).  The second-moment *tensor* ``S - (m_2/3) I`` (the traceless part) relaxes
-faster, through the collisions.
+``gamma < 1``).
 """
 
 from __future__ import annotations
