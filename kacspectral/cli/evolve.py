@@ -4,7 +4,7 @@
 :mod:`kacspectral.boltzmann.anisotropic.collision`
 (:mod:`kacspectral.boltzmann.anisotropic.evolution`), with the diagnostics of
 :mod:`kacspectral.boltzmann.anisotropic.diagnostics` and the 3D GTW distance
-(:mod:`kacspectral.boltzmann.gtw3d`) to the long-time
+(:mod:`kacspectral.boltzmann.gtw`, 3D path) to the long-time
 limit: the isotropic NESS when ``gamma > 0``, the centred Maxwellian with the initial energy when
 ``gamma = 0``.
 """
@@ -32,11 +32,13 @@ from kacspectral.spectral.timesteppers import SCHEMES
 from ._common import (
     Progress,
     add_kernel_option,
+    add_output_option,
     add_reservoir_options,
     emit_json,
     non_negative_int,
     number,
     positive_int,
+    write_output,
 )
 from ._diffusive import add_diffusive_options, diffusive_from_args
 
@@ -101,6 +103,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     add_diffusive_options(parser)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_output_option(parser)
 
 
 def _initial(args: argparse.Namespace):
@@ -180,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
         m2_0 = space.moments(a0)["m2"]
         ref = limit_reference(problem, m2_0)
         diag = evolution_diagnostics(space, result.coefficients,
-                                     reference=(ref.fourier, ref.moments), require="first",
+                                     reference=(ref.fourier, ref.moment_tensors), require="first",
                                      gtw_options={"n_directions": 100, "n_radial": 40})
         lyap = lyapunov_columns(space, result.coefficients, ref,
                                 isotropic=space.effective_l_max == 0,
@@ -247,6 +250,7 @@ def run(args: argparse.Namespace) -> int:
     }
     if bkw_error is not None:
         payload["bkw_coefficient_error"] = bkw_error
+    write_output(args, result, payload)  # payload["result"]: the EvolutionResult
     if args.json:
         emit_json(payload)
         return 0

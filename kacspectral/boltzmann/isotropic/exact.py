@@ -1,6 +1,6 @@
 """Exact (rational) moments of the reservoir NESS, and an exact-coefficient density reference.
 
-Moment recursion (MATH.md section 4; seed 003, eqs. (1.4)-(1.8))
+Moment recursion (conventions page, section 4; seed 003, eqs. (1.4)-(1.8))
 ----------------------------------------------------------------
 Write ``phi(k) = sum_n c_n k^(2n)`` with ``c_n = (-1)^n m_{2n} / (2n+1)!`` and ``r_n`` the same for
 the reservoir ``R``.  Bobylev's isotropic formula maps ``k^(2i) x k^(2j)`` to ``B_ij k^(2(i+j))``
@@ -58,7 +58,8 @@ import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
 from kacspectral.physics.kernels import AngularKernel, S
-from kacspectral.physics.reservoirs import as_fraction, double_factorial_odd
+from kacspectral.physics.reservoirs import as_fraction
+from kacspectral.spectral.polynomials import double_factorial
 
 if TYPE_CHECKING:  # pragma: no cover
     from kacspectral.boltzmann.isotropic.ness import NessProblem
@@ -179,7 +180,8 @@ def reservoir_taylor_coefficients(reservoir: Any, n_max: int) -> list[Fraction]:
 def exact_taylor_coefficients(problem: NessProblem, n_max: int) -> list[Any]:
     """Exact Taylor coefficients ``c_n`` of ``phi(k) = sum c_n k^(2n)`` of the NESS, ``n <= n_max``.
 
-    The recursion of MATH.md section 4 (module docstring) in exact arithmetic.  Returns Fractions
+    The recursion of the conventions page, section 4 (module docstring) in exact arithmetic.
+    Returns Fractions
     (sympy numbers for a kernel with irrational ``B_ij``).
 
     Raises
@@ -210,8 +212,8 @@ def exact_taylor_coefficients(problem: NessProblem, n_max: int) -> list[Any]:
 def exact_moments(problem: NessProblem, n_max: int) -> list[Any]:
     """Exact moments ``m_{2n} = int |v|^(2n) f_inf dv`` of the NESS, ``n = 0..n_max``.
 
-    ``m_{2n} = (-1)^n (2n+1)! c_n`` from :func:`exact_taylor_coefficients`.  Example (MATH.md
-    section 4): ``gamma = 1/2``, ``R = (M_{1/6} + M_{1/2})/2``, ``b = 1``: ``m_2 = 1``,
+    ``m_{2n} = (-1)^n (2n+1)! c_n`` from :func:`exact_taylor_coefficients`.  Example (conventions
+    page, section 4): ``gamma = 1/2``, ``R = (M_{1/6} + M_{1/2})/2``, ``b = 1``: ``m_2 = 1``,
     ``m_4 = 65/36``.
     """
     c = exact_taylor_coefficients(problem, n_max)
@@ -226,7 +228,7 @@ def sonine_coefficients(moments: list[Any], T: object) -> list[Fraction]:
     T = as_fraction(T, "T")
     if T <= 0:
         raise ValueError(f"Sonine temperature T must be > 0, got {T}")
-    mu = [Fraction(m) / (T**k * double_factorial_odd(k)) for k, m in enumerate(moments)]
+    mu = [Fraction(m) / (T**k * double_factorial(2 * k + 1)) for k, m in enumerate(moments)]
     return [
         sum((Fraction((-1) ** k * math.comb(n, k)) * mu[k] for k in range(n + 1)), Fraction(0))
         for n in range(len(moments))
