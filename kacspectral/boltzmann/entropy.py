@@ -55,11 +55,9 @@ as the quadrature error (measured <= 7e-14 in the tests and validation cases).
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -80,7 +78,7 @@ from kacspectral.boltzmann.isotropic.exact import exact_B_table
 from kacspectral.boltzmann.isotropic.ness import NessResult
 from kacspectral.physics.kernels import AngularKernel
 from kacspectral.physics.reservoirs import MaxwellianMixture
-from kacspectral.provenance import versions
+from kacspectral.results import ResultMixin
 
 __all__ = [
     "EntropyBudget",
@@ -146,7 +144,7 @@ def radial_integral(h, r_max: float, n: int) -> float:
 
 
 @dataclass(frozen=True)
-class EntropyBudget:
+class EntropyBudget(ResultMixin):
     """Heat fluxes and entropy production of a steady state (module docstring).
 
     Attributes
@@ -168,6 +166,9 @@ class EntropyBudget:
         Largest change of a quadrature value between the two finest radial rules.
     m2 : float
     description : dict
+        The problem (:meth:`describe`).
+
+    ``to_dict`` / ``save`` / ``kacspectral.load`` as for every result (:mod:`kacspectral.results`).
     """
 
     heat_flux: tuple[float, ...]
@@ -180,29 +181,6 @@ class EntropyBudget:
     quadrature_error: float
     m2: float
     description: dict = field(default_factory=dict)
-
-    def to_dict(self) -> dict:
-        """JSON-ready, with ``version`` and ``versions``."""
-        ver = versions()
-        return {
-            "heat_flux": list(self.heat_flux),
-            "heat_flux_exact": None if self.heat_flux_exact is None else list(
-                self.heat_flux_exact),
-            "entropy_production": self.entropy_production,
-            "entropy_production_exact": self.entropy_production_exact,
-            "sigma_collision": self.sigma_collision,
-            "sigma_reservoirs": list(self.sigma_reservoirs),
-            "balance_error": self.balance_error,
-            "quadrature_error": self.quadrature_error,
-            "m2": self.m2,
-            "problem": self.description,
-            "version": ver["kacspectral"],
-            "versions": ver,
-        }
-
-    def save(self, path: str | Path) -> None:
-        """Write :meth:`to_dict` as JSON."""
-        Path(path).write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n")
 
 
 def _gain_order(K: int) -> int:

@@ -15,9 +15,7 @@ Initial data: mixtures of centred Maxwellians (closed-form coefficients (B3)).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -34,13 +32,13 @@ from kacspectral.boltzmann.isotropic.ness import (
     laguerre_reference_temperature,
     reservoir_map,
 )
-from kacspectral.provenance import versions
+from kacspectral.results import ResultMixin
 
 __all__ = ["IsotropicTrajectory", "evolve_isotropic"]
 
 
 @dataclass(frozen=True)
-class IsotropicTrajectory:
+class IsotropicTrajectory(ResultMixin):
     """Coefficients ``a(t)`` in the basis (B1) at ``times`` (rows), reference ``t_ref``."""
 
     problem: NessProblem
@@ -54,19 +52,6 @@ class IsotropicTrajectory:
         """``m_{2n}(t)``, shape ``(len(times), n_max + 1)``."""
         mu = basis_moments(n_max, self.t_ref, self.coefficients.shape[1] - 1)
         return self.coefficients @ mu.T
-
-    def to_dict(self) -> dict:
-        """JSON-ready (times, coefficients, moments m_0..m_4, problem, versions)."""
-        ver = versions()
-        return {"problem": self.problem.describe(), "times": self.times.tolist(),
-                "t_ref": self.t_ref, "dt": self.dt, "t_max": self.t_max,
-                "coefficients": self.coefficients.tolist(),
-                "moments": self.moments(2).tolist(), "version": ver["kacspectral"],
-                "versions": ver}
-
-    def save(self, path: str | Path) -> None:
-        """Write :meth:`to_dict` as JSON."""
-        Path(path).write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n")
 
 
 def evolve_isotropic(
