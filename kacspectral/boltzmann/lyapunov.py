@@ -33,7 +33,31 @@ from kacspectral.boltzmann.wasserstein import w2_isotropic
 from kacspectral.errors import TruncationWarning
 from kacspectral.spectral.hermite_space import HermiteSpace
 
-__all__ = ["limit_reference", "lyapunov_columns", "reference_density"]
+__all__ = [
+    "isotropic_fourier",
+    "isotropic_moment_tensors",
+    "limit_reference",
+    "lyapunov_columns",
+    "reference_density",
+]
+
+
+class isotropic_fourier:  # noqa: N801 - used like a function
+    """``xi -> phi(|xi|)`` (complex) for the 3D path of
+    :func:`kacspectral.boltzmann.gtw.gtw_distance`."""
+
+    def __init__(self, phi):
+        self.phi = phi
+
+    def __call__(self, xi: ArrayLike) -> np.ndarray:
+        xi = np.asarray(xi, dtype=float)
+        return np.asarray(self.phi(np.sqrt(np.sum(xi * xi, axis=-1)))).astype(complex)
+
+
+def isotropic_moment_tensors(m2: float, mass: float = 1.0) -> dict:
+    """``mass``, ``momentum = 0``, ``second = (m2/3) I``, ``m2`` of a centred isotropic state."""
+    return {"mass": float(mass), "momentum": np.zeros(3), "second": float(m2) / 3 * np.eye(3),
+            "m2": float(m2)}
 
 
 def limit_reference(problem: EvolutionProblem, initial_m2: float,
@@ -102,6 +126,7 @@ def lyapunov_columns(
         else:
             out["w2"].append(None)
         out["corrected_gtw"].append(corrected_gtw_distance(
-            lambda xi, a=a: space.fourier(a, xi), ref.fourier, space.moments(a), ref.moment_tensors,
+            lambda xi, a=a: space.fourier(a, xi), ref.fourier, space.moments(a),
+            ref.moment_tensors,
             **dict(gtw_options or {})).distance)
     return out
