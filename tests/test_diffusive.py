@@ -147,3 +147,8 @@ def test_fourier_form_on_a_maxwellian():
     phi = np.exp(-Tp * k**2 / 2)
     got = D2.phi(k, phi, -Tp * k * phi)
     assert np.max(np.abs(got - D2.eta * (Tp - D2.temperature) * k**2 * phi)) < 1e-15
+
+
+def test_solve_ness_refuses_diffusive_problems():
+    with pytest.raises(ValueError, match="solve_diffusive_ness"):
+        solve_ness(DiffusiveNessProblem("1/2", R2, "constant", diffusive=D2))

@@ -71,7 +71,7 @@ def test_moment_decay_and_corrected_distance_rate():
     r = evolve(p, sp.maxwellian(T0, u0), times, dt=0.025)
     lam1 = moment_decay_rate(0.5, get_kernel("kac"))
     assert abs(lam1 - p.decay_rate) < 1e-15  # gamma lambda_0 = lambda_1 = 1/6
-    mo = r.moments()
+    mo = r.moment_tensors()
     assert np.max(np.abs(mo["momentum"] - np.outer(np.exp(-lam1 * times), u0))) < 2e-11
     m2 = mo["m2"]
     assert np.max(np.abs(m2 - 1 - np.exp(-lam1 * times) * (m2[0] - 1))) < 2e-11
@@ -79,7 +79,7 @@ def test_moment_decay_and_corrected_distance_rate():
     rates = []
     for radius in (np.sqrt(3.0), 2 * np.sqrt(3.0)):
         d = [corrected_gtw_distance(lambda xi, a=a: sp.fourier(a, xi), ref.fourier,
-                                    sp.moments(a), ref.moments, radius=radius,
+                                    sp.moments(a), ref.moment_tensors, radius=radius,
                                     n_directions=60, n_radial=30).distance
              for a in r.coefficients[3:]]
         assert np.all(np.diff(d) < 0)

@@ -48,10 +48,10 @@ def test_energy_law_under_3_2_and_relative_entropy_decreases():
     p = DiffusiveEvolutionProblem(0, None, "kac", HermiteSpace(8, 0.5), diffusive=D)
     a0 = p.space.maxwellian([0.3, 0.5, 0.7], [0.1, 0.0, 0.0])
     r = evolve(p, a0, np.linspace(0, 2, 6), dt=0.01, scheme="etdrk4")
-    m2 = r.moments()["m2"]
+    m2 = r.moment_tensors()["m2"]
     eta, T = D.eta, D.temperature
     assert np.max(np.abs((3 * T - m2) - np.exp(-2 * eta * r.times) * (3 * T - m2[0]))) < 1e-12
-    mom = r.moments()["momentum"][:, 0]
+    mom = r.moment_tensors()["momentum"][:, 0]
     # momentum: Q conserves it, FP damps it at rate eta
     assert np.max(np.abs(mom - 0.1 * np.exp(-eta * r.times))) < 1e-12
     H = [relative_entropy(p.space, a, T) for a in r.coefficients]
@@ -67,5 +67,5 @@ def test_mixed_energy_law():
     r = evolve(p, a0, np.linspace(0, 1.5, 4), dt=0.01)
     c, eta, T = 0.25, D.eta, D.temperature
     star = (c * 1.0 + 6 * eta * T) / (c + 2 * eta)
-    m2 = r.moments()["m2"]
+    m2 = r.moment_tensors()["m2"]
     assert np.max(np.abs(m2 - (star + (m2[0] - star) * np.exp(-(c + 2 * eta) * r.times)))) < 1e-12

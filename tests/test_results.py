@@ -100,13 +100,16 @@ def examples():
         "GTWResult3d": gtw3, "Lemma3Result": lemma, "Lemma3Row": lemma.rows[0],
         "MaxwellianMixture": R, "BKW": BKW(-0.4, "kac"), "NessProblemExpr": expr,
         "ReservoirProblem": ks.ReservoirProblem(2, 3, Fraction(1, 2)),
+        "DiffusiveReservoirs": ks.DiffusiveReservoirs(["1/4", "1/8"], ["1/3", "1/2"]),
+        "DiffusiveNessProblem": ks.DiffusiveNessProblem(
+            "1/2", R, "constant", diffusive=ks.DiffusiveReservoirs(["1/4"], ["1/3"])),
     }
 
 
 KINDS = ["NessProblem", "NessResult", "ContractionReport", "HermiteSpace", "EvolutionProblem",
          "EvolutionResult", "EquilibriumReference", "EquilibriumReference0", "GTWResult",
          "GTWResult3d", "Lemma3Result", "Lemma3Row", "MaxwellianMixture", "BKW",
-         "NessProblemExpr", "ReservoirProblem"]
+         "NessProblemExpr", "ReservoirProblem", "DiffusiveReservoirs", "DiffusiveNessProblem"]
 
 
 def test_every_public_result_type_is_covered(examples):
@@ -275,6 +278,12 @@ def test_deprecated_names_warn_and_point_to_the_one_name():
     with pytest.warns(DeprecationWarning, match="double_factorial"):
         assert double_factorial_odd(3) == 105
     with pytest.raises(ValueError, match="do not apply to the isotropic"):
-        gtw_distance(phi, phi, [1.0, 3.0], [1.0, 3.0], require="tensor")
+        gtw_distance(phi, phi, [1.0, 3.0], [1.0, 3.0], n_directions=10)
+    # isotropic path with unequal energies: refused by default, the limit |dm_2|/6 with 'first'
+    psi = lambda k: np.exp(-0.6 * np.asarray(k) ** 2)  # noqa: E731  (M_T, T = 1.2)
+    with pytest.raises(ValueError, match="equal second moments"):
+        gtw_distance(phi, psi, [1.0, 3.0], [1.0, 3.6])
+    res = gtw_distance(phi, psi, [1.0, 3.0, 15.0], [1.0, 3.6, 21.6], require="first")
+    assert abs(res.distance - 0.1) <= 8 * np.finfo(float).eps  # monotone ratio: sup at k -> 0
     with pytest.raises(TypeError, match="both be sequences"):
         gtw_distance(phi, phi, [1.0, 3.0], mom)

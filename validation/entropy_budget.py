@@ -117,7 +117,7 @@ def corrected_distance_rates() -> dict:
            "seed_lambda_0": (1 - 1 / 3) / 2, "times": times.tolist()}
     for radius in (np.sqrt(3.0), 2 * np.sqrt(3.0)):
         d = [corrected_gtw_distance(lambda xi, a=a: sp.fourier(a, xi), ref.fourier,
-                                    sp.moments(a), ref.moments, radius=radius).distance
+                                    sp.moments(a), ref.moment_tensors, radius=radius).distance
              for a in r.coefficients]
         slope, logc = np.polyfit(times[4:], np.log(d[4:]), 1)
         out[f"chi_radius_{radius:.4f}"] = {"distance": d, "fitted_rate": -slope,

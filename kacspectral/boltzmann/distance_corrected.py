@@ -42,8 +42,7 @@ By (H1) of :mod:`kacspectral.boltzmann.entropy` and its momentum analogue, with 
 
 the moments decay exactly at the GTW contraction rate ``lambda_1``, and
 ``min(gamma lambda_0, lambda_1) = lambda_1`` (``min(lambda_0, lambda_1) = lambda_1`` too, since
-``gamma < 1``).  The second-moment *tensor* ``S - (m_2/3) I`` (the traceless part) relaxes
-faster, through the collisions.
+``gamma < 1``).
 """
 
 from __future__ import annotations
@@ -55,7 +54,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kacspectral.boltzmann.gtw3d import gtw_distance
+from kacspectral.boltzmann.gtw import gtw_distance
+from kacspectral.results import ResultMixin
 
 __all__ = [
     "CorrectedDistance",
@@ -101,17 +101,13 @@ def moment_correction(moments_f: Mapping, moments_g: Mapping, radius: float
 
 
 @dataclass(frozen=True)
-class CorrectedDistance:
-    """``d' = sup_part + moment_part`` (C2)."""
+class CorrectedDistance(ResultMixin):
+    """``d' = sup_part + moment_part`` (C2); ``radius`` is the cut-off radius ``k_chi``."""
 
     distance: float
     sup_part: float
     moment_part: float
     radius: float
-
-    def to_dict(self) -> dict:
-        return {"distance": self.distance, "sup_part": self.sup_part,
-                "moment_part": self.moment_part, "chi_radius": self.radius}
 
 
 def corrected_gtw_distance(
@@ -124,7 +120,7 @@ def corrected_gtw_distance(
     **options,
 ) -> CorrectedDistance:
     """``d'_GTW(f, g)`` of (C2); the supremum by
-    :func:`kacspectral.boltzmann.gtw3d.gtw_distance` applied to ``f^ - M^[f-g]`` and ``g^``
+    :func:`kacspectral.boltzmann.gtw.gtw_distance` (3D path) applied to ``f^ - M^[f-g]`` and ``g^``
     (whose moments up to order 2 agree).  ``radius`` is ``k_chi`` (default ``1/sqrt(T)``,
     ``T = max(tr S_f, tr S_g)/3``)."""
     m0f, pf, sf = _parts(moments_f)

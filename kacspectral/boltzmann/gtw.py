@@ -17,7 +17,8 @@ first and second moments; its contraction estimates (Lemma 1.2, section 2) only 
 isotropic path (fast)  ``moments_f``, ``moments_g`` are sequences ``[m_0, m_2, m_4, ...]`` of
     radial moments ``m_{2n} = int |v|^(2n) f dv``; ``f^(xi) = phi(|xi|)`` and the callables take
     ``k = |xi|`` (any shape).  The supremum is one-dimensional, over ``k > 0`` of
-    ``F(k) = |phi_f(k) - phi_g(k)| / k^2``.  Masses and energies ``m_2`` must agree (``rtol``).
+    ``F(k) = |phi_f(k) - phi_g(k)| / k^2``.  Masses must agree (``rtol``), and energies ``m_2``
+    too unless ``require="first"`` (then ``F(0) = |m_2[f] - m_2[g]|/6`` is finite).
 3D path  ``moments_f``, ``moments_g`` are mappings with ``'mass'``, ``'momentum'`` (3,) and
     ``'second'`` (3x3) (e.g. :meth:`kacspectral.spectral.hermite_space.HermiteSpace.moments`);
     the callables take ``xi`` of shape ``(..., 3)``.  ``require`` says which moments must agree:
@@ -143,7 +144,7 @@ class GTWResult(ResultMixin):
 
 
 _ISO_OPTIONS = ("n_grid",)
-_3D_OPTIONS = ("require", "n_directions", "n_radial", "k_min", "k_max", "tail_fraction")
+_3D_OPTIONS = ("n_directions", "n_radial", "k_min", "k_max", "tail_fraction")
 
 
 def gtw_distance(
@@ -182,7 +183,8 @@ def gtw_distance(
     n_grid : int, optional
         Isotropic path: points of the uniform ``k`` grid (default 600).
     require : {'tensor', 'energy', 'first'}, optional
-        3D path: which moments must agree (default ``'tensor'``).
+        Which moments must agree: 3D path default ``'tensor'``; isotropic path default
+        ``'energy'`` (``'tensor'`` is the same there, ``'first'`` checks the masses only).
     n_directions, n_radial : int, optional
         3D path: directional grid (defaults 200 and 60).
     k_min, k_max : float, optional
@@ -218,9 +220,11 @@ def gtw_distance(
         path = "isotropic (moments given as sequences)" if iso_f else "3D (moments as mappings)"
         raise ValueError(f"option(s) {wrong} do not apply to the {path} path of gtw_distance")
     if iso_f:
+        if require is not None and require not in REQUIREMENTS:
+            raise ValueError(f"require must be one of {REQUIREMENTS}, got {require!r}")
         mf = np.asarray(moments_f, dtype=float)
         mg = np.asarray(moments_g, dtype=float)
-        _check_radial_moments(mf, mg, rtol)
+        _check_radial_moments(mf, mg, rtol, energy=require != "first")
         n = min(mf.size, mg.size)
         return _sup_of_difference(
             _Difference(f, g), mf[:n] - mg[:n], mf[1], mg[1],
@@ -278,7 +282,9 @@ def gtw_distance_coefficients(
 
 
 # --------------------------------------------------------------------------- isotropic path
-def _check_radial_moments(mf: NDArray, mg: NDArray, moment_tol: float) -> None:
+def _check_radial_moments(
+    mf: NDArray, mg: NDArray, moment_tol: float, energy: bool = True
+) -> None:
     if mf.size < 2 or mg.size < 2:
         raise ValueError(
             "moments must give at least [m_0, m_2] for both states, got "
@@ -290,11 +296,11 @@ def _check_radial_moments(mf: NDArray, mg: NDArray, moment_tol: float) -> None:
             f"m_0[g] = {float(mg[0])!r} "
             f"(differ by more than {moment_tol:g} relative)"
         )
-    if abs(mf[1] - mg[1]) > moment_tol * max(abs(mf[1]), abs(mg[1]), 1e-300):
+    if energy and abs(mf[1] - mg[1]) > moment_tol * max(abs(mf[1]), abs(mg[1]), 1e-300):
         raise ValueError(
             f"GTW distance needs equal second moments: m_2[f] = {float(mf[1])!r}, "
             f"m_2[g] = {float(mg[1])!r} "
-            f"(differ by more than {moment_tol:g} relative)"
+            f"(differ by more than {moment_tol:g} relative; pass require='first' to allow it)"
         )
 
 

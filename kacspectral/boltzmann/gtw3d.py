@@ -18,7 +18,8 @@ _MOVED = {
     "fibonacci_directions": "kacspectral.boltzmann.gtw.fibonacci_directions",
     "small_xi_limit": "kacspectral.boltzmann.gtw.small_xi_limit",
     "REQUIREMENTS": "kacspectral.boltzmann.gtw.REQUIREMENTS",
-    "gtw_distance_isotropic": "kacspectral.boltzmann.gtw.gtw_distance with moment sequences",
+    "gtw_distance_isotropic": "kacspectral.boltzmann.gtw.gtw_distance(phi_f, phi_g, [1, m2_f], "
+    "[1, m2_g], require='first')",
 }
 
 
@@ -27,7 +28,7 @@ def _isotropic(phi_f: Any, phi_g: Any, m2_f: float, m2_g: float, **_: Any) -> fl
     from kacspectral.boltzmann import gtw
 
     return gtw.gtw_distance(phi_f, phi_g, [1.0, float(m2_f)], [1.0, float(m2_g)],
-                            rtol=float("inf")).distance
+                            require="first").distance
 
 
 def __getattr__(name: str) -> Any:

@@ -33,7 +33,31 @@ from kacspectral.boltzmann.wasserstein import w2_isotropic
 from kacspectral.errors import TruncationWarning
 from kacspectral.spectral.hermite_space import HermiteSpace
 
-__all__ = ["limit_reference", "lyapunov_columns", "reference_density"]
+__all__ = [
+    "isotropic_fourier",
+    "isotropic_moment_tensors",
+    "limit_reference",
+    "lyapunov_columns",
+    "reference_density",
+]
+
+
+class isotropic_fourier:  # noqa: N801 - used like a function
+    """``xi -> phi(|xi|)`` (complex) for the 3D path of
+    :func:`kacspectral.boltzmann.gtw.gtw_distance`."""
+
+    def __init__(self, phi):
+        self.phi = phi
+
+    def __call__(self, xi: ArrayLike) -> np.ndarray:
+        xi = np.asarray(xi, dtype=float)
+        return np.asarray(self.phi(np.sqrt(np.sum(xi * xi, axis=-1)))).astype(complex)
+
+
+def isotropic_moment_tensors(m2: float, mass: float = 1.0) -> dict:
+    """``mass``, ``momentum = 0``, ``second = (m2/3) I``, ``m2`` of a centred isotropic state."""
+    return {"mass": float(mass), "momentum": np.zeros(3), "second": float(m2) / 3 * np.eye(3),
+            "m2": float(m2)}
 
 
 def limit_reference(problem: EvolutionProblem, initial_m2: float,
@@ -53,9 +77,8 @@ def limit_reference(problem: EvolutionProblem, initial_m2: float,
         f"isotropic NESS with diffusive reservoirs (eta = {d.eta_exact}, T = "
         f"{d.temperature_exact}; Laguerre truncation {res.truncation}, residual "
         f"{res.residual:.2g})",
-        res.phi,
         {"mass": 1.0, "momentum": np.zeros(3), "second": m2 / 3 * np.eye(3), "m2": m2},
-        res,
+        ness=res,
     )
 
 
@@ -63,7 +86,7 @@ def reference_density(ref: EquilibriumReference):
     """``r -> f_inf(|v| = r)``."""
     if ref.ness is not None:
         return ref.ness.density
-    T = float(ref.moments["m2"]) / 3.0
+    T = float(ref.moment_tensors["m2"]) / 3.0
     return lambda r: (2 * math.pi * T) ** -1.5 * np.exp(-np.asarray(r, float) ** 2 / (2 * T))
 
 
@@ -103,6 +126,7 @@ def lyapunov_columns(
         else:
             out["w2"].append(None)
         out["corrected_gtw"].append(corrected_gtw_distance(
-            lambda xi, a=a: space.fourier(a, xi), ref.fourier, space.moments(a), ref.moments,
+            lambda xi, a=a: space.fourier(a, xi), ref.fourier, space.moments(a),
+            ref.moment_tensors,
             **dict(gtw_options or {})).distance)
     return out

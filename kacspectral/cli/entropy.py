@@ -78,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
     payload = {"command": "entropy"}
     payload.update(budget.to_dict())
     payload.update({
+        "problem": problem.describe(),
         "kernel": kernel.describe(),
         "truncation": result.truncation,
         "t_ref": result.t_ref,

@@ -220,7 +220,9 @@ def run(args: argparse.Namespace) -> int:
         "gtw_definition": "sup over xi in R^3 of |f^(xi) - g^(xi)|/|xi|^2 (3D, robust search; "
         "the xi -> 0 limit max|eig(S_f - S_g)|/2 included); finite since the first moments agree",
         "gtw_bound": [math.exp(-rate * (t - t_start)) * d0 for t in result.times],
-        "gtw_bound_definition": "exp(-(1-lambda)(t - t0)) d(f(t0), f_inf), seed 003, section 2",
+        "gtw_bound_definition": "exp(-(1-lambda)(t - t0)) d(f(t0), f_inf), seed 003, section 2"
+        + (" (proved for jump reservoirs only; with diffusive ones it is not a theorem)"
+           if diffusive is not None else ""),
         "mass": diag["mass"],
         "m2": diag["m2"],
         "temperature_tensor": diag["temperature_tensor"],

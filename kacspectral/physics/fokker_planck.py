@@ -42,12 +42,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kacspectral.physics.reservoirs import as_fraction
+from kacspectral.results import ResultMixin
 
 __all__ = ["DiffusiveReservoirs", "as_diffusive"]
 
 
 @dataclass(frozen=True)
-class DiffusiveReservoirs:
+class DiffusiveReservoirs(ResultMixin):
     """Diffusive reservoirs ``sum_a eta_a FP_{T_a}`` (seed 003, eq. (3.1); module docstring).
 
     Parameters

@@ -281,7 +281,11 @@ def solve_diffusive_ness(
         if res <= tol:
             a = ga
             break
-        a = a - np.linalg.solve(jac(a) - eye, ga - a)
+        try:
+            a = a - np.linalg.solve(jac(a) - eye, ga - a)
+        except np.linalg.LinAlgError as exc:
+            raise ConvergenceError(
+                f"diffusive NESS: Newton's system is singular (K = {K}): {exc}") from exc
     final = float(np.max(np.abs(g(a) - a)))
     if not final <= tol:
         raise ConvergenceError(

@@ -615,6 +615,9 @@ def solve_ness(
         raise ValueError(f"tol must be a positive number, got {tol!r}")
     if not isinstance(problem, NessProblem):
         raise TypeError(f"problem must be a NessProblem, got {type(problem).__name__}")
+    if getattr(problem, "diffusive", None) is not None:  # DiffusiveNessProblem
+        raise ValueError("problem has diffusive reservoirs: use isotropic.diffusive.solve_"
+                         "diffusive_ness (solve_ness would ignore them)")
     if max_iter is None:
         max_iter = _DEFAULT_MAX_ITER[method]
     P = _check_moment_order(moment_order)

@@ -32,12 +32,13 @@ from kacspectral.boltzmann.isotropic.ness import (
     laguerre_reference_temperature,
     reservoir_map,
 )
+from kacspectral.results import ResultMixin
 
 __all__ = ["IsotropicTrajectory", "evolve_isotropic"]
 
 
 @dataclass(frozen=True)
-class IsotropicTrajectory:
+class IsotropicTrajectory(ResultMixin):
     """Coefficients ``a(t)`` in the basis (B1) at ``times`` (rows), reference ``t_ref``."""
 
     problem: NessProblem
@@ -72,6 +73,8 @@ def evolve_isotropic(
     T0 = np.atleast_1d(np.asarray(initial_temperatures, float))
     if w0.shape != T0.shape or np.any(T0 <= 0) or np.any(w0 < 0):
         raise ValueError("initial weights (>= 0) and temperatures (> 0) must match in length")
+    if not (np.isfinite(dt) and dt > 0):
+        raise ValueError(f"dt must be a positive number, got {dt!r}")
     t = np.asarray(times, float)
     if t.ndim != 1 or np.any(np.diff(t) <= 0):
         raise ValueError(f"times must be strictly increasing, got {t.tolist()}")
