@@ -6,7 +6,7 @@ import argparse
 
 from kacspectral.kac.lemma3 import lemma3_check, tensor_top_eigenvalue
 
-from ._common import add_kernel_option, emit_json, positive_int
+from ._common import add_kernel_option, add_output_option, emit_json, positive_int, write_output
 
 COMMAND = "lemma3"
 HELP = "Spectrum of the thermostat gain on V_m vs the exact lambda_{n,l}; Lemma 3 (2/3 bound)"
@@ -16,7 +16,7 @@ M_MAX_LIMIT = 120
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    """Options: --m-max, --kernel, --method, --tensor-m-max, --json."""
+    """Options: --m-max, --kernel, --method, --tensor-m-max, --json, --output."""
     parser.add_argument(
         "--m-max",
         type=positive_int,
@@ -39,6 +39,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "(seed 000's last step; K <= 6; default 0: skip)",
     )
     parser.add_argument("--json", action="store_true", help="write JSON to stdout")
+    add_output_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--tensor-m-max must be in 0..6, got {args.tensor_m_max}")
     res = lemma3_check(args.m_max, args.kernel, args.method)
     tensor = [tensor_top_eigenvalue(m) for m in range(1, args.tensor_m_max + 1)]
+    write_output(args, res)
     if args.json:
         payload = res.to_dict()
         if tensor:

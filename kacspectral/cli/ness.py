@@ -1,4 +1,6 @@
-"""``kacspectral ness``: the isotropic NESS with thermal reservoirs (seed 003; MATH.md section 4).
+"""``kacspectral ness``: the isotropic NESS with thermal reservoirs.
+
+Seed 003; conventions page (docs/conventions.md), section 4.
 
 Solves ``f = (1-gamma) Q+(f,f) + gamma Q+(f,R)`` spectrally
 (:mod:`kacspectral.boltzmann.isotropic.ness`), prints the
@@ -23,12 +25,15 @@ from kacspectral.physics.reservoirs import MaxwellianMixture
 
 from ._common import (
     add_kernel_option,
+    add_output_option,
     add_reservoir_options,
     emit_json,
     non_negative_int,
     positive_float,
     positive_int,
+    write_output,
 )
+from ._diffusive import add_diffusive_options, diffusive_from_args, run_diffusive_ness
 
 COMMAND = "ness"
 HELP = "non-equilibrium steady state of Maxwell molecules with thermal reservoirs"
@@ -60,10 +65,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--exact", action="store_true",
         help="also compute the exact rational moments (rational inputs, exact kernel)",
     )
+    add_diffusive_options(parser)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_output_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    diffusive = diffusive_from_args(args)
+    if diffusive is not None:  # seed 003, section 3 (kacspectral.cli._diffusive)
+        return run_diffusive_ness(args, diffusive)
     reservoir = MaxwellianMixture(args.weights, args.temperatures)
     kernel = get_kernel(args.kernel)
     problem = NessProblem(args.gamma, reservoir, kernel)
@@ -120,6 +130,7 @@ def run(args: argparse.Namespace) -> int:
         payload["max_relative_error"] = max(
             abs(float(m) - float(e)) / abs(float(e)) for m, e in zip(moments, exact, strict=True)
         )
+    write_output(args, result, payload)  # payload["result"]: the NessResult (coefficients, ...)
     if args.json:
         emit_json(payload)
         return 0

@@ -1,6 +1,6 @@
 """The isotropic non-equilibrium steady state (NESS) of Maxwell molecules with thermal reservoirs.
 
-Model (seed 003, eqs. (1.4)-(1.7); MATH.md section 4)
+Model (seed 003, eqs. (1.4)-(1.7); conventions page, section 4)
 -----------------------------------------------------
 ``df/dt = (1-gamma) Q(f,f) + gamma Q(f,R) = Phi(f) - f``,
 ``Phi(f) = (1-gamma) Q+(f,f) + gamma Q+(f,R)``, ``R = sum_a w_a M_{T_a}``.  The NESS is the unique
@@ -87,8 +87,10 @@ from kacspectral.boltzmann.isotropic.bobylev import (
     mixture_coefficients,
 )
 from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
+from kacspectral.physics import kernel_io  # noqa: F401  (registers the kernel's save format)
 from kacspectral.physics.kernels import AngularKernel, get_kernel
 from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
+from kacspectral.results import ResultMixin
 
 __all__ = [
     "ENERGY_ERROR_LIMIT",
@@ -116,7 +118,7 @@ MAX_TRUNCATION = 200
 
 
 @dataclass(frozen=True)
-class NessProblem:
+class NessProblem(ResultMixin):
     """Parameters of the reservoir steady-state problem (seed 003, eq. (1.4)).
 
     Parameters
@@ -433,7 +435,7 @@ _DEFAULT_MAX_ITER = {"picard": 20000, "newton": 60, "anderson": 2000}
 
 # --------------------------------------------------------------------------- result
 @dataclass(frozen=True, eq=False)
-class NessResult:
+class NessResult(ResultMixin):
     """The computed steady state and how it was obtained.
 
     Attributes
@@ -613,6 +615,9 @@ def solve_ness(
         raise ValueError(f"tol must be a positive number, got {tol!r}")
     if not isinstance(problem, NessProblem):
         raise TypeError(f"problem must be a NessProblem, got {type(problem).__name__}")
+    if getattr(problem, "diffusive", None) is not None:  # DiffusiveNessProblem
+        raise ValueError("problem has diffusive reservoirs: use isotropic.diffusive.solve_"
+                         "diffusive_ness (solve_ness would ignore them)")
     if max_iter is None:
         max_iter = _DEFAULT_MAX_ITER[method]
     P = _check_moment_order(moment_order)
