@@ -256,3 +256,15 @@ def test_sparse_and_dense_top_eigenvalues_agree(monkeypatch):
     monkeypatch.setattr(ng, "DENSE_LIMIT", 10)
     assert len(sec) > 10
     assert sector_top_eigenvalue(sec, mat) == pytest.approx(dense, abs=1e-10)
+
+
+def test_results_save_and_load_exactly(tmp_path):
+    import kacspectral as ks
+
+    res = kac_ness(TWO, 3, 4)
+    back = ks.load(res.save(tmp_path / "kac_ness.json"))
+    assert back.exact == res.exact and back.one_over_n == res.one_over_n
+    assert back.problem == TWO and back.kinetic == res.kinetic
+    assert res.summary()["exact_moments"]["|v1|^4"] == str(res.exact["|v1|^4"])
+    mc = simulate_stationary(TWO, 2, chains=50, records=2, seed=4)
+    assert ks.load(mc.save(tmp_path / "mc.json")) == mc

@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     payload = {
         "particles": "inf" if args.particles is None else args.particles,
         "degree": args.degree, "problem": problem.describe(),
-        "kinetic_problem": kin.to_dict(),
+        "kinetic_problem": kin.summary(),
         "moments": floats,
         "exact_moments": {k: str(values[k]) for k in names},
         "kinetic_moments": {k: str(kinetic[k]) for k in names},

@@ -51,6 +51,7 @@ from kacspectral.kac.multi_thermostat import (
     stationary_moments,
 )
 from kacspectral.kac.ness_series import stationary_series
+from kacspectral.results import ResultMixin
 
 __all__ = ["KacNessResult", "KineticParameters", "chaos_expectation", "kac_ness",
            "kinetic_parameters",
@@ -58,7 +59,7 @@ __all__ = ["KacNessResult", "KineticParameters", "chaos_expectation", "kac_ness"
 
 
 @dataclass(frozen=True)
-class KineticParameters:
+class KineticParameters(ResultMixin):
     """Parameters of the kinetic problem (1.4) that the N-particle system tends to.
 
     Attributes
@@ -92,7 +93,8 @@ class KineticParameters:
         """(1 - lambda) time_scale: the GTW contraction rate in the particle time t."""
         return (1 - self.contraction_constant) * self.time_scale
 
-    def to_dict(self) -> dict:
+    def summary(self) -> dict:
+        """JSON-ready parameters and the derived constants (exact values as strings)."""
         return {"gamma": str(self.gamma), "weights": [str(w) for w in self.weights],
                 "temperatures": [str(t) for t in self.temperatures], "kernel": self.kernel,
                 "time_scale": str(self.time_scale), "beta": str(self.beta),
@@ -129,7 +131,7 @@ def series_expectation(series: dict, poly: dict, k: int) -> Fraction:
 
 
 @dataclass(frozen=True)
-class KacNessResult:
+class KacNessResult(ResultMixin):
     """Exact stationary moments at N, their N -> infinity limits and 1/N coefficients.
 
     Attributes
@@ -152,10 +154,10 @@ class KacNessResult:
     problem: MultiThermostat
     particles: int | None
     degree: int
-    exact: dict
-    limit: dict
-    one_over_n: dict
-    second_order: dict
+    exact: dict[str, Fraction]
+    limit: dict[str, Fraction]
+    one_over_n: dict[str, Fraction]
+    second_order: dict[str, Fraction]
     kinetic: KineticParameters
 
     @property
@@ -175,8 +177,9 @@ class KacNessResult:
         """{name: float} at N (or the limit when particles is None)."""
         return {k: float(v) for k, v in (self.exact or self.limit).items()}
 
-    def to_dict(self) -> dict:
-        """JSON-ready (exact values as strings), with versions."""
+    def summary(self) -> dict:
+        """JSON-ready summary (exact values as strings, floats, correlation, kinetic constants)
+        with versions; ``to_dict``/``save`` (ResultMixin) hold the fields for ``load``."""
         from kacspectral.provenance import versions
 
         ver = versions()
@@ -189,7 +192,7 @@ class KacNessResult:
                 "exact_moments": s(self.exact or self.limit), "limit_moments": s(self.limit),
                 "one_over_n_coefficients": s(self.one_over_n),
                 "second_order_coefficients": s(self.second_order),
-                "correlation": s(self.correlation), "kinetic": self.kinetic.to_dict(),
+                "correlation": s(self.correlation), "kinetic": self.kinetic.summary(),
                 "version": ver["kacspectral"], "versions": ver}
 
 

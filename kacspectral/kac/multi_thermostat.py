@@ -78,6 +78,7 @@ from functools import cache
 
 from kacspectral.kac.tables import pair_table, sphere_moment
 from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
+from kacspectral.results import ResultMixin
 
 __all__ = [
     "MultiThermostat",
@@ -106,7 +107,7 @@ def _positive(value: object, name: str) -> Fraction:
 
 
 @dataclass(frozen=True)
-class MultiThermostat:
+class MultiThermostat(ResultMixin):
     """Thermostats a = 1..A at temperatures T_a with rates mu_a, and the collision rate lambda_S.
 
     Parameters
@@ -119,6 +120,7 @@ class MultiThermostat:
         lambda_S > 0: each particle collides with the others at total rate lambda_S.
 
     All three are kept as exact Fractions (strings such as ``"1/6"`` are accepted).
+    ``to_dict``/``save``/``load`` from :class:`kacspectral.results.ResultMixin`.
     """
 
     temperatures: tuple[Fraction, ...]

@@ -28,18 +28,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from kacspectral.kac.multi_thermostat import MultiThermostat
+from kacspectral.results import ResultMixin
 
 __all__ = ["StationaryMonteCarlo", "simulate_stationary"]
 
 
 @dataclass(frozen=True)
-class StationaryMonteCarlo:
+class StationaryMonteCarlo(ResultMixin):
     """Monte Carlo estimates: ``mean`` and ``se`` ({observable: float}), the number of steps per
     chain, the number of chains and the seed."""
 
     particles: int
-    mean: dict
-    se: dict
+    mean: dict[str, float]
+    se: dict[str, float]
     steps: int
     chains: int
     seed: int
@@ -48,14 +49,6 @@ class StationaryMonteCarlo:
         """(mean - exact)/se for every estimated observable present in ``exact``."""
         return {k: (m - float(exact[k])) / self.se[k] for k, m in self.mean.items()
                 if k in exact}
-
-    def to_dict(self) -> dict:
-        from kacspectral.provenance import versions
-
-        ver = versions()
-        return {"particles": self.particles, "mean": dict(self.mean), "se": dict(self.se),
-                "steps": self.steps, "chains": self.chains, "seed": self.seed,
-                "version": ver["kacspectral"], "versions": ver}
 
 
 def _directions(rng: np.random.Generator, n: int) -> np.ndarray:
