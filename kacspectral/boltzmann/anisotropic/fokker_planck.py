@@ -86,6 +86,9 @@ def fokker_planck_flow(
     """Coefficients of ``exp(t eta FP_T) f_0`` at ``times`` (rows), exact up to rounding
     (:func:`scipy.sparse.linalg.expm_multiply`)."""
     d = as_diffusive(diffusive)
+    if d is None:
+        raise TypeError("diffusive must be a DiffusiveReservoirs or a pair (etas, temperatures), "
+                        "got None")
     a0 = np.asarray(initial, dtype=float)
     t = np.asarray(times, dtype=float)
     A = (d.eta * fokker_planck_matrix(space, d.temperature)).tocsc()
