@@ -48,6 +48,11 @@ contraction at rate ``lambda_1`` forced by a source ``|W^| <= C'|xi|^2 e^{-lambd
 ``lambda_1``.  Numerically the moment part ``|p(t)| = |p(0)| e^{-lambda_1 t}`` is a lower bound
 of ``d'`` and the fitted rate tends to ``lambda_1`` from above (0.1687 against 1/6, kac,
 ``gamma = 1/2``; ``validation/entropy_budget.py``).
+
+Reference: "seed 003" is E. A. Carlen, J. L. Lebowitz and C. Mouhot, *Exponential approach to,
+and properties of, a non-equilibrium steady state in a dilute gas* (2014); the normalisations
+(Fourier transform, Maxwellians, kernels with ``(1/2) int b ds = 1``) are those of the
+conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations

@@ -51,6 +51,11 @@ is in that basis with degree ``<= 2K`` (bobylev (B4)), so its density is evaluat
 analytic; the neglected tail of ``Q log f`` is below 1e-13 relative.  Every integral is done
 with ``n`` and ``2n`` nodes; the finer value is returned and the largest change is reported
 as the quadrature error (measured <= 7e-14 in the tests and validation cases).
+
+Reference: "seed 003" is E. A. Carlen, J. L. Lebowitz and C. Mouhot, *Exponential approach to,
+and properties of, a non-equilibrium steady state in a dilute gas* (2014); the normalisations
+(Fourier transform, Maxwellians, kernels with ``(1/2) int b ds = 1``) are those of the
+conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations

@@ -10,6 +10,11 @@ Maxwellian of the pure Boltzmann / Fokker-Planck equation):
 * ``w2``: the 2-Wasserstein distance (:func:`kacspectral.boltzmann.wasserstein.w2_isotropic`,
   exact radial quantiles; isotropic data only, else None);
 * ``corrected_gtw``: ``d'_GTW(f, f_inf)`` (:mod:`kacspectral.boltzmann.distance_corrected`).
+
+Reference: "seed 003" is E. A. Carlen, J. L. Lebowitz and C. Mouhot, *Exponential approach to,
+and properties of, a non-equilibrium steady state in a dilute gas* (2014); the normalisations
+(Fourier transform, Maxwellians, kernels with ``(1/2) int b ds = 1``) are those of the
+conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations

@@ -50,6 +50,11 @@ also has the wrong constant: for ``f(0) = M_eps`` (``eps -> 0``) and ``T = 1`` a
 ``W2(f(0), M_T)^2 <= m_2[f(0)] + 3T`` (the product coupling; centred data), so
 ``W2(f(t), M_T) <= e^{-eta t} (m_2[f(0)] + 3T)^{1/2}``; both failures of the printed form are
 tests in ``tests/test_wasserstein.py``.
+
+Reference: "seed 003" is E. A. Carlen, J. L. Lebowitz and C. Mouhot, *Exponential approach to,
+and properties of, a non-equilibrium steady state in a dilute gas* (2014); the normalisations
+(Fourier transform, Maxwellians, kernels with ``(1/2) int b ds = 1``) are those of the
+conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations

@@ -12,6 +12,11 @@ The balance ``|sigma_B + sum sigma_a - sigma| / sigma`` is the check of the whol
 ``validation/entropy_budget.py``) the density is not resolved (truncation too low, ``--tol`` too
 large, temperature range too wide) and the command stops with exit status 1 and one line, as
 it does when a quadrature term is not finite.
+
+Reference: "seed 003" is E. A. Carlen, J. L. Lebowitz and C. Mouhot, *Exponential approach to,
+and properties of, a non-equilibrium steady state in a dilute gas* (2014); the normalisations
+(Fourier transform, Maxwellians, kernels with ``(1/2) int b ds = 1``) are those of the
+conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations

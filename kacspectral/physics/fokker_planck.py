@@ -30,6 +30,11 @@ in particular ``d m_2/dt = -2 eta (m_2 - 3T)``, so ``3T - m_2(t) = e^{-2 eta t}(
 under (F1) alone and under seed 003 eq. (3.2) (the collision term conserves energy).  Heat flux
 into reservoir ``a`` (energy it receives per unit time): ``J_a = -(1/2) int eta_a FP_{T_a} f |v|^2
 = eta_a (m_2 - 3 T_a)``.
+
+Reference: "seed 003" is E. A. Carlen, J. L. Lebowitz and C. Mouhot, *Exponential approach to,
+and properties of, a non-equilibrium steady state in a dilute gas* (2014); the normalisations
+(Fourier transform, Maxwellians, kernels with ``(1/2) int b ds = 1``) are those of the
+conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations

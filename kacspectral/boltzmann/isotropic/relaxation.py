@@ -11,6 +11,11 @@ classical RK4 at a fixed step.  The basis is the one of the NESS solver, so a tr
 steady state are compared coefficient by coefficient, and the densities of ``Q+`` needed by the
 entropy budget (:mod:`kacspectral.boltzmann.entropy`) are exact (degree ``<= 2K``).
 Initial data: mixtures of centred Maxwellians (closed-form coefficients (B3)).
+
+Reference: "seed 003" is E. A. Carlen, J. L. Lebowitz and C. Mouhot, *Exponential approach to,
+and properties of, a non-equilibrium steady state in a dilute gas* (2014); the normalisations
+(Fourier transform, Maxwellians, kernels with ``(1/2) int b ds = 1``) are those of the
+conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations
