@@ -34,7 +34,7 @@ from kacspectral.boltzmann.anisotropic.evolution import (
 )
 from kacspectral.boltzmann.distance_corrected import corrected_gtw_distance
 from kacspectral.boltzmann.isotropic.diffusive import DiffusiveNessProblem, solve_diffusive_ness
-from kacspectral.boltzmann.wasserstein import w2_isotropic
+from kacspectral.boltzmann.wasserstein import maxwellian_speed_density, w2_isotropic
 from kacspectral.errors import TruncationWarning
 from kacspectral.physics.reservoirs import MaxwellianMixture
 from kacspectral.spectral.hermite_space import HermiteSpace
@@ -94,8 +94,7 @@ def reference_density(ref: EquilibriumReference):
     """``r -> f_inf(|v| = r)``."""
     if ref.ness is not None:
         return ref.ness.density
-    T = float(ref.moment_tensors["m2"]) / 3.0
-    return lambda r: (2 * math.pi * T) ** -1.5 * np.exp(-np.asarray(r, float) ** 2 / (2 * T))
+    return maxwellian_speed_density(float(ref.moment_tensors["m2"]) / 3.0)
 
 
 def lyapunov_columns(

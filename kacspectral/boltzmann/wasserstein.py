@@ -66,6 +66,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import linalg, special
 
+from kacspectral.physics.reservoirs import MaxwellianMixture
+
 __all__ = [
     "gaussian_adapted_rule",
     "maxwellian_speed_density",
@@ -184,8 +186,9 @@ def w2_isotropic(
 
 
 def maxwellian_speed_density(T: float) -> Callable[[NDArray], NDArray]:
-    """``r -> M_T`` at ``|v| = r``."""
-    return lambda r: (2 * np.pi * T) ** -1.5 * np.exp(-np.asarray(r) ** 2 / (2 * T))
+    """``r -> M_T`` at ``|v| = r`` (:meth:`MaxwellianMixture.density
+    <kacspectral.physics.reservoirs.MaxwellianMixture.density>` of the one-component mixture)."""
+    return MaxwellianMixture([1], [T]).density
 
 
 def maxwellian_speed_quantile(q: ArrayLike, T: float) -> NDArray:
