@@ -33,6 +33,14 @@ def test_kac_with_diffusive_reservoirs(capsys):
     assert data["heat_flux_exact"] == ["19/336", "5/336", "3/14", "-2/7"]
     assert data["entropy_production_exact"] == "61/84"
     assert len(data["sigma_reservoirs"]) == 4 and data["balance_error"] < 1e-10
+    assert [r["kind"] for r in data["reservoirs"]] == ["jump", "jump", "diffusive", "diffusive"]
+    # gamma = 0: only the diffusive reservoirs are coupled, and only they are listed
+    data = _run_json(capsys, "--gamma", "0", "--diffusive-etas", "1/4", "1/2",
+                     "--diffusive-temperatures", "1/5", "1/2")
+    assert [r["temperature"] for r in data["reservoirs"]] == ["1/5", "1/2"]
+    # eta = 3/4, T = 2/5, m_2 = 3T = 6/5: J = (1/4)(6/5 - 3/5), (1/2)(6/5 - 3/2); sigma = 15/20 - 6/20
+    assert data["heat_flux_exact"] == ["3/20", "-3/20"]
+    assert data["entropy_production_exact"] == "9/20"
 
 
 def test_table_output(capsys):

@@ -97,7 +97,14 @@ def run(args: argparse.Namespace) -> int:
         if text not in messages:
             messages.append(text)
             print(f"kacspectral: warning: {text}", file=sys.stderr)
-    payload = {"command": "entropy"}
+    # which reservoir each entry of heat_flux / sigma_reservoirs belongs to (jump reservoirs
+    # only when gamma > 0: at gamma = 0 they are not coupled and have no flux)
+    order = [{"kind": "jump", "temperature": str(t)} for t in reservoir.temperatures
+             if problem.gamma > 0]
+    if diffusive is not None:
+        order += [{"kind": "diffusive", "eta": str(e), "temperature": str(t)}
+                  for e, t in zip(diffusive.etas, diffusive.temperatures, strict=True)]
+    payload: dict = {"command": "entropy", "reservoirs": order}
     payload.update(budget.to_dict())
     payload.update({
         "problem": problem.describe(),
