@@ -38,7 +38,8 @@ def test_kac_with_diffusive_reservoirs(capsys):
     data = _run_json(capsys, "--gamma", "0", "--diffusive-etas", "1/4", "1/2",
                      "--diffusive-temperatures", "1/5", "1/2")
     assert [r["temperature"] for r in data["reservoirs"]] == ["1/5", "1/2"]
-    # eta = 3/4, T = 2/5, m_2 = 3T = 6/5: J = (1/4)(6/5 - 3/5), (1/2)(6/5 - 3/2); sigma = 15/20 - 6/20
+    # eta = 3/4, T = 2/5, m_2 = 3T = 6/5: J = (1/4)(6/5 - 3/5), (1/2)(6/5 - 3/2);
+    # sigma = 5 (3/20) - 2 (3/20)
     assert data["heat_flux_exact"] == ["3/20", "-3/20"]
     assert data["entropy_production_exact"] == "9/20"
 
