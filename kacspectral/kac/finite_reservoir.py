@@ -53,6 +53,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from kacspectral.kac.eigen import one_blas_thread
 from kacspectral.kac.generators import (
     ZERO,
     PolynomialSector,
@@ -270,11 +271,16 @@ def seed_bound(problem: ReservoirProblem, t, k: float, l: float, norm0: float) -
     M, N = problem.system, problem.reservoir
     mu, lam = float(problem.mu), float(problem.lambda_s) / 2 + float(problem.mu)
     C = lemma1_constant(M, N)
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         first = C * (1 - np.exp(-lam * M * t))
         if abs(k - mu / 3) > 1e-12 * max(k, 1.0):
-            # e^{-mu t/3} - e^{-k t} = -e^{-mu t/3} expm1(-(k - mu/3) t), no cancellation
-            second = mu * l / (k - mu / 3) * (-np.exp(-mu * t / 3) * np.expm1(-(k - mu / 3) * t))
+            # e^{-mu t/3} - e^{-k t} with the slower exponential factored out: no cancellation
+            # at small t, and exp(-a t) expm1(-(b - a) t) -> 0 * (-1) (not 0 * inf) at huge t
+            if k > mu / 3:
+                diff = -np.exp(-mu * t / 3) * np.expm1(-(k - mu / 3) * t)
+            else:
+                diff = np.exp(-k * t) * np.expm1(-(mu / 3 - k) * t)
+            second = mu * l / (k - mu / 3) * diff
         else:
             second = mu * l * t * np.exp(-k * t)
         second = np.where(np.isinf(t), 0.0, second)
@@ -284,18 +290,32 @@ def seed_bound(problem: ReservoirProblem, t, k: float, l: float, norm0: float) -
 # ----------------------------------------------------------------------------------------
 # Exact distance
 # ----------------------------------------------------------------------------------------
-def _evolve(a: np.ndarray, y0: np.ndarray, times: np.ndarray, tol=1e-10) -> np.ndarray:
-    """exp(a t) y0 for symmetric a (rows: times); t = inf keeps the kernel component."""
-    w, v = np.linalg.eigh(0.5 * (a + a.T))
+def _evolve(a: np.ndarray, y0: np.ndarray, times: np.ndarray, tol=1e-10,
+            increment: bool = False) -> np.ndarray:
+    """exp(a t) y0 (or, with ``increment``, (exp(a t) - I) y0, computed with expm1 so that it
+    is accurate relative to its own size for small t) for symmetric negative semi-definite a
+    (rows: times).
+
+    Eigenvalues within ``tol`` max|w| of 0 (the kernel: conserved quantities) are set to
+    exactly 0, so that exp(w t) is 1 on the kernel and underflows to 0 elsewhere for any huge
+    finite t (t = 1e308 gives the t = inf limit, not 0 * inf = nan); t = inf keeps the kernel
+    component."""
+    with one_blas_thread():
+        w, v = np.linalg.eigh(0.5 * (a + a.T))
+    scale = max(1.0, float(np.max(np.abs(w)))) if w.size else 1.0
+    if np.any(w > tol * scale):
+        raise RuntimeError(f"generator has a positive eigenvalue {np.max(w):.3e}")
+    w = np.where(np.abs(w) <= tol * scale, 0.0, w)
     c = v.T @ y0
     out = np.empty((len(times), len(y0)))
     for i, t in enumerate(times):
         if np.isinf(t):
-            f = np.where(np.abs(w) <= tol * max(1.0, np.max(np.abs(w))), 1.0, 0.0)
+            f = np.where(w == 0.0, 0.0, -1.0)
         else:
-            f = np.exp(w * t)
+            with np.errstate(under="ignore"):
+                f = np.expm1(w * t)
         out[i] = v @ (f * c)
-    return out
+    return out if increment else out + y0[None, :]
 
 
 def reservoir_distance(problem: ReservoirProblem, h0: dict, times, *, gap_degree: int = 3,
@@ -339,7 +359,9 @@ def reservoir_distance(problem: ReservoirProblem, h0: dict, times, *, gap_degree
             kw = dict(lambda_s=problem.lambda_s, lambda_r=problem.lambda_r, mu=problem.mu)
             a_r = symmetrize(sec, generator_matrix(sec, sys_idx, res_idx, kind="R", **kw))
             a_t = symmetrize(sec, generator_matrix(sec, sys_idx, res_idx, kind="T", **kw))
-            diff = _evolve(a_r, y0, times) - _evolve(a_t, y0, times)
+            # (e^{L t} - I) h0 - (e^{L~ t} - I) h0: exactly 0 at t = 0, accurate for small t
+            diff = (_evolve(a_r, y0, times, increment=True)
+                    - _evolve(a_t, y0, times, increment=True))
             dist2 += np.sum(diff**2, axis=1)
     out = {"times": times, "distance": np.sqrt(dist2), "norm0": math.sqrt(norm02),
            "layout": {"pools": pools, "exchangeable_system": pooled}}

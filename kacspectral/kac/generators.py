@@ -52,6 +52,7 @@ from functools import cache
 import numpy as np
 import scipy.sparse as sp
 
+from kacspectral.kac.eigen import DENSE_MAX, symmetrized, top_eigenpairs
 from kacspectral.kac.lemma3 import exact_eigenvalue
 from kacspectral.kac.tables import (  # re-exported: this module is the public entry point
     angular_momentum_pair_table,
@@ -234,16 +235,73 @@ def _tables(table_of_degree, exact):
     return lambda m: _float_table(table_of_degree, m)
 
 
-def _assemble(sector, entries, exact):
-    """entries: dict (row, col) -> Fraction.  exact: keep it; else scipy CSR of floats."""
-    if exact:
-        return {k: v for k, v in entries.items() if v != 0}
-    d = len(sector)
-    if not entries:
-        return sp.csr_matrix((d, d))
-    rows, cols = zip(*entries.keys(), strict=False)
-    vals = [float(v) for v in entries.values()]
-    return sp.csr_matrix((vals, (rows, cols)), shape=(d, d))
+class _Entries:
+    """Matrix entries (row, col, value): summed exactly in a dict (exact) or as COO triplets."""
+
+    def __init__(self, exact: bool):
+        self.exact = exact
+        self.dict: dict = defaultdict(Fraction)
+        self.rows: list[int] = []
+        self.cols: list[int] = []
+        self.vals: list[float] = []
+
+    def add(self, row: int, col: int, value) -> None:
+        if self.exact:
+            self.dict[(row, col)] += value
+        else:
+            self.rows.append(row)
+            self.cols.append(col)
+            self.vals.append(value)
+
+    def assemble(self, d: int):
+        """exact: dict (row, col) -> Fraction without zeros; else scipy CSR of floats."""
+        if self.exact:
+            return {k: v for k, v in self.dict.items() if v != 0}
+        out = sp.csr_matrix((self.vals, (self.rows, self.cols)), shape=(d, d), dtype=float)
+        out.sum_duplicates()
+        return out
+
+
+def _same_pool_images(P: tuple, n_g: int, tab, num, exact):
+    """Images of m_P under sum_{pairs in a pool of n_g} A_ij (pairs touching P), with the
+    orbit ratios applied: ([(new part, coefficient)], number of pairs touching P)."""
+    mass: dict = defaultdict(num)
+    ell, empty = len(P), n_g - len(P)
+    for p, q in itertools.combinations(range(ell), 2):
+        rest = P[:p] + P[p + 1:q] + P[q + 1:]
+        for (a2, b2), c in tab(sum(P[p]) + sum(P[q]))[(P[p], P[q])].items():
+            mass[_canon(rest + (a2, b2))] += c
+    if empty:
+        for p in range(ell):
+            rest = P[:p] + P[p + 1:]
+            for (a2, b2), c in tab(sum(P[p]))[(P[p], ZERO)].items():
+                mass[_canon(rest + (a2, b2))] += empty * c
+    images = [(newp, c * _ratio(P, newp, n_g, exact)) for newp, c in mass.items()]
+    return images, ell * (ell - 1) // 2 + empty * ell
+
+
+def _cross_pool_images(P: tuple, Q: tuple, n_g: int, n_h: int, tab, num, exact):
+    """As :func:`_same_pool_images` for the pairs (i in pool g, j in pool h), g != h:
+    ([((new P, new Q), coefficient)], number of pairs touching P or Q)."""
+    mass: dict = defaultdict(num)
+    eg, eh = n_g - len(P), n_h - len(Q)
+    for p in range(len(P)):
+        Pr = P[:p] + P[p + 1:]
+        for q in range(len(Q)):
+            Qr = Q[:q] + Q[q + 1:]
+            for (a2, b2), c in tab(sum(P[p]) + sum(Q[q]))[(P[p], Q[q])].items():
+                mass[(_canon(Pr + (a2,)), _canon(Qr + (b2,)))] += c
+        if eh:
+            for (a2, b2), c in tab(sum(P[p]))[(P[p], ZERO)].items():
+                mass[(_canon(Pr + (a2,)), _canon(Q + (b2,)))] += eh * c
+    if eg:
+        for q in range(len(Q)):
+            Qr = Q[:q] + Q[q + 1:]
+            for (a2, b2), c in tab(sum(Q[q]))[(ZERO, Q[q])].items():
+                mass[(_canon(P + (a2,)), _canon(Qr + (b2,)))] += eg * c
+    images = [((newp, newq), c * _ratio(P, newp, n_g, exact) * _ratio(Q, newq, n_h, exact))
+              for (newp, newq), c in mass.items()]
+    return images, len(P) * len(Q) + len(P) * eh + eg * len(Q)
 
 
 def two_body(sector: PolynomialSector, g: int, h: int, table_of_degree, subtract_identity=True,
@@ -253,86 +311,69 @@ def two_body(sector: PolynomialSector, g: int, h: int, table_of_degree, subtract
 
     ``table_of_degree(m)`` gives the pair action {(a, b): {(a', b'): c}} on degree-m monomials
     of the pair (A_ij symmetric in i, j).  Matrices act on coefficient vectors in the basis
-    ``sector.elements`` (columns: inputs).
+    ``sector.elements`` (columns: inputs).  The images depend on a basis element only through
+    its parts in pools g and h, and are computed once per distinct pair of parts.
     """
     num = Fraction if exact else float
-    entries: dict = defaultdict(num)
-    table_of_degree = _tables(table_of_degree, exact)
-    unit = table_of_degree(0)[(ZERO, ZERO)].get((ZERO, ZERO), 0)
+    out = _Entries(exact)
+    tab = _tables(table_of_degree, exact)
+    unit = tab(0)[(ZERO, ZERO)].get((ZERO, ZERO), 0)
     n_g, n_h = sector.pools[g], sector.pools[h]
+    total = n_g * (n_g - 1) // 2 if g == h else n_g * n_h
+    index = sector.index
+    memo: dict = {}
     for col, el in enumerate(sector.elements):
-        mass: dict = defaultdict(num)
-        diag = 0
         if g == h:
-            P = el[g]
-            ell, empty = len(P), n_g - len(P)
-            for p, q in itertools.combinations(range(ell), 2):
-                rest = P[:p] + P[p + 1:q] + P[q + 1:]
-                for (a2, b2), c in table_of_degree(sum(P[p]) + sum(P[q]))[(P[p], P[q])].items():
-                    mass[(_canon(rest + (a2, b2)),)] += c
-            if empty:
-                for p in range(ell):
-                    rest = P[:p] + P[p + 1:]
-                    for (a2, b2), c in table_of_degree(sum(P[p]))[(P[p], ZERO)].items():
-                        mass[(_canon(rest + (a2, b2)),)] += empty * c
-            diag = ell * (ell - 1) // 2 + empty * ell
-            for (newp,), c in mass.items():
-                new = el[:g] + (newp,) + el[g + 1:]
-                entries[(sector.index[new], col)] += c * _ratio(P, newp, n_g, exact)
+            key = el[g]
+            if key not in memo:
+                memo[key] = _same_pool_images(key, n_g, tab, num, exact)
+            images, diag = memo[key]
+            for newp, c in images:
+                out.add(index[el[:g] + (newp,) + el[g + 1:]], col, c)
         else:
-            P, Q = el[g], el[h]
-            eg, eh = n_g - len(P), n_h - len(Q)
-            for p in range(len(P)):
-                Pr = P[:p] + P[p + 1:]
-                for q in range(len(Q)):
-                    Qr = Q[:q] + Q[q + 1:]
-                    for (a2, b2), c in table_of_degree(sum(P[p]) + sum(Q[q]))[(P[p], Q[q])].items():
-                        mass[(_canon(Pr + (a2,)), _canon(Qr + (b2,)))] += c
-                if eh:
-                    for (a2, b2), c in table_of_degree(sum(P[p]))[(P[p], ZERO)].items():
-                        mass[(_canon(Pr + (a2,)), _canon(Q + (b2,)))] += eh * c
-            if eg:
-                for q in range(len(Q)):
-                    Qr = Q[:q] + Q[q + 1:]
-                    for (a2, b2), c in table_of_degree(sum(Q[q]))[(ZERO, Q[q])].items():
-                        mass[(_canon(P + (a2,)), _canon(Qr + (b2,)))] += eg * c
-            diag = len(P) * len(Q) + len(P) * eh + eg * len(Q)
-            for (newp, newq), c in mass.items():
+            key = (el[g], el[h])
+            if key not in memo:
+                memo[key] = _cross_pool_images(key[0], key[1], n_g, n_h, tab, num, exact)
+            images, diag = memo[key]
+            for (newp, newq), c in images:
                 new = list(el)
                 new[g], new[h] = newp, newq
-                r = _ratio(P, newp, n_g, exact) * _ratio(Q, newq, n_h, exact)
-                entries[(sector.index[tuple(new)], col)] += c * r
+                out.add(index[tuple(new)], col, c)
         if subtract_identity:
             if diag:
-                entries[(col, col)] -= diag
+                out.add(col, col, -diag)
         elif unit:  # pairs of two empty particles: A_ij 1 = unit * 1
-            total = n_g * (n_g - 1) // 2 if g == h else n_g * n_h
-            entries[(col, col)] += unit * (total - diag)
-    return _assemble(sector, entries, exact)
+            out.add(col, col, unit * (total - diag))
+    return out.assemble(len(sector))
 
 
 def one_body(sector: PolynomialSector, g: int, table_of_degree, subtract_identity=True,
              exact=False):
     """Matrix of sum_{i in pool g} (A_i - I), A_i given on monomials by ``table_of_degree(m)``
     ({a: {a': c}}, with A_i 1 = 1 so empty particles do not contribute)."""
-    entries: dict = defaultdict(Fraction if exact else float)
-    table_of_degree = _tables(table_of_degree, exact)
-    unit = table_of_degree(0)[ZERO].get(ZERO, 0)
+    num = Fraction if exact else float
+    out = _Entries(exact)
+    tab = _tables(table_of_degree, exact)
+    unit = tab(0)[ZERO].get(ZERO, 0)
     n = sector.pools[g]
+    memo: dict = {}
     for col, el in enumerate(sector.elements):
         P = el[g]
-        for p in range(len(P)):
-            rest = P[:p] + P[p + 1:]
-            for a2, c in table_of_degree(sum(P[p]))[P[p]].items():
-                newp = _canon(rest + (a2,))
-                new = el[:g] + (newp,) + el[g + 1:]
-                entries[(sector.index[new], col)] += c * _ratio(P, newp, n, exact)
+        if P not in memo:
+            mass: dict = defaultdict(num)
+            for p in range(len(P)):
+                rest = P[:p] + P[p + 1:]
+                for a2, c in tab(sum(P[p]))[P[p]].items():
+                    mass[_canon(rest + (a2,))] += c
+            memo[P] = [(newp, c * _ratio(P, newp, n, exact)) for newp, c in mass.items()]
+        for newp, c in memo[P]:
+            out.add(sector.index[el[:g] + (newp,) + el[g + 1:]], col, c)
         if subtract_identity:
             if P:
-                entries[(col, col)] -= len(P)
+                out.add(col, col, -len(P))
         elif unit and n > len(P):  # empty particles: A_i 1 = unit * 1
-            entries[(col, col)] += unit * (n - len(P))
-    return _assemble(sector, entries, exact)
+            out.add(col, col, unit * (n - len(P)))
+    return out.assemble(len(sector))
 
 
 def _pair_sum(sector, pools, table, subtract_identity, exact):
@@ -400,10 +441,13 @@ def casimir_matrix(sector: PolynomialSector, exact: bool = False):
     return _lincomb(sector, terms, exact)
 
 
-def symmetrize(sector: PolynomialSector, matrix) -> np.ndarray:
-    """Dense matrix in the orthonormal basis e_lambda/||e_lambda||: S A S^{-1}, S = diag(norms).
+def symmetrize(sector: PolynomialSector, matrix, dense: bool = True):
+    """Matrix in the orthonormal basis e_lambda/||e_lambda||: S A S^{-1}, S = diag(norms),
+    dense (numpy array) or, with ``dense=False``, scipy CSR.
 
     For an operator self-adjoint in L^2(Gamma) the result is symmetric (checked by callers)."""
+    if not dense:
+        return symmetrized(matrix, sector.scale)
     a = matrix.toarray() if sp.issparse(matrix) else np.asarray(matrix, dtype=float)
     s = sector.scale
     return a * s[:, None] / s[None, :]
@@ -422,31 +466,37 @@ def invariant_count(m: int, parity) -> int:
                if tuple(x % 2 for x in a) == tuple(parity))
 
 
-def _sector_spectrum(sector, matrix, kernel_dim, tol=1e-9, vectors=True):
-    """Eigen-decomposition of the symmetrised matrix with the kernel (invariants) removed
-    (eigenvalues only, and v = None, when ``vectors`` is False)."""
-    a = symmetrize(sector, matrix)
-    asym = float(np.max(np.abs(a - a.T))) if a.size else 0.0
-    scale = max(1.0, float(np.max(np.abs(a))) if a.size else 1.0)
+def _symmetric_form(sector, matrix):
+    """(sparse symmetric S A S^{-1}, asymmetry, scale); RuntimeError if A is not self-adjoint."""
+    a = symmetrize(sector, matrix, dense=False)
+    asym = float(abs(a - a.T).max()) if a.nnz else 0.0
+    scale = max(1.0, float(abs(a).max()) if a.nnz else 1.0)
     if asym > 1e-11 * scale:
         raise RuntimeError(f"generator not self-adjoint on {sector!r}: asymmetry {asym:.2e}")
-    if vectors:
-        w, v = np.linalg.eigh(0.5 * (a + a.T))
-    else:
-        w, v = np.linalg.eigvalsh(0.5 * (a + a.T)), None
-    order = np.argsort(np.abs(w))
-    ker = order[:kernel_dim]
-    if kernel_dim and np.max(np.abs(w[ker])) > tol * scale:
-        raise RuntimeError(f"expected a {kernel_dim}-dimensional kernel on {sector!r}, "
-                           f"smallest |eigenvalues| {np.sort(np.abs(w))[:kernel_dim + 1]}")
-    keep = np.sort(order[kernel_dim:])
-    return w[keep], (None if v is None else v[:, keep]), asym
+    return 0.5 * (a + a.T), asym, scale
+
+
+def _sector_spectrum(sector, matrix, kernel_dim, tol=1e-9, vectors=True, n_distinct=None,
+                     dense_max=DENSE_MAX, form=None):
+    """Eigenvalues (and vectors, else v = None) of the symmetrised matrix with the kernel
+    (invariants) removed: all of them (``n_distinct`` None, dense), or every eigenvalue down to
+    the ``n_distinct``-th largest distinct one (sparse Lanczos above ``dense_max``, see
+    :func:`kacspectral.kac.eigen.top_eigenpairs`).  ``form``: a precomputed
+    :func:`_symmetric_form`.  Returns (w ascending, v, asymmetry, method)."""
+    a, asym, scale = form if form is not None else _symmetric_form(sector, matrix)
+    try:
+        w, v, method = top_eigenpairs(a, kernel_dim, n_distinct, tol=tol,
+                                      kernel_tol=tol * scale, vectors=vectors,
+                                      dense_max=dense_max)
+    except RuntimeError as exc:
+        raise RuntimeError(f"{exc} on {sector!r}") from None
+    return w, v, asym, method
 
 
 def _spins(sector, vectors) -> list[int]:
     """Spins l (total angular momentum, Casimir -l(l+1)) present in span(vectors)."""
-    c = symmetrize(sector, casimir_matrix(sector))
-    cw = np.linalg.eigvalsh(vectors.T @ c @ vectors)
+    c = symmetrize(sector, casimir_matrix(sector), dense=False)
+    cw = np.linalg.eigvalsh(vectors.T @ (c @ vectors))
     return sorted({int(round((-1 + math.sqrt(max(1 - 4 * x, 0.0))) / 2)) for x in cw})
 
 
@@ -459,7 +509,7 @@ def _distinct(values, tol=1e-9):
 
 
 def spectrum_modes(layouts, build, max_modes: int = 6, symmetric_layout=None, tol=1e-9,
-                   progress=None):
+                   progress=None, dense_max: int = DENSE_MAX):
     """Top non-conserved modes of a family of sector generators.
 
     layouts : list of (pools, degree, ctx) (each a valid S_{n-k}-reduction, see
@@ -469,11 +519,17 @@ def spectrum_modes(layouts, build, max_modes: int = 6, symmetric_layout=None, to
         permutation-symmetric modes (None: skip)
     progress : callable() or None, called once after each (layout, parity) sector of the
         first pass (4 per layout), e.g. ``kacspectral.cli._common.Progress(...).update``
+    dense_max : sectors of larger dimension use sparse Lanczos for the top ``max_modes``
+        distinct eigenvalues (:mod:`kacspectral.kac.eigen`); 0 forces it everywhere, a huge
+        value forces the dense solver (the reference path of the tests)
     Returns (modes, checks): modes sorted by decreasing eigenvalue, each a dict with
-    ``eigenvalue``, ``degree``, ``parity``, ``spins``, ``symmetric``.
+    ``eigenvalue``, ``degree``, ``parities``, ``spins``, ``symmetric``, ``also_in_degrees``;
+    checks: ``max_asymmetry`` and ``solvers`` (number of sectors per eigensolver).
     """
-    found = []  # (eigenvalue, degree, parity, sector, ctx); eigenvalues only on this pass
+    found = []  # (eigenvalue, degree, parity, sector); eigenvalues only on this pass
+    forms: dict = {}
     max_asym = 0.0
+    solvers: dict = defaultdict(int)
     for pools, m, ctx in layouts:
         for par in PARITIES:
             if sum(par) % 2 != m % 2:
@@ -483,20 +539,27 @@ def spectrum_modes(layouts, build, max_modes: int = 6, symmetric_layout=None, to
                 progress()
             if not len(sec):
                 continue
-            w, _, asym = _sector_spectrum(sec, build(sec, ctx), invariant_count(m, par), tol,
-                                          vectors=False)
+            forms[id(sec)] = _symmetric_form(sec, build(sec, ctx))
+            w, _, asym, method = _sector_spectrum(sec, None, invariant_count(m, par), tol,
+                                                  vectors=False, n_distinct=max_modes,
+                                                  dense_max=dense_max, form=forms[id(sec)])
+            solvers[method] += 1
             max_asym = max(max_asym, asym)
-            found.extend((float(x), m, par, sec, ctx) for x in w)
+            found.extend((float(x), m, par, sec) for x in w)
     values = _distinct([f[0] for f in found], tol)[:max_modes]
     modes = []
+    pairs: dict = {}
     for val in values:
         hits = [f for f in found if abs(f[0] - val) <= tol]
         degrees = sorted({h[1] for h in hits})
         primary = [h for h in hits if h[1] == degrees[0]]
         spins: set = set()
-        for sec, ctx in {id(h[3]): (h[3], h[4]) for h in primary}.values():
-            w, v, _ = _sector_spectrum(sec, build(sec, ctx), invariant_count(sec.degree,
-                                                                             sec.parity), tol)
+        for sec in {id(h[3]): h[3] for h in primary}.values():
+            if id(sec) not in pairs:  # eigenvectors: dense, once per sector
+                pairs[id(sec)] = _sector_spectrum(
+                    sec, None, invariant_count(sec.degree, sec.parity), tol,
+                    n_distinct=max_modes, dense_max=dense_max, form=forms[id(sec)])[:2]
+            w, v = pairs[id(sec)]
             spins.update(_spins(sec, v[:, np.abs(w - val) <= tol]))
         sym = None
         if symmetric_layout is not None:
@@ -505,12 +568,14 @@ def spectrum_modes(layouts, build, max_modes: int = 6, symmetric_layout=None, to
                 sec = PolynomialSector(symmetric_layout[0], degrees[0], par)
                 k = invariant_count(degrees[0], par)
                 if len(sec) > k:
-                    w, _, _ = _sector_spectrum(sec, build(sec, symmetric_layout[1]), k, tol)
+                    w, _, _, _ = _sector_spectrum(sec, build(sec, symmetric_layout[1]), k, tol,
+                                                  vectors=False, n_distinct=max_modes,
+                                                  dense_max=dense_max)
                     sym = sym or bool(np.any(np.abs(w - val) <= tol))
         modes.append({"eigenvalue": val, "degree": degrees[0], "spins": sorted(spins),
                       "parities": sorted({h[2] for h in primary}), "symmetric": sym,
                       "also_in_degrees": degrees[1:]})
-    return modes, {"max_asymmetry": max_asym}
+    return modes, {"max_asymmetry": max_asym, "solvers": dict(solvers)}
 
 
 def _reduced_pools(n: int, k: int) -> tuple:
