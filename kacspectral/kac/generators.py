@@ -54,6 +54,14 @@ import scipy.sparse as sp
 
 from kacspectral.kac.eigen import DENSE_MAX, symmetrized, top_eigenpairs
 from kacspectral.kac.lemma3 import exact_eigenvalue
+from kacspectral.kac.results import KacGapResult, KacMode, short
+from kacspectral.kac.sectors import (  # re-exported: the sector basis
+    ZERO,
+    PolynomialSector,
+    _canon,
+    _orbit_size,
+    sector_dimensions,
+)
 from kacspectral.kac.tables import (  # re-exported: this module is the public entry point
     angular_momentum_pair_table,
     casimir_table,
@@ -87,10 +95,11 @@ __all__ = [
     "invariant_count",
     "spectrum_modes",
     "kac_gap",
+    "gap_search_cost",
+    "check_cost",
     "PARITIES",
+    "sector_dimensions",
 ]
-
-ZERO = (0, 0, 0)
 
 
 @cache
@@ -106,116 +115,6 @@ def thermostat_eigenvalue(n: int, l: int) -> Fraction:
     if not lam.is_Rational:
         raise ArithmeticError(f"kac eigenvalue ({n}, {l}) is not rational: {lam}")
     return Fraction(int(lam.p), int(lam.q))
-
-
-
-
-
-# ----------------------------------------------------------------------------------------
-# Sectors of products of monomial symmetric functions over pools
-# ----------------------------------------------------------------------------------------
-@cache
-def _nonzero_exps(maxdeg: int) -> tuple:
-    return tuple(e for d in range(1, maxdeg + 1) for e in monomials(3, d))
-
-
-@cache
-def _vector_partitions(d: int, maxparts: int) -> tuple:
-    """Multisets (sorted descending tuples) of non-zero 3-exponents of total degree d."""
-    exps = _nonzero_exps(d)
-    out = []
-
-    def rec(start, left, parts):
-        if left == 0:
-            out.append(tuple(sorted(parts, reverse=True)))
-            return
-        if len(parts) >= maxparts:
-            return
-        for i in range(start, len(exps)):
-            if sum(exps[i]) <= left:
-                rec(i, left - sum(exps[i]), parts + [exps[i]])
-
-    rec(0, d, [])
-    return tuple(out)
-
-
-def _canon(parts) -> tuple:
-    return tuple(sorted((p for p in parts if p != ZERO), reverse=True))
-
-
-@cache
-def _orbit_size(part: tuple, n: int) -> int:
-    """Number of distinct monomials in m_lambda over a pool of n particles."""
-    ell = len(part)
-    if ell > n:
-        return 0
-    mult = math.prod(math.factorial(c) for c in _counts(part))
-    return math.perm(n, ell) // mult
-
-
-def _counts(part):
-    out: dict = defaultdict(int)
-    for p in part:
-        out[p] += 1
-    return tuple(out.values())
-
-
-def _efact(e) -> int:
-    return math.prod(math.factorial(k) for k in e)
-
-
-class PolynomialSector:
-    """Basis of S_{n_1} x ... x S_{n_G}-symmetric homogeneous polynomials of one degree/parity.
-
-    Parameters
-    ----------
-    pools : tuple of int
-        Pool sizes (a pool of size 1 is a labelled particle).
-    degree : int
-        Homogeneous degree m (the Wick degree).
-    parity : tuple of three ints in {0, 1}, or None
-        Parity of the exponent sum along each axis (preserved by every operator here, since
-        each reflection x_k -> -x_k of all particles commutes with them); None: all parities.
-
-    Attributes
-    ----------
-    elements : list of tuples (one multiset of 3-exponents per pool)
-    norm2 : exact squared Fischer (= L^2(Gamma) of the Wick product) norms, as ints
-    """
-
-    def __init__(self, pools, degree: int, parity=None):
-        pools = tuple(int(n) for n in pools)
-        if not pools or any(n < 1 for n in pools):
-            raise ValueError(f"pool sizes must be positive integers, got {pools}")
-        if degree < 0:
-            raise ValueError(f"degree must be >= 0, got {degree}")
-        self.pools, self.degree = pools, int(degree)
-        self.parity = None if parity is None else tuple(int(p) % 2 for p in parity)
-        elements = []
-        for split in itertools.product(range(degree + 1), repeat=len(pools)):
-            if sum(split) != degree:
-                continue
-            choices = [_vector_partitions(d, n) for d, n in zip(split, pools, strict=False)]
-            for el in itertools.product(*choices):
-                if self.parity is not None:
-                    tot = [sum(e[k] for part in el for e in part) % 2 for k in range(3)]
-                    if tuple(tot) != self.parity:
-                        continue
-                elements.append(tuple(el))
-        self.elements = elements
-        self.index = {el: i for i, el in enumerate(elements)}
-        self.norm2 = [
-            math.prod(_orbit_size(part, n) for part, n in zip(el, pools, strict=False))
-            * math.prod(_efact(e) for part in el for e in part)
-            for el in elements
-        ]
-        self.scale = np.sqrt(np.array([float(v) for v in self.norm2]))
-
-    def __len__(self) -> int:
-        return len(self.elements)
-
-    def __repr__(self) -> str:
-        return f"PolynomialSector(pools={self.pools}, degree={self.degree}, dim={len(self)})"
 
 
 def _ratio(old: tuple, new: tuple, n: int, exact: bool = True):
@@ -584,11 +483,71 @@ def _reduced_pools(n: int, k: int) -> tuple:
     return (1,) * k + ((n - k,) if n > k else ())
 
 
+def _check_count(value, name: str, minimum: int) -> int:
+    """An int >= minimum (bool, float such as 2.5 and strings such as "3" refused)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r} "
+                        f"({type(value).__name__})")
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _positive_rate(value, name: str) -> Fraction:
+    try:
+        rate = Fraction(value)
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        raise ValueError(f"{name} must be a finite number > 0, got {value!r}") from None
+    if rate <= 0:
+        raise ValueError(f"{name} must be > 0, got {rate}")
+    return rate
+
+
+#: cost model of one sector of dimension d and degree m searched with P pool pairs
+#: (calibrated on kac_gap(10, 4) and kac_gap(3, 7), one core:
+#: validation/results/bench_kac.json): assembly ~ ASSEMBLY_S d P C(m+5, 5)/126 (the images of
+#: a pair of particles grow like the degree-m monomials of 6 variables), dense eigensolver ~
+#: EIGEN_S d^3, memory ~ 4 dense d x d float64 matrices; the exact pair table of degree m
+#: ~ TABLE_S 3.2^m once
+ASSEMBLY_S = 3e-5
+EIGEN_S = 3e-10
+TABLE_S = 1.3e-3
+MAX_SECONDS = 3600.0
+MAX_BYTES = 8 * 2**30
+
+
+def gap_search_cost(layouts) -> dict:
+    """Estimated seconds and bytes of :func:`spectrum_modes` over ``layouts`` (list of
+    (pools, degree, ...)), from the sector dimensions (:func:`sector_dimensions`, counted
+    without building the sectors).  Returns {"seconds", "bytes", "max_dimension"}."""
+    seconds, dmax, mmax = 0.0, 0, 0
+    for pools, m, *_ in layouts:
+        npairs = len(pools) * (len(pools) + 1) // 2
+        for d in sector_dimensions(pools, m).values():
+            seconds += ASSEMBLY_S * d * npairs * math.comb(m + 5, 5) / 126 + EIGEN_S * d**3
+            dmax = max(dmax, d)
+        mmax = max(mmax, m)
+    seconds += TABLE_S * 1.5 * 3.2**mmax
+    return {"seconds": seconds, "bytes": 4 * 8 * dmax**2, "max_dimension": dmax}
+
+
+def check_cost(cost: dict, what: str, max_seconds: float = MAX_SECONDS,
+               max_bytes: float = MAX_BYTES) -> None:
+    """ValueError naming ``what`` and the estimate when ``cost`` exceeds the limits."""
+    if cost["seconds"] > max_seconds or cost["bytes"] > max_bytes:
+        raise ValueError(
+            f"{what} is too costly: largest sector dimension {cost['max_dimension']}, "
+            f"estimated {cost['seconds']:.3g} s and {cost['bytes'] / 2**30:.3g} GiB "
+            f"(limits {max_seconds:.3g} s, {max_bytes / 2**30:.3g} GiB)")
+
+
 def kac_gap(n_particles: int, degree: int = 4, lambda_s=1, max_modes: int = 6,
-            progress=None) -> dict:
+            progress=None, *, max_seconds: float = MAX_SECONDS,
+            max_bytes: float = MAX_BYTES) -> KacGapResult:
     """Spectral gap of the 3D Kac generator L_S = lambda_S/(N-1) sum_{i<j}(R_ij - I) on
     polynomials of degree <= ``degree``, on the orthogonal complement of the functions of total
-    energy and momentum (seed 000 section 2; MATH.md section 6).
+    energy and momentum (seed 000 section 2; conventions page ``docs/conventions.md``,
+    section 6).
 
     Symmetry reduction: L_S commutes with S_N and O(3).  The Wick-degree-m space only holds S_N
     irreducibles whose Young diagram has at most m boxes below the first row, and each of those
@@ -600,18 +559,22 @@ def kac_gap(n_particles: int, degree: int = 4, lambda_s=1, max_modes: int = 6,
 
     Parameters
     ----------
-    n_particles : N >= 2;  degree : maximal Wick degree searched (>= 1);
-    lambda_s : rate lambda_S > 0;  max_modes : number of slowest distinct eigenvalues listed;
-    progress : callable() or None, called once per sector of the search (4 per degree).
+    n_particles : int, N >= 2;  degree : int, maximal Wick degree searched (>= 1);
+    lambda_s : rate lambda_S > 0 (exact: int, Fraction or a string such as "1/2");
+    max_modes : number of slowest distinct eigenvalues listed;
+    progress : callable() or None, called once per sector of the search (4 per degree);
+    max_seconds, max_bytes : refuse (ValueError with the estimate of :func:`gap_search_cost`)
+        a search estimated to take longer or to need more memory.
 
-    Cost: the dimension of the degree-m sectors grows fast with min(m, N); degree 4 takes a
-    few seconds for any N, degree 6 about a minute for N = 4 (the ``kac-gap`` command
-    refuses degree > 4 for N > 4).
+    Cost: the dimension of the degree-m sectors grows fast with min(m, N) (N = 10: 1155 at
+    degree 4, 9155 at degree 5); degree 4 takes about 2 s for any N
+    (validation/results/bench_kac.json).
 
-    Returns a dict with ``gap`` (= minus the largest non-zero eigenvalue), ``modes`` and the
-    claimed values (4/15) N/(N-1), N/(3(N-1)), (2/5) N/(N-1) times lambda_S.  The gap is a
-    statement about the polynomial sectors of degree <= ``degree`` searched, not a proof over
-    all of L^2: the true gap is at most the value returned.
+    Returns a :class:`kacspectral.kac.results.KacGapResult`: ``gap`` (= minus the largest
+    non-zero eigenvalue), ``modes``, the exact claimed values (4/15, 1/3, 2/5) lambda_S
+    N/(N-1) and the verdict (None for degree < 3, which cannot hold the claimed gap mode).  The
+    gap is a statement about the polynomial sectors of degree <= ``degree`` searched, not a
+    proof over all of L^2: the true gap is at most the value returned.
 
     Findings (validation/kac_reservoir.py; tests/test_kac.py ``test_kac_gap_confirms_claim``,
     ``test_gap_eigenfunction``, ``test_kac_gap_two_particles_refutes_claim``):
@@ -624,25 +587,41 @@ def kac_gap(n_particles: int, degree: int = 4, lambda_s=1, max_modes: int = 6,
     * the claim is **refuted for N = 2**: the gap is the momentum mode 2/3 > 8/15 (only the
       relative velocity moves, its spin-l blocks decay at rate 2l/(2l+1)).
     """
-    n = int(n_particles)
-    if n < 2:
-        raise ValueError(f"the Kac system needs at least 2 particles, got {n_particles}")
-    if degree < 1:
-        raise ValueError(f"degree must be >= 1, got {degree}")
-    lam = Fraction(lambda_s)
-    if lam <= 0:
-        raise ValueError(f"lambda_S must be positive, got {lambda_s}")
+    n = _check_count(n_particles, "n_particles", 2)
+    if n > 10**12:
+        raise ValueError(f"n_particles must be at most 1e12 (the rates lambda_S/(N-1) are "
+                         f"floats in the sectors), got {n}")
+    degree = _check_count(degree, "degree", 1)
+    max_modes = _check_count(max_modes, "max_modes", 1)
+    lam = _positive_rate(lambda_s, "lambda_s")
+    if not 1e-300 <= lam <= 1e300:
+        raise ValueError(f"lambda_s must be between 1e-300 and 1e300 (rates are floats "
+                         f"then), got {short(lam)}")
     layouts = [(_reduced_pools(n, m), m, None) for m in range(1, degree + 1)]
+    check_cost(gap_search_cost(layouts), f"kac_gap(N = {n}, degree = {degree})", max_seconds,
+               max_bytes)
 
-    def build(sec, _ctx):
-        return generator_matrix(sec, range(len(sec.pools)), kind="S", lambda_s=lam)
+    def build(sec, _ctx):  # lambda_S = 1: L_S is linear in lambda_S, scaled below
+        return generator_matrix(sec, range(len(sec.pools)), kind="S", lambda_s=1)
 
     modes, checks = spectrum_modes(layouts, build, max_modes, symmetric_layout=((n,), None),
                                    progress=progress)
-    f = float(lam) * n / (n - 1)
-    return {
-        "particles": n, "degree": degree, "lambda_s": float(lam),
-        "gap": -modes[0]["eigenvalue"], "gap_mode": modes[0], "modes": modes,
-        "claimed": {"gap": 4 * f / 15, "momentum": f / 3, "stress": 2 * f / 5},
-        "max_asymmetry": checks["max_asymmetry"],
-    }
+    for m in modes:  # exact scaling by lambda_S (no overflow or underflow in the matrices)
+        m["eigenvalue"] *= float(lam)
+    f = lam * n / (n - 1)
+    claimed = f * Fraction(4, 15)
+    gap = -modes[0]["eigenvalue"]
+    if degree < 3:
+        agrees = None
+        verdict = (f"undecided: degree {degree} < 3 cannot contain the claimed gap mode "
+                   f"sum_j |v_j|^2 v_j (degree 3)")
+    else:
+        # eigenvalues carry errors ~ eps ||B|| ~ 1e-15 N lambda_S (measured <= 1e-14)
+        agrees = abs(gap - float(claimed)) <= 1e-12 * max(1.0, float(claimed))
+        verdict = "agrees" if agrees else "disagrees"
+    return KacGapResult(
+        particles=n, degree=degree, lambda_s=lam, gap=gap,
+        modes=tuple(KacMode.from_dict(m) for m in modes),
+        claimed_gap=claimed, claimed_momentum=f / 3, claimed_stress=f * Fraction(2, 5),
+        agrees_with_claim=agrees, verdict=verdict, max_asymmetry=checks["max_asymmetry"],
+        solvers=tuple(sorted(checks["solvers"].items())))
