@@ -30,6 +30,7 @@ from kacspectral.errors import ConvergenceError, NegativeDensityWarning, Truncat
 from kacspectral.kac.finite_reservoir import ReservoirProblem, reservoir_distance
 from kacspectral.kac.generators import kac_gap
 from kacspectral.kac.lemma3 import exact_eigenvalue, lemma3_check
+from kacspectral.kac.results import KacGapResult, ReservoirDistanceResult
 from kacspectral.physics.bkw import BKW
 from kacspectral.physics.kernels import (
     AngularKernel,
@@ -47,10 +48,12 @@ __all__ = [
     "ConvergenceError",
     "EvolutionProblem",
     "HermiteSpace",
+    "KacGapResult",
     "MaxwellianMixture",
     "NegativeDensityWarning",
     "NessProblem",
     "NessResult",
+    "ReservoirDistanceResult",
     "ReservoirProblem",
     "TruncationWarning",
     "evolve",
