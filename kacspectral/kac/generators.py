@@ -55,11 +55,15 @@ import scipy.sparse as sp
 from kacspectral.kac.eigen import DENSE_MAX, symmetrized, top_eigenpairs
 from kacspectral.kac.lemma3 import exact_eigenvalue
 from kacspectral.kac.results import KacGapResult, KacMode, short
-from kacspectral.kac.sectors import (  # re-exported: the sector basis
+from kacspectral.kac.sectors import (  # re-exported: the sector basis and its cost model
+    MAX_BYTES,
+    MAX_SECONDS,
     ZERO,
     PolynomialSector,
     _canon,
     _orbit_size,
+    check_cost,
+    gap_search_cost,
     sector_dimensions,
 )
 from kacspectral.kac.tables import (  # re-exported: this module is the public entry point
@@ -501,44 +505,6 @@ def _positive_rate(value, name: str) -> Fraction:
     if rate <= 0:
         raise ValueError(f"{name} must be > 0, got {rate}")
     return rate
-
-
-#: cost model of one sector of dimension d and degree m searched with P pool pairs
-#: (calibrated on kac_gap(10, 4) and kac_gap(3, 7), one core:
-#: validation/results/bench_kac.json): assembly ~ ASSEMBLY_S d P C(m+5, 5)/126 (the images of
-#: a pair of particles grow like the degree-m monomials of 6 variables), dense eigensolver ~
-#: EIGEN_S d^3, memory ~ 4 dense d x d float64 matrices; the exact pair table of degree m
-#: ~ TABLE_S 3.2^m once
-ASSEMBLY_S = 3e-5
-EIGEN_S = 3e-10
-TABLE_S = 1.3e-3
-MAX_SECONDS = 3600.0
-MAX_BYTES = 8 * 2**30
-
-
-def gap_search_cost(layouts) -> dict:
-    """Estimated seconds and bytes of :func:`spectrum_modes` over ``layouts`` (list of
-    (pools, degree, ...)), from the sector dimensions (:func:`sector_dimensions`, counted
-    without building the sectors).  Returns {"seconds", "bytes", "max_dimension"}."""
-    seconds, dmax, mmax = 0.0, 0, 0
-    for pools, m, *_ in layouts:
-        npairs = len(pools) * (len(pools) + 1) // 2
-        for d in sector_dimensions(pools, m).values():
-            seconds += ASSEMBLY_S * d * npairs * math.comb(m + 5, 5) / 126 + EIGEN_S * d**3
-            dmax = max(dmax, d)
-        mmax = max(mmax, m)
-    seconds += TABLE_S * 1.5 * 3.2**mmax
-    return {"seconds": seconds, "bytes": 4 * 8 * dmax**2, "max_dimension": dmax}
-
-
-def check_cost(cost: dict, what: str, max_seconds: float = MAX_SECONDS,
-               max_bytes: float = MAX_BYTES) -> None:
-    """ValueError naming ``what`` and the estimate when ``cost`` exceeds the limits."""
-    if cost["seconds"] > max_seconds or cost["bytes"] > max_bytes:
-        raise ValueError(
-            f"{what} is too costly: largest sector dimension {cost['max_dimension']}, "
-            f"estimated {cost['seconds']:.3g} s and {cost['bytes'] / 2**30:.3g} GiB "
-            f"(limits {max_seconds:.3g} s, {max_bytes / 2**30:.3g} GiB)")
 
 
 def kac_gap(n_particles: int, degree: int = 4, lambda_s=1, max_modes: int = 6,
