@@ -205,3 +205,37 @@ def test_progress_on_a_terminal_only(argv, capsys, monkeypatch):
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     assert main(argv + ["--json"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def _exchangeable_brute_force(comp, M):
+    import itertools
+    for perm in itertools.permutations(range(M)):
+        for e, c in comp.items():
+            f = tuple(x for i in perm for x in e[3 * i:3 * i + 3])
+            if comp.get(f, 0) != c:
+                return False
+    return True
+
+
+def test_exchangeability_check_against_all_permutations():
+    # the O(M) multiset check (what makes -M 1000 cheap) against the M! permutations
+    import itertools
+
+    import numpy as np
+
+    from kacspectral.kac.finite_reservoir import _is_exchangeable
+
+    rng = np.random.default_rng(5)
+    exps = [e for e in itertools.product(range(3), repeat=3) if sum(e) <= 2]
+    for trial in range(40):
+        M = 3
+        comp: dict = {}
+        for _ in range(3):
+            parts = [exps[i] for i in rng.integers(len(exps), size=M)]
+            c = Fraction(int(rng.integers(1, 3)))
+            perms = itertools.permutations(range(M)) if trial % 2 else [tuple(range(M))]
+            for perm in perms:
+                comp[tuple(x for i in perm for x in parts[i])] = c
+        comp = {e: c for e, c in comp.items() if any(e)}
+        if comp:
+            assert _is_exchangeable(comp, M) == _exchangeable_brute_force(comp, M)

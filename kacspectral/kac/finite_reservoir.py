@@ -186,10 +186,14 @@ def wick_components(poly: dict) -> dict:
     """
     out: dict = {}
     for e, c in poly.items():
-        choices = [[(k, math.comb(n, 2 * k) * math.prod(range(1, 2 * k, 2)))
-                    for k in range(n // 2 + 1)] for n in e]
+        nz = [i for i, n in enumerate(e) if n]  # only the variables present (sparse in 3M)
+        choices = [[(k, math.comb(e[i], 2 * k) * math.prod(range(1, 2 * k, 2)))
+                    for k in range(e[i] // 2 + 1)] for i in nz]
         for pick in itertools.product(*choices):
-            top = tuple(n - 2 * k for n, (k, _) in zip(e, pick, strict=False))
+            top_l = list(e)
+            for i, (k, _) in zip(nz, pick, strict=True):
+                top_l[i] -= 2 * k
+            top = tuple(top_l)
             w = math.prod(f for _, f in pick)
             comp = out.setdefault(sum(top), {})
             comp[top] = comp.get(top, 0) + Fraction(c) * w
@@ -198,14 +202,29 @@ def wick_components(poly: dict) -> dict:
 
 
 def _is_exchangeable(comp: dict, M: int) -> bool:
-    """Symmetric under every permutation of the M system particles: checked on the M - 1
-    adjacent transpositions, which generate S_M (M - 1 passes, not M! permutations)."""
-    for i in range(M - 1):
-        for e, c in comp.items():
-            f = e[:3 * i] + e[3 * i + 3:3 * i + 6] + e[3 * i:3 * i + 3] + e[3 * i + 6:]
-            if comp.get(f, 0) != c:
-                return False
+    """Symmetric under every permutation of the M system particles: the coefficient depends
+    only on the multiset of the non-zero particle exponents, and every arrangement of that
+    multiset is present (there are M!/((M - k)! prod mult!) of them for k non-zero parts).
+    O(M) per monomial, not M! permutations."""
+    groups: dict = {}
+    for e, c in comp.items():
+        parts = tuple(sorted(e[3 * i:3 * i + 3] for i in range(M) if any(e[3 * i:3 * i + 3])))
+        g = groups.setdefault(parts, [c, 0])
+        if g[0] != c:
+            return False
+        g[1] += 1
+    for parts, (_, count) in groups.items():
+        mult = math.prod(math.factorial(k) for k in _multiplicities(parts))
+        if count != math.perm(M, len(parts)) // mult:
+            return False
     return True
+
+
+def _multiplicities(parts: tuple) -> list[int]:
+    out: dict = {}
+    for p in parts:
+        out[p] = out.get(p, 0) + 1
+    return list(out.values())
 
 
 def _embed(comp: dict, M: int, sector: PolynomialSector, pooled: bool) -> np.ndarray:
