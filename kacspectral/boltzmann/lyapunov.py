@@ -19,7 +19,7 @@ import warnings
 from collections.abc import Sequence
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from kacspectral.boltzmann.anisotropic.diagnostics import gauss_rule_3d
 from kacspectral.boltzmann.anisotropic.evolution import (
@@ -116,17 +116,23 @@ def lyapunov_columns(
         ok = (f > 0) & (g > 0)
         out["relative_entropy"].append(float(np.sum(w[ok] * f[ok] / m_ref[ok]
                                                      * np.log(f[ok] / g[ok]))))
+
+        def density_f(r: NDArray, a: NDArray = a) -> NDArray:
+            return space.density(a, np.multiply.outer(r, e))
+
+        def fourier_f(xi: NDArray, a: NDArray = a) -> NDArray:
+            return space.fourier(a, xi)
+
         if isotropic:
             try:
-                out["w2"].append(w2_isotropic(
-                    lambda r, a=a: space.density(a, np.multiply.outer(r, e)), g_dens, t_hi))
+                out["w2"].append(w2_isotropic(density_f, g_dens, t_hi))
             except ValueError as exc:  # mass of the truncated density off by > 1e-8
                 warnings.warn(f"W2 not computed: {exc}", TruncationWarning, stacklevel=2)
                 out["w2"].append(None)
         else:
             out["w2"].append(None)
         out["corrected_gtw"].append(corrected_gtw_distance(
-            lambda xi, a=a: space.fourier(a, xi), ref.fourier, space.moments(a),
+            fourier_f, ref.fourier, space.moments(a),
             ref.moment_tensors,
             **dict(gtw_options or {})).distance)
     return out

@@ -38,6 +38,7 @@ the diffusion: stable for ``eta K dt`` up to about 2.7 with the RK4-type schemes
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -81,11 +82,17 @@ def fokker_planck_matrix(space: HermiteSpace, temperature: float) -> sps.csr_mat
 
 
 def fokker_planck_flow(
-    space: HermiteSpace, diffusive: DiffusiveReservoirs, initial: ArrayLike, times: ArrayLike
+    space: HermiteSpace,
+    diffusive: DiffusiveReservoirs | Sequence[object],
+    initial: ArrayLike,
+    times: ArrayLike,
 ) -> NDArray:
     """Coefficients of ``exp(t eta FP_T) f_0`` at ``times`` (rows), exact up to rounding
     (:func:`scipy.sparse.linalg.expm_multiply`)."""
     d = as_diffusive(diffusive)
+    if d is None:
+        raise TypeError("diffusive must be a DiffusiveReservoirs or a pair (etas, temperatures), "
+                        "got None")
     a0 = np.asarray(initial, dtype=float)
     t = np.asarray(times, dtype=float)
     A = (d.eta * fokker_planck_matrix(space, d.temperature)).tocsc()

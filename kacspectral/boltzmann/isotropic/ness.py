@@ -71,6 +71,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -88,8 +89,8 @@ from kacspectral.boltzmann.isotropic.bobylev import (
 )
 from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
 from kacspectral.physics import kernel_io  # noqa: F401  (registers the kernel's save format)
-from kacspectral.physics.kernels import AngularKernel, get_kernel
-from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
+from kacspectral.physics.kernels import AngularKernel, KernelSpec, get_kernel
+from kacspectral.physics.reservoirs import ExactNumber, MaxwellianMixture, as_fraction
 from kacspectral.results import ResultMixin
 
 __all__ = [
@@ -134,6 +135,13 @@ class NessProblem(ResultMixin):
     gamma: Fraction
     reservoir: MaxwellianMixture
     kernel: AngularKernel
+
+    if TYPE_CHECKING:
+        # What the constructor accepts (``__post_init__`` normalises it to the fields' types);
+        # mypy reads this signature, the dataclass generates the one that runs.
+        def __init__(
+            self, gamma: ExactNumber, reservoir: MaxwellianMixture, kernel: KernelSpec
+        ) -> None: ...
 
     def __post_init__(self) -> None:
         g = as_fraction(self.gamma, "gamma")
