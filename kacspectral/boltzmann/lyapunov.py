@@ -92,7 +92,7 @@ def reference_density(ref: EquilibriumReference):
 
 def lyapunov_columns(
     space: HermiteSpace,
-    coefficients: Sequence[ArrayLike],
+    coefficients: Sequence[ArrayLike] | NDArray,
     ref: EquilibriumReference,
     *,
     isotropic: bool = False,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
+from typing import Any
 
 from kacspectral._version import __version__
 from kacspectral.boltzmann.entropy import ness_entropy_budget
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         if text not in messages:
             messages.append(text)
             print(f"kacspectral: warning: {text}", file=sys.stderr)
-    payload = {"command": "entropy"}
+    payload: dict[str, Any] = {"command": "entropy"}
     payload.update(budget.to_dict())
     payload.update({
         "problem": problem.describe(),

@@ -50,6 +50,7 @@ import itertools
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -181,6 +182,7 @@ def _embed(comp: dict, M: int, sector: PolynomialSector, pooled: bool) -> np.nda
     vec = np.zeros(len(sector))
     for e, c in comp.items():
         parts = [e[3 * i:3 * i + 3] for i in range(M)]
+        el: tuple
         if pooled:
             el = (_canon(parts), ())
         else:
@@ -337,7 +339,8 @@ def reservoir_distance(problem: ReservoirProblem, h0: dict, times, *, gap_degree
             sec = PolynomialSector(pools, m, par)
             y0 = _embed(part, M, sec, pooled) * sec.scale
             norm02 += float(y0 @ y0)
-            kw = dict(lambda_s=problem.lambda_s, lambda_r=problem.lambda_r, mu=problem.mu)
+            kw: dict[str, Any] = dict(lambda_s=problem.lambda_s, lambda_r=problem.lambda_r,
+                                      mu=problem.mu)
             a_r = symmetrize(sec, generator_matrix(sec, sys_idx, res_idx, kind="R", **kw))
             a_t = symmetrize(sec, generator_matrix(sec, sys_idx, res_idx, kind="T", **kw))
             diff = _evolve(a_r, y0, times) - _evolve(a_t, y0, times)
@@ -395,7 +398,7 @@ def expectations(problem: ReservoirProblem, h0: dict, observables: dict, times,
     _check_polynomial(h0, 3 * M, "h0")
     comps = wick_components(h0)
     out = {}
-    kw = dict(lambda_s=problem.lambda_s, lambda_r=problem.lambda_r, mu=problem.mu)
+    kw: dict[str, Any] = dict(lambda_s=problem.lambda_s, lambda_r=problem.lambda_r, mu=problem.mu)
     cache: dict = {}
     for name, phi in observables.items():
         _check_polynomial(phi, 3 * M, f"observable {name!r}")

@@ -296,10 +296,10 @@ def two_body(sector: PolynomialSector, g: int, h: int, table_of_degree, subtract
                         mass[(_canon(P + (a2,)), _canon(Qr + (b2,)))] += eg * c
             diag = len(P) * len(Q) + len(P) * eh + eg * len(Q)
             for (newp, newq), c in mass.items():
-                new = list(el)
-                new[g], new[h] = newp, newq
+                new_el = list(el)
+                new_el[g], new_el[h] = newp, newq
                 r = _ratio(P, newp, n_g, exact) * _ratio(Q, newq, n_h, exact)
-                entries[(sector.index[tuple(new)], col)] += c * r
+                entries[(sector.index[tuple(new_el)], col)] += c * r
         if subtract_identity:
             if diag:
                 entries[(col, col)] -= diag
@@ -470,7 +470,7 @@ def spectrum_modes(layouts, build, max_modes: int = 6, symmetric_layout=None, to
     Returns (modes, checks): modes sorted by decreasing eigenvalue, each a dict with
     ``eigenvalue``, ``degree``, ``parity``, ``spins``, ``symmetric``.
     """
-    found = []  # (eigenvalue, degree, parity, sector, ctx); eigenvalues only on this pass
+    found: list[tuple] = []  # (eigenvalue, degree, parity, sector, ctx); eigenvalues only here
     max_asym = 0.0
     for pools, m, ctx in layouts:
         for par in PARITIES:

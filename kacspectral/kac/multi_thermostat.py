@@ -587,7 +587,7 @@ def _pmul(p: dict, q: dict) -> dict:
 
 
 def _unit(p: int, k: int) -> tuple:
-    e = [ZERO] * (p + 1)
+    e: list[tuple[int, ...]] = [ZERO] * (p + 1)
     e[p] = tuple(1 if i == k else 0 for i in range(3))
     return tuple(e)
 

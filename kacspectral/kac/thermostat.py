@@ -401,7 +401,7 @@ def _zonal_matrix_fourier(m: int, kernel: AngularKernel, dtype: type) -> NDArray
     zero = np.zeros_like(t)
     xi = np.stack([st, zero, t], axis=-1)  # (nt, 3) on S^2
     e1 = np.stack([t, zero, -st], axis=-1)
-    e2 = np.array([0, 1, 0], dtype=dtype)
+    e2: NDArray = np.array([0, 1, 0], dtype=dtype)
     cs = np.sqrt(np.clip(1 - s * s, 0, None))
     # sigma = s xi + cs (cos ph e1 + sin ph e2): shape (nt, ns, nph, 3)
     sig = (

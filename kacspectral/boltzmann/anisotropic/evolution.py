@@ -238,7 +238,7 @@ class EvolutionResult(ResultMixin):
 def evolve(
     problem: EvolutionProblem,
     initial: ArrayLike,
-    times: Sequence[float],
+    times: ArrayLike,
     *,
     dt: float = 0.05,
     scheme: str = "etdrk4",
