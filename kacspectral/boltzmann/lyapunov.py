@@ -117,10 +117,10 @@ def lyapunov_columns(
         out["relative_entropy"].append(float(np.sum(w[ok] * f[ok] / m_ref[ok]
                                                      * np.log(f[ok] / g[ok]))))
 
-        def density_f(r: NDArray, a: NDArray = a) -> NDArray:
+        def density_f(r: NDArray, a: ArrayLike = a) -> NDArray:
             return space.density(a, np.multiply.outer(r, e))
 
-        def fourier_f(xi: NDArray, a: NDArray = a) -> NDArray:
+        def fourier_f(xi: NDArray, a: ArrayLike = a) -> NDArray:
             return space.fourier(a, xi)
 
         if isotropic:

@@ -392,7 +392,7 @@ def _zonal_matrix_fourier(m: int, kernel: AngularKernel, dtype: type) -> NDArray
     """:func:`zonal_matrix_fourier` with sampling and projection in precision ``dtype``."""
     ls = list(range(m % 2, m + 1, 2))
     t, wt = _gauss_legendre(m + 1, dtype)
-    pi = _PI_LD.astype(dtype)
+    pi: np.floating = _PI_LD.astype(dtype)
     s, ws = kernel.quadrature(kernel.nodes_for_degree(m))
     s, ws = s.astype(dtype), ws.astype(dtype)
     nph = m + 1

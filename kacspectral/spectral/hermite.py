@@ -430,7 +430,7 @@ def burnett_functions(
     sh = solid_harmonics(lmax, y)
     out = np.empty((len(idx),) + u.shape)
     radial: dict[tuple[int, int], NDArray] = {}
-    for l in np.unique(idx[:, 1]) if len(idx) else []:
+    for l in np.unique(idx[:, 1]).tolist() if len(idx) else []:
         l = int(l)
         ns = np.unique(idx[idx[:, 1] == l, 0])
         if ns.size == 1 and not with_gaussian:

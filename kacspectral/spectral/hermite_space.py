@@ -181,11 +181,9 @@ class HermiteSpace(ResultMixin):
         (``f/M_T`` is in ``L^2(M_T)``, where the series converges, only for ``T_a < 2T``:
         always true for the midpoint).  See also :meth:`convergence_ratio`.
         """
-        items: Iterable[object] = (
-            temperatures
-            if isinstance(temperatures, Iterable) and not np.isscalar(temperatures)
-            else [temperatures]
-        )
+        items: Iterable[object] = [temperatures]
+        if isinstance(temperatures, Iterable) and not np.isscalar(temperatures):
+            items = temperatures
         ts = [_check_temperature(t, "temperature") for t in items]
         if not ts:
             raise ValueError("choose_temperature needs at least one temperature, got none")
@@ -195,11 +193,9 @@ class HermiteSpace(ResultMixin):
     def convergence_ratio(temperatures: float | Iterable[float], reference: float) -> float:
         """``max_a |T_a - T_ref| / T_ref``: decay of the coefficients per two degrees."""
         t = _check_temperature(reference, "reference")
-        items: Iterable[object] = (
-            temperatures
-            if isinstance(temperatures, Iterable) and not np.isscalar(temperatures)
-            else [temperatures]
-        )
+        items: Iterable[object] = [temperatures]
+        if isinstance(temperatures, Iterable) and not np.isscalar(temperatures):
+            items = temperatures
         return max(abs(_check_temperature(x) - t) / t for x in items)
 
     # ------------------------------------------------------------------ data
