@@ -41,7 +41,9 @@ from kacspectral.efield.problem import Diffusion, EFieldProblem
 from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
 from kacspectral.kac.finite_reservoir import ReservoirProblem, reservoir_distance
 from kacspectral.kac.generators import kac_gap
+from kacspectral.kac.kinetic_limit import kac_ness
 from kacspectral.kac.lemma3 import exact_eigenvalue, lemma3_check
+from kacspectral.kac.multi_thermostat import MultiThermostat
 from kacspectral.physics.bkw import BKW
 from kacspectral.physics.expressions import parse_expression
 from kacspectral.physics.fokker_planck import DiffusiveReservoirs
@@ -76,6 +78,7 @@ __all__ = [
     "NegativeDensityWarning",
     "NessProblem",
     "NessResult",
+    "MultiThermostat",
     "ReservoirProblem",
     "TruncationWarning",
     "evolve",
@@ -84,6 +87,7 @@ __all__ = [
     "get_kernel",
     "gtw_distance",
     "kac_gap",
+    "kac_ness",
     "kernel_from_callable",
     "kernel_from_expression",
     "lemma3_check",

@@ -8,7 +8,8 @@ Each sub-command lives in its own module of this package and defines
 * ``run(args) -> int`` -- does the work and returns the exit status.
 
 Modules are discovered, so adding a command touches no other file.  Bad input (a
-:class:`ValueError` or :class:`TypeError` raised while parsing or running) ends with exit
+:class:`ValueError`, :class:`TypeError` or an :class:`OverflowError` from a number too large
+for a float, raised while parsing or running) ends with exit
 status 2 and one line on stderr; numerical trouble (:class:`~kacspectral.errors.ConvergenceError`)
 with exit status 1 and one line; never a traceback.
 """
@@ -67,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError) as exc:
         msg = " ".join(str(exc).split())
         print(f"kacspectral: error: {msg}", file=sys.stderr)
         return 2
