@@ -99,7 +99,7 @@ def reference_density(ref: EquilibriumReference):
 
 def lyapunov_columns(
     space: HermiteSpace,
-    coefficients: Sequence[ArrayLike],
+    coefficients: Sequence[ArrayLike] | NDArray,
     ref: EquilibriumReference,
     *,
     isotropic: bool = False,
@@ -124,7 +124,7 @@ def lyapunov_columns(
         out["relative_entropy"].append(float(np.sum(w[ok] * f[ok] / m_ref[ok]
                                                      * np.log(f[ok] / g[ok]))))
         if isotropic:
-            def f_radial(r: NDArray, a: NDArray = a) -> NDArray:
+            def f_radial(r: NDArray, a: ArrayLike = a) -> NDArray:
                 return space.density(a, np.multiply.outer(r, e))
 
             try:
@@ -135,7 +135,7 @@ def lyapunov_columns(
         else:
             out["w2"].append(None)
 
-        def f_hat(xi: NDArray, a: NDArray = a) -> NDArray:
+        def f_hat(xi: NDArray, a: ArrayLike = a) -> NDArray:
             return space.fourier(a, xi)
 
         out["corrected_gtw"].append(corrected_gtw_distance(

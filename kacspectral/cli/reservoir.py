@@ -141,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
         for prob in problems:
             res = reservoir_distance(prob, h0, args.times, gap_degree=args.gap_degree)
             bar.update()
+            if res.bound is None:  # reservoir_distance computes it by default
+                raise RuntimeError("reservoir_distance returned no bound")
             for t, d, b in zip(args.times, res.distance, res.bound, strict=True):
                 rows.append({"N": prob.reservoir, "t": "inf" if math.isinf(t) else t,
                              "distance": float(d), "bound": float(b),

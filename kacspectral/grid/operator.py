@@ -224,9 +224,8 @@ class FastSpectralOperator:
     def gain(self, f: NDArray, g: NDArray | None = None) -> NDArray:
         """``Q+(f, g)`` on the grid (``g = f`` when omitted)."""
         f = self._check(f, "f")
-        same = g is None
         self._F[...] = self.fft.forward(f)
-        if same:
+        if g is None:  # g = f
             dirs, wts = self.half_directions, self.half_weights
             G = self._F
         else:

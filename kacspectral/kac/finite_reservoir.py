@@ -50,6 +50,7 @@ import itertools
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -233,6 +234,7 @@ def _embed(comp: dict, M: int, sector: PolynomialSector, pooled: bool) -> np.nda
     vec = np.zeros(len(sector))
     for e, c in comp.items():
         parts = [e[3 * i:3 * i + 3] for i in range(M)]
+        el: tuple
         if pooled:
             el = (_canon(parts), ())
         else:
@@ -457,7 +459,7 @@ def reservoir_distance(problem: ReservoirProblem, h0: dict, times, *, gap_degree
     res_idx = (len(pools) - 1,)
     dist2 = np.zeros(len(times))
     norm02 = 0.0
-    kw = dict(lambda_s=unit.lambda_s, lambda_r=unit.lambda_r, mu=unit.mu)
+    kw: dict[str, Any] = dict(lambda_s=unit.lambda_s, lambda_r=unit.lambda_r, mu=unit.mu)
     for m, comp in sorted(comps.items()):
         if m == 0:
             continue
@@ -532,7 +534,7 @@ def expectations(problem: ReservoirProblem, h0: dict, observables: dict, times,
     _check_polynomial(h0, 3 * M, "h0")
     comps = wick_components(h0)
     out = {}
-    kw = dict(lambda_s=problem.lambda_s, lambda_r=problem.lambda_r, mu=problem.mu)
+    kw: dict[str, Any] = dict(lambda_s=problem.lambda_s, lambda_r=problem.lambda_r, mu=problem.mu)
     cache: dict = {}
     for name, phi in observables.items():
         _check_polynomial(phi, 3 * M, f"observable {name!r}")

@@ -427,7 +427,7 @@ def spectrum_modes(layouts, build, max_modes: int = 6, symmetric_layout=None, to
     ``eigenvalue``, ``degree``, ``parities``, ``spins``, ``symmetric``, ``also_in_degrees``;
     checks: ``max_asymmetry`` and ``solvers`` (number of sectors per eigensolver).
     """
-    found = []  # (eigenvalue, degree, parity, sector); eigenvalues only on this pass
+    found: list[tuple] = []  # (eigenvalue, degree, parity, sector); eigenvalues only on this pass
     forms: dict = {}
     max_asym = 0.0
     solvers: dict = defaultdict(int)

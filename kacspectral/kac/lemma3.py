@@ -404,7 +404,7 @@ def multiplicity_check(
             blocks.append(((m - l) // 2, l, l))
             if l >= 2:
                 blocks.append(((m - l) // 2, l, -(l // 2) - 1))
-    blocks = [tuple(int(b) for b in blk) for blk in blocks]
+    blocks = [(int(n), int(l), int(mm)) for n, l, mm in blocks]
     for n, l, mm in blocks:
         if 2 * n + l != m or abs(mm) > l or n < 0 or l < 0:
             raise ValueError(
@@ -481,7 +481,7 @@ def tensor_average(m: int) -> NDArray:
     out = np.zeros((3**m, 3**m))
     eye = np.eye(3)
     for o, wq in zip(om, w, strict=True):
-        A = eye - np.outer(o, o)
+        A: NDArray = eye - np.outer(o, o)
         out += wq * reduce(np.kron, [A] * m)
     return out
 

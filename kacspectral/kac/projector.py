@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 
-def invariant_exponents(m: int, parity=None) -> list[tuple[tuple[int, int, int], int]]:
+def invariant_exponents(m: int, parity=None) -> list[tuple[tuple[int, ...], int]]:
     """(alpha, j) with |alpha| + 2j = m (and alpha = parity mod 2 if given)."""
     out = []
     for j in range(m // 2 + 1):
@@ -108,7 +108,8 @@ def invariant_functionals(sector: PolynomialSector, parity_only: bool = True):
 def invariant_gram(sector: PolynomialSector, rows) -> list[list[Fraction]]:
     """Gram matrix of the invariants from their functionals (they lie in the sector)."""
     n = len(rows)
-    return [[sum(Fraction(rows[a][i] * rows[b][i], sector.norm2[i]) for i in range(len(sector)))
+    return [[sum((Fraction(rows[a][i] * rows[b][i], sector.norm2[i]) for i in range(len(sector))),
+                 Fraction(0))
              for b in range(n)] for a in range(n)]
 
 
@@ -176,7 +177,7 @@ def lemma1_ratio(M: int, N: int, max_degree: int = 8) -> dict:
         ev = np.linalg.eigvals(np.linalg.solve(g, gv)).real
         per[m] = math.sqrt(max(float(np.max(ev)), 0.0))
     c = math.sqrt(3 * M / (3 * N - 5)) + math.sqrt(((M + N) / N) ** 3 - 1)
-    best = max(per, key=per.get)
+    best = max(per, key=per.__getitem__)
     return {"ratio": per[best], "degree": best, "per_degree": per, "C": c,
             "sqrt_M_over_M_plus_N": math.sqrt(M / (M + N))}
 

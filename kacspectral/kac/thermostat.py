@@ -392,7 +392,7 @@ def _zonal_matrix_fourier(m: int, kernel: AngularKernel, dtype: type) -> NDArray
     """:func:`zonal_matrix_fourier` with sampling and projection in precision ``dtype``."""
     ls = list(range(m % 2, m + 1, 2))
     t, wt = _gauss_legendre(m + 1, dtype)
-    pi = _PI_LD.astype(dtype)
+    pi: np.floating = _PI_LD.astype(dtype)
     s, ws = kernel.quadrature(kernel.nodes_for_degree(m))
     s, ws = s.astype(dtype), ws.astype(dtype)
     nph = m + 1
@@ -401,7 +401,7 @@ def _zonal_matrix_fourier(m: int, kernel: AngularKernel, dtype: type) -> NDArray
     zero = np.zeros_like(t)
     xi = np.stack([st, zero, t], axis=-1)  # (nt, 3) on S^2
     e1 = np.stack([t, zero, -st], axis=-1)
-    e2 = np.array([0, 1, 0], dtype=dtype)
+    e2: NDArray = np.array([0, 1, 0], dtype=dtype)
     cs = np.sqrt(np.clip(1 - s * s, 0, None))
     # sigma = s xi + cs (cos ph e1 + sin ph e2): shape (nt, ns, nph, 3)
     sig = (

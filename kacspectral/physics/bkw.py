@@ -24,15 +24,19 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kacspectral.errors import NegativeDensityWarning
-from kacspectral.physics.kernels import AngularKernel, get_kernel
+from kacspectral.physics.kernels import AngularKernel, KernelSpec, get_kernel
 from kacspectral.results import ResultMixin
 from kacspectral.spectral.burnett import fischer_norm
+
+if TYPE_CHECKING:  # imported where used, at run time
+    from kacspectral.spectral.hermite_space import HermiteSpace
 
 __all__ = ["BKW", "bkw_rate", "standard_grid", "STANDARD_BOX", "STANDARD_POINTS"]
 
@@ -70,7 +74,12 @@ class BKW(ResultMixin):
     """
 
     A0: float = -0.5
-    kernel: AngularKernel | str = "constant"
+    kernel: AngularKernel = field(default_factory=lambda: get_kernel("constant"))
+
+    if TYPE_CHECKING:
+        # What the constructor accepts (``__post_init__`` resolves the kernel); mypy reads this
+        # signature, the dataclass generates the one that runs.
+        def __init__(self, A0: float = -0.5, kernel: KernelSpec = "constant") -> None: ...
 
     def __post_init__(self) -> None:
         a0 = float(self.A0)
@@ -144,7 +153,7 @@ class BKW(ResultMixin):
         return dfdk * (-2.0 * self.rate * self.A(t))
 
     # ------------------------------------------------------------------ Hermite coefficients
-    def coefficients(self, space: object, t: float) -> NDArray:
+    def coefficients(self, space: HermiteSpace, t: float) -> NDArray:
         """Exact coefficients of ``f(., t)`` in a
         :class:`~kacspectral.boltzmann.anisotropic.collision.HermiteSpace`.
 
@@ -158,11 +167,11 @@ class BKW(ResultMixin):
         """
         return self._coeffs(space, self._t(t), derivative=False)
 
-    def coefficients_dt(self, space: object, t: float) -> NDArray:
+    def coefficients_dt(self, space: HermiteSpace, t: float) -> NDArray:
         """Exact time derivative of :meth:`coefficients` (``= Q(f,f)`` on every degree ``<= K``)."""
         return self._coeffs(space, self._t(t), derivative=True)
 
-    def _coeffs(self, space: object, t: float, derivative: bool) -> NDArray:
+    def _coeffs(self, space: HermiteSpace, t: float, derivative: bool) -> NDArray:
         from kacspectral.spectral.hermite_space import check_series_converges
 
         tr = space.temperature

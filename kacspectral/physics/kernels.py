@@ -32,6 +32,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TypeAlias
 
 import numpy as np
 import sympy as sp
@@ -40,7 +41,14 @@ from numpy.typing import ArrayLike, NDArray
 from kacspectral.physics.expressions import ExpressionFunction, parse_expression
 from kacspectral.spectral.polynomials import gauss_jacobi
 
-__all__ = ["AngularKernel", "S", "get_kernel", "kernel_from_expression", "kernel_from_callable"]
+__all__ = [
+    "AngularKernel",
+    "KernelSpec",
+    "S",
+    "get_kernel",
+    "kernel_from_expression",
+    "kernel_from_callable",
+]
 
 #: The sympy symbol ``s = cos(theta)`` in which kernel expressions are written.
 S = sp.Symbol("s", real=True)
@@ -111,7 +119,7 @@ class AngularKernel:
     @property
     def expr(self) -> sp.Expr | None:
         """The exact expression ``b(s)`` in :data:`S`, or None."""
-        if not self.is_exact:
+        if self.smooth_expr is None or self.exact_exponents is None:  # not self.is_exact
             return None
         a, c = self.exact_exponents
         return (1 - S) ** a * (1 + S) ** c * self.smooth_expr
@@ -166,7 +174,7 @@ class AngularKernel:
         ``B_ij = 2^(a+c) sum_k p_k Beta(a+j+k+1, c+i+1)``.
         """
         i, j = _check_index(i, "i"), _check_index(j, "j")
-        if not self.is_exact:
+        if self.smooth_expr is None or self.exact_exponents is None:  # not self.is_exact
             raise ValueError(
                 f"kernel {self.name!r} has no exact form (its smooth part is not a polynomial "
                 "in s with rational endpoint exponents); use B() for a float"
@@ -196,7 +204,7 @@ class AngularKernel:
         """``beta`` exactly."""
         return self.B_exact(1, 0)
 
-    def contraction_constant(self, gamma: float) -> float:
+    def contraction_constant(self, gamma: float | Fraction) -> float:
         """``lambda = (1 - gamma) + gamma * beta``: the GTW contraction constant of the map Phi
         (seed 003, Lemma 1.2; conventions page, section 4)."""
         g = float(gamma)
@@ -206,8 +214,8 @@ class AngularKernel:
     def is_even(self) -> bool:
         """Whether ``b(s) = b(-s)`` (exactly for exact kernels, else to 1e-13 on a grid)."""
         if "even" not in self._cache:
-            if self.is_exact:
-                e = self.expr
+            e = self.expr  # None unless self.is_exact
+            if e is not None:
                 self._cache["even"] = bool(sp.simplify(e - e.subs(S, -S)) == 0)
             else:
                 v, vr = self(_GRID), self(-_GRID)
@@ -364,7 +372,7 @@ def _jacobi_split(expr: sp.Expr) -> tuple[sp.Rational, sp.Rational, sp.Expr]:
 
 
 def kernel_from_expression(
-    expr: sp.Expr | str, normalize: bool = False, name: str | None = None
+    expr: sp.Expr | str | int | Fraction, normalize: bool = False, name: str | None = None
 ) -> AngularKernel:
     """A kernel from a sympy expression, or from text, in ``s``.
 
@@ -432,7 +440,7 @@ def kernel_from_callable(
     if not callable(func):
         raise TypeError(f"kernel must be callable, got {type(func).__name__}")
     a, c = (float(e) for e in endpoint_exponents)
-    label = name or getattr(func, "__name__", "callable")
+    label = name or str(getattr(func, "__name__", "callable"))
     return _validate(AngularKernel(label, _FromCallable(func, a, c), (a, c)), normalize)
 
 
@@ -455,17 +463,19 @@ def _kac() -> AngularKernel:
 
 _NAMED: dict[str, Callable[[], AngularKernel]] = {"constant": _constant, "kac": _kac}
 
+#: What :func:`get_kernel` resolves: a name (``"constant"``, ``"kac"``), an expression in ``s``
+#: (text, sympy, or a rational constant), a vectorised callable, or a kernel.
+KernelSpec: TypeAlias = str | AngularKernel | sp.Expr | Callable | Fraction | int
 
-def get_kernel(
-    spec: str | AngularKernel | sp.Expr | Callable | Fraction, normalize: bool = False
-) -> AngularKernel:
+
+def get_kernel(spec: KernelSpec, normalize: bool = False) -> AngularKernel:
     """Resolve a kernel specification.
 
     Parameters
     ----------
-    spec : str, AngularKernel, sympy expression or callable
-        ``"constant"``, ``"kac"``, an expression in ``s`` (``"3*(1+s)**2/4"``), a kernel, or a
-        vectorised callable.
+    spec : str, AngularKernel, sympy expression, int, Fraction or callable
+        ``"constant"``, ``"kac"``, an expression in ``s`` (``"3*(1+s)**2/4"``), a rational
+        constant, a kernel, or a vectorised callable.
     normalize : bool
         Rescale a kernel whose ``(1/2) int b`` is not 1 instead of raising.
     """

@@ -18,6 +18,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TypeAlias
 
 import numpy as np
 import sympy as sp
@@ -26,7 +27,11 @@ from numpy.typing import ArrayLike, NDArray
 from kacspectral.results import ResultMixin
 from kacspectral.spectral.polynomials import double_factorial
 
-__all__ = ["MaxwellianMixture", "as_fraction"]
+__all__ = ["ExactNumber", "MaxwellianMixture", "as_fraction"]
+
+#: What :func:`as_fraction` reads exactly: an int, a Fraction, a float (through its ``repr``),
+#: a string such as ``"1/6"`` or ``"0.25"`` (sympy Rationals and numpy numbers are read too).
+ExactNumber: TypeAlias = str | Fraction | float | int
 
 
 def as_fraction(value: object, name: str = "value") -> Fraction:

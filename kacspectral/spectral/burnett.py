@@ -142,7 +142,7 @@ def basis_labels(degree: int, l_max: int | None = None) -> list[tuple[int, int, 
     Ordered by total degree ``2n + l``, then ``l``, then ``m = -l..l`` (module docstring).
     """
     lm = degree if l_max is None else min(l_max, degree)
-    out = []
+    out: list[tuple[int, int, int]] = []
     for d in range(degree + 1):
         for l in range(d % 2, min(d, lm) + 1, 2):
             n = (d - l) // 2

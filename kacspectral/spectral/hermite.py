@@ -318,8 +318,9 @@ def solid_harmonics(l_max: int, x: ArrayLike) -> NDArray:
         if m > 0:
             re, im = re * X - im * Y, re * Y + im * X
             smm *= math.sqrt((2 * m + 1) / (2 * m))
-        prev2 = None
-        prev = smm if m == 0 else math.sqrt(2.0) * smm  # a constant: broadcast below
+        prev2: float | NDArray = 0.0  # read only from l = m + 2 on, after it is set
+        prev: float | NDArray = smm if m == 0 else math.sqrt(2.0) * smm  # broadcast below
+        cur: float | NDArray
         for l in range(m, l_max + 1):
             if l == m:
                 cur = prev
@@ -429,7 +430,7 @@ def burnett_functions(
     sh = solid_harmonics(lmax, y)
     out = np.empty((len(idx),) + u.shape)
     radial: dict[tuple[int, int], NDArray] = {}
-    for l in np.unique(idx[:, 1]) if len(idx) else []:
+    for l in np.unique(idx[:, 1]).tolist() if len(idx) else []:
         l = int(l)
         ns = np.unique(idx[idx[:, 1] == l, 0])
         if ns.size == 1 and not with_gaussian:
@@ -569,7 +570,7 @@ def _zonal_rows(
     output; ``z`` and ``r2`` should already be of that type.
     """
     keep = [l for l in range(l_max + 1) if parity is None or l % 2 == parity % 2]
-    out = np.empty((len(keep),) + np.shape(z), dtype=dtype)
+    out: NDArray = np.empty((len(keep),) + np.shape(z), dtype=dtype)
     prev2, prev = None, dtype(1)  # S_0 = 1, broadcast
     row = 0
     for l in range(l_max + 1):

@@ -170,7 +170,7 @@ class HermiteSpace(ResultMixin):
 
     # ------------------------------------------------------------------ temperature rule
     @staticmethod
-    def choose_temperature(temperatures: Iterable[float]) -> float:
+    def choose_temperature(temperatures: float | Iterable[float]) -> float:
         """Reference temperature from the Gaussian temperatures present in the data.
 
         Rule: ``T_ref = (T_min + T_max)/2`` over all temperatures given (axis temperatures of
@@ -181,20 +181,22 @@ class HermiteSpace(ResultMixin):
         (``f/M_T`` is in ``L^2(M_T)``, where the series converges, only for ``T_a < 2T``:
         always true for the midpoint).  See also :meth:`convergence_ratio`.
         """
-        if np.isscalar(temperatures):
-            temperatures = [temperatures]
-        ts = [_check_temperature(t, "temperature") for t in temperatures]
+        items: Iterable[object] = [temperatures]
+        if isinstance(temperatures, Iterable) and not np.isscalar(temperatures):
+            items = temperatures
+        ts = [_check_temperature(t, "temperature") for t in items]
         if not ts:
             raise ValueError("choose_temperature needs at least one temperature, got none")
         return 0.5 * (min(ts) + max(ts))
 
     @staticmethod
-    def convergence_ratio(temperatures: Iterable[float], reference: float) -> float:
+    def convergence_ratio(temperatures: float | Iterable[float], reference: float) -> float:
         """``max_a |T_a - T_ref| / T_ref``: decay of the coefficients per two degrees."""
         t = _check_temperature(reference, "reference")
-        if np.isscalar(temperatures):
-            temperatures = [temperatures]
-        return max(abs(_check_temperature(x) - t) / t for x in temperatures)
+        items: Iterable[object] = [temperatures]
+        if isinstance(temperatures, Iterable) and not np.isscalar(temperatures):
+            items = temperatures
+        return max(abs(_check_temperature(x) - t) / t for x in items)
 
     # ------------------------------------------------------------------ data
     def maxwellian(

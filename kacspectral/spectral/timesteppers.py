@@ -31,11 +31,11 @@ Every scheme's order is checked by a fitted slope of the error against the step 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from kacspectral.errors import ConvergenceError
 
@@ -204,8 +204,8 @@ def get_scheme(name: str) -> Callable[[SplitODE, float, NDArray, float], NDArray
 
 def integrate(
     ode: SplitODE,
-    y0: NDArray,
-    times: Sequence[float],
+    y0: ArrayLike,
+    times: ArrayLike,
     dt: float,
     scheme: str = "etdrk4",
     callback: Callable[[int, float, NDArray], None] | None = None,

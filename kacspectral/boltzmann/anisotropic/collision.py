@@ -192,7 +192,7 @@ class CollisionOperator:
         """Sparse ``H`` with ``H @ b = gain(a, b)`` (left argument fixed)."""
         return self._tensor.matrix(self._check(a, "a"), right=False)
 
-    def reservoir_gain_matrix(self, reservoir: object) -> sps.csr_matrix:
+    def reservoir_gain_matrix(self, reservoir: MaxwellianMixture | ArrayLike) -> sps.csr_matrix:
         """Sparse (CSR) ``G`` with ``G @ a`` = coefficients of ``Q+(f_a, R)``, exact.
 
         ``R`` is isotropic, so ``G`` maps ``psi_{n1 l m}`` to ``psi_{n l m}`` only (same ``l, m``;

@@ -210,9 +210,9 @@ def tensor_entries(space: HermiteSpace, kernel: AngularKernel) -> tuple:
         if len(i1) == 0 or len(g) == 0:
             continue
         n = (2 * i1 + l1 + 2 * i2 + l2 - l) // 2
-        b_out = np.array([base[(x, l)] for x in n])
-        b_1 = np.array([base[(x, l1)] for x in i1])
-        b_2 = np.array([base[(x, l2)] for x in i2])
+        b_out = np.array([base[(x, l)] for x in n.tolist()])
+        b_1 = np.array([base[(x, l1)] for x in i1.tolist()])
+        b_2 = np.array([base[(x, l2)] for x in i2.tolist()])
         rows.append((b_out[:, None] + mm[None, :]).astype(np.int32).ravel())
         pi.append((b_1[:, None] + mm1[None, :]).astype(np.int32).ravel())
         pk.append((b_2[:, None] + mm2[None, :]).astype(np.int32).ravel())

@@ -197,7 +197,7 @@ def state_diagnostics(
 
 def evolution_diagnostics(
     space: HermiteSpace,
-    coefficients: Sequence[ArrayLike],
+    coefficients: Sequence[ArrayLike] | NDArray,
     *,
     reference: tuple[Callable[[NDArray], NDArray], Mapping] | None = None,
     require: str = "first",

@@ -39,6 +39,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from fractions import Fraction
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sps
@@ -48,8 +49,8 @@ from scipy.integrate import solve_ivp
 from kacspectral.boltzmann.anisotropic.collision import CollisionOperator, HermiteSpace
 from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_ness
 from kacspectral.errors import ConvergenceError
-from kacspectral.physics.kernels import AngularKernel, get_kernel
-from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
+from kacspectral.physics.kernels import AngularKernel, KernelSpec, get_kernel
+from kacspectral.physics.reservoirs import ExactNumber, MaxwellianMixture, as_fraction
 from kacspectral.results import ResultMixin
 from kacspectral.spectral.timesteppers import SCHEMES, SplitODE, integrate
 
@@ -88,6 +89,17 @@ class EvolutionProblem(ResultMixin):
     reservoir: MaxwellianMixture | None
     kernel: AngularKernel
     space: HermiteSpace
+
+    if TYPE_CHECKING:
+        # What the constructor accepts (``__post_init__`` normalises it to the fields' types);
+        # mypy reads this signature, the dataclass generates the one that runs.
+        def __init__(
+            self,
+            gamma: ExactNumber,
+            reservoir: MaxwellianMixture | None,
+            kernel: KernelSpec,
+            space: HermiteSpace,
+        ) -> None: ...
 
     def __post_init__(self) -> None:
         g = as_fraction(self.gamma, "gamma")
@@ -226,7 +238,7 @@ class EvolutionResult(ResultMixin):
 def evolve(
     problem: EvolutionProblem,
     initial: ArrayLike,
-    times: Sequence[float],
+    times: ArrayLike,
     *,
     dt: float = 0.05,
     scheme: str = "etdrk4",
@@ -370,6 +382,8 @@ def equilibrium_reference(
     ``M_T`` with ``T = initial_m2/3`` (energy is conserved).
     """
     if problem.gamma > 0:
+        if problem.reservoir is None:  # excluded by EvolutionProblem.__post_init__
+            raise ValueError(f"gamma = {problem.gamma} > 0 needs a reservoir, got None")
         res = solve_ness(NessProblem(problem.gamma, problem.reservoir, problem.kernel),
                          method="newton", tol=tol)
         m2 = float(res.moments(1)[1])

@@ -43,6 +43,7 @@ conventions page ``docs/conventions.md``.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -86,7 +87,10 @@ def fokker_planck_matrix(space: HermiteSpace, temperature: float) -> sps.csr_mat
 
 
 def fokker_planck_flow(
-    space: HermiteSpace, diffusive: DiffusiveReservoirs, initial: ArrayLike, times: ArrayLike
+    space: HermiteSpace,
+    diffusive: DiffusiveReservoirs | Sequence[object],
+    initial: ArrayLike,
+    times: ArrayLike,
 ) -> NDArray:
     """Coefficients of ``exp(t eta FP_T) f_0`` at ``times`` (rows), exact up to rounding
     (:func:`scipy.sparse.linalg.expm_multiply`)."""

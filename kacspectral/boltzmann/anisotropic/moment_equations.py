@@ -141,7 +141,7 @@ def _is_zero(residual, kernel: AngularKernel, scale: float) -> bool:
 
 
 def _s_moment_uncached(kernel: AngularKernel, m: int, n: int) -> sp.Expr:
-    if kernel.is_exact:
+    if kernel.smooth_expr is not None and kernel.exact_exponents is not None:  # is_exact
         # b = (1-s)^a (1+s)^c p(s); with u = (1-s)/2 the integral is a sum of Beta functions:
         # (1/2) int (1-s)^(a+n) (1+s)^(c+n) s^m p(s) ds
         #   = 2^(a+c+2n) sum_k g_k B(a+n+k+1, c+n+1),  s^m p(s) = sum_k g_k u^k.

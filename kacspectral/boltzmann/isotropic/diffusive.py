@@ -54,8 +54,10 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -80,8 +82,8 @@ from kacspectral.boltzmann.isotropic.ness import (
 )
 from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
 from kacspectral.physics.fokker_planck import DiffusiveReservoirs, as_diffusive
-from kacspectral.physics.kernels import get_kernel
-from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
+from kacspectral.physics.kernels import KernelSpec, get_kernel
+from kacspectral.physics.reservoirs import ExactNumber, MaxwellianMixture, as_fraction
 from kacspectral.spectral.polynomials import laguerre_function_orthonormal
 
 __all__ = [
@@ -104,6 +106,18 @@ class DiffusiveNessProblem(NessProblem):
     """
 
     diffusive: DiffusiveReservoirs | None = None
+
+    if TYPE_CHECKING:
+        # What the constructor accepts (``__post_init__`` normalises it to the fields' types;
+        # ``reservoir=None`` becomes ``M_T`` when gamma = 0); mypy reads this signature, the
+        # dataclass generates the one that runs.
+        def __init__(
+            self,
+            gamma: ExactNumber,
+            reservoir: MaxwellianMixture | None,
+            kernel: KernelSpec,
+            diffusive: DiffusiveReservoirs | Sequence[object] | None = None,
+        ) -> None: ...
 
     def __post_init__(self) -> None:
         d = as_diffusive(self.diffusive)

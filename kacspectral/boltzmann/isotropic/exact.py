@@ -101,15 +101,19 @@ def _to_fraction(x: sp.Expr) -> Fraction | None:
     return None
 
 
-def _check_exact_kernel(kernel: AngularKernel) -> None:
+def _check_exact_kernel(
+    kernel: AngularKernel,
+) -> tuple[sp.Expr, tuple[sp.Rational, sp.Rational]]:
+    """``(p, (a, c))`` of an exact kernel; raise for a kernel without an exact form."""
     if not isinstance(kernel, AngularKernel):
         raise TypeError(f"kernel must be an AngularKernel, got {type(kernel).__name__}")
-    if not kernel.is_exact:
+    if kernel.smooth_expr is None or kernel.exact_exponents is None:  # not kernel.is_exact
         raise ValueError(
             f"kernel {kernel.name!r} has no exact form (its smooth part is not a polynomial in s "
             "with rational endpoint exponents): exact moments need exact B_ij; use the "
             "numerical solver kacspectral.boltzmann.isotropic.ness.solve_ness instead"
         )
+    return kernel.smooth_expr, kernel.exact_exponents
 
 
 def exact_B_table(kernel: AngularKernel, n_max: int) -> list[list[Any]]:
@@ -122,11 +126,10 @@ def exact_B_table(kernel: AngularKernel, n_max: int) -> list[list[Any]]:
     whole table is built in Fraction arithmetic (fast), and a few entries are cross-checked
     against ``kernel.B_exact``.  Otherwise every entry comes from ``kernel.B_exact``.
     """
-    _check_exact_kernel(kernel)
+    smooth, (a_e, c_e) = _check_exact_kernel(kernel)
     n_max = int(n_max)
-    a_e, c_e = kernel.exact_exponents
     u = sp.Symbol("u")
-    pk = sp.Poly(sp.expand(kernel.smooth_expr.subs(S, 1 - 2 * u)), u).all_coeffs()[::-1]
+    pk = sp.Poly(sp.expand(smooth.subs(S, 1 - 2 * u)), u).all_coeffs()[::-1]
     pref = 2 ** (a_e + c_e) * sp.beta(a_e + 1, c_e + 1)
     e = [_to_fraction(pref * p) if p != 0 else Fraction(0) for p in pk]
     if all(x is not None for x in e):

@@ -71,6 +71,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -88,8 +89,8 @@ from kacspectral.boltzmann.isotropic.bobylev import (
 )
 from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
 from kacspectral.physics import kernel_io  # noqa: F401  (registers the kernel's save format)
-from kacspectral.physics.kernels import AngularKernel, get_kernel
-from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
+from kacspectral.physics.kernels import AngularKernel, KernelSpec, get_kernel
+from kacspectral.physics.reservoirs import ExactNumber, MaxwellianMixture, as_fraction
 from kacspectral.results import ResultMixin
 
 __all__ = [
@@ -135,13 +136,15 @@ class NessProblem(ResultMixin):
     reservoir: MaxwellianMixture
     kernel: AngularKernel
 
+    if TYPE_CHECKING:  # what the constructor accepts (__post_init__ normalises it)
+        def __init__(self, gamma: ExactNumber, reservoir: MaxwellianMixture,
+                     kernel: KernelSpec) -> None: ...
+
     def __post_init__(self) -> None:
         g = as_fraction(self.gamma, "gamma")
         if not 0 < g < 1:
-            raise ValueError(
-                f"gamma must lie strictly between 0 and 1 (the reservoir coupling), got {g} "
-                f"= {float(g)!r}"
-            )
+            raise ValueError(f"gamma must lie strictly between 0 and 1 (the reservoir coupling), "
+                             f"got {g} = {float(g)!r}")
         object.__setattr__(self, "gamma", g)
         if not isinstance(self.reservoir, MaxwellianMixture):
             raise TypeError(
@@ -189,9 +192,7 @@ def laguerre_reference_temperature(t_min: float, t_max: float) -> float:
 
 
 def _rho(t_min: float, t_max: float, t_ref: float) -> float:
-    return max(
-        abs(t_min - t_ref) / (t_min + t_ref), abs(t_max - t_ref) / (t_max + t_ref)
-    )
+    return max(abs(t_min - t_ref) / (t_min + t_ref), abs(t_max - t_ref) / (t_max + t_ref))
 
 
 #: Default ``P``: moments ``m_0 .. m_{2P}`` whose relative truncation error the truncation rule
