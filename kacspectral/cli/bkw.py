@@ -18,7 +18,15 @@ from kacspectral.boltzmann.anisotropic.collision import CollisionOperator, Hermi
 from kacspectral.errors import ConvergenceError
 from kacspectral.physics.bkw import BKW, STANDARD_BOX, STANDARD_POINTS, standard_grid
 
-from ._common import add_kernel_option, emit_json, non_negative_int, number, positive_int
+from ._common import (
+    add_kernel_option,
+    check_finite,
+    emit_json,
+    non_negative_int,
+    number,
+    positive_int,
+    report_warnings,
+)
 
 COMMAND = "bkw"
 HELP = "collision operator on the exact BKW solution: errors on the standard grid and timing"
@@ -61,12 +69,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    caught: list[str] = []
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always")
         payload = compute(args)
-        caught = sorted({str(w.message) for w in rec})
-    payload["warnings"] = caught
+    payload["warnings"] = report_warnings(rec)  # one 'kacspectral: warning:' line each, stderr
+    check_finite(payload)
     if args.json:
         emit_json(payload)
         return 0
@@ -88,8 +95,6 @@ def run(args: argparse.Namespace) -> int:
     width = max(len(r[0]) for r in rows)
     for name, val in rows:
         print(f"  {name:<{width}}  {val}")
-    for w in caught:
-        print(f"warning: {w}")
     return 0
 
 

@@ -35,10 +35,12 @@ from ._common import (
     Progress,
     add_kernel_option,
     add_reservoir_options,
+    check_finite,
     emit_json,
     non_negative_int,
     number,
     positive_int,
+    report_warnings,
 )
 
 COMMAND = "evolve"
@@ -183,13 +185,8 @@ def run(args: argparse.Namespace) -> int:
         if bkw is not None and problem.gamma == 0:
             bkw_error = [float(np.max(np.abs(a - bkw.coefficients(space, t))))
                          for t, a in zip(result.times, result.coefficients, strict=True)]
-    notes = []
     truncation_ok = max(diag["truncation_estimate"]) <= TRUNCATION_TOL
-    for w in caught:
-        note = f"{w.category.__name__}: {' '.join(str(w.message).split())}"
-        if note not in notes:
-            notes.append(note)
-            print(f"kacspectral: warning: {note}", file=sys.stderr)
+    notes = report_warnings(caught)
     d0 = diag["gtw_distance"][0]
     rate = problem.decay_rate
     payload = {
@@ -232,6 +229,7 @@ def run(args: argparse.Namespace) -> int:
     }
     if bkw_error is not None:
         payload["bkw_coefficient_error"] = bkw_error
+    check_finite(payload)
     if args.json:
         emit_json(payload)
         return 0

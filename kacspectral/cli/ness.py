@@ -24,10 +24,12 @@ from kacspectral.physics.reservoirs import MaxwellianMixture
 from ._common import (
     add_kernel_option,
     add_reservoir_options,
+    check_finite,
     emit_json,
     non_negative_int,
     positive_float,
     positive_int,
+    report_warnings,
 )
 
 COMMAND = "ness"
@@ -85,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
             problem, n_max=args.contraction_steps, tol=args.tol, ness=result
         )
     exact = exact_moments(problem, args.moments) if args.exact else None
-    messages = _report_warnings(caught)
+    messages = report_warnings(caught)
     payload = {
         "command": "ness",
         "gamma": str(problem.gamma),
@@ -120,24 +122,12 @@ def run(args: argparse.Namespace) -> int:
         payload["max_relative_error"] = max(
             abs(float(m) - float(e)) / abs(float(e)) for m, e in zip(moments, exact, strict=True)
         )
+    check_finite(payload)
     if args.json:
         emit_json(payload)
         return 0
     _print_table(payload, sys.stdout)
     return 0
-
-
-def _report_warnings(caught: list) -> list[str]:
-    """Each distinct warning once, as one line ``kacspectral: warning: <Category>: <msg>`` on
-    stderr; returns the ``"<Category>: <msg>"`` strings for the JSON ``warnings`` list."""
-    messages: list[str] = []
-    for w in caught:
-        text = f"{w.category.__name__}: {' '.join(str(w.message).split())}"
-        if text not in messages:
-            messages.append(text)
-    for text in messages:
-        print(f"kacspectral: warning: {text}", file=sys.stderr)
-    return messages
 
 
 def _print_table(p: dict, out) -> None:
