@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from kacspectral.errors import short
 from kacspectral.physics.reservoirs import as_fraction
 from kacspectral.provenance import versions
 
@@ -60,29 +61,8 @@ class NonFiniteResult(ArithmeticError):
 #: |x| >= 1e-400 before the float range check): ``Fraction("1e1000000000")`` would build a
 #: billion-digit integer.
 MAX_DECIMAL_EXPONENT = 400
-
-
-def short(value: object) -> str:
-    """A number in short form for messages: ``1e+308`` rather than 309 digits.
-
-    Fractions with small numerator and denominator stay exact (``1/6``); other values are shown
-    with 6 significant digits; non-numbers through ``repr`` cut to 40 characters.
-    """
-    if isinstance(value, Fraction):
-        if value.denominator == 1 and abs(value.numerator) < 10**12:
-            return str(value.numerator)
-        if abs(value.numerator) < 10**6 and value.denominator < 10**6:
-            return str(value)
-    if isinstance(value, (int, Fraction, float, np.integer, np.floating)) and not isinstance(
-        value, bool
-    ):
-        try:
-            return f"{float(value):.6g}"
-        except OverflowError:
-            sign = "-" if value < 0 else ""
-            return f"{sign}1e+{len(str(abs(int(value)))) - 1} (about)"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+#: Smallest non-zero magnitude accepted: the smallest normal double (subnormals lose digits).
+TINY = float(np.finfo(float).tiny)
 
 
 _DECIMAL = re.compile(r"^[-+]?(\d[\d_]*(\.[\d_]*)?|\.\d[\d_]*)([eE]([-+]?\d+))?$")
@@ -138,10 +118,13 @@ def number(text: str) -> Fraction:
             f"expected a number such as 0.5 or 1/6, got {short(text)}"
         ) from None
     try:
-        float(value)
+        x = float(value)
     except OverflowError:
         raise argparse.ArgumentTypeError(
             f"{short(value)} is out of the float range (|x| <= 1.8e308)") from None
+    if value != 0 and abs(x) < TINY:
+        raise argparse.ArgumentTypeError(
+            f"{short(value)} is below the float range (|x| >= 2.2e-308, or 0)")
     return value
 
 

@@ -86,7 +86,8 @@ from kacspectral.boltzmann.isotropic.bobylev import (
     laguerre_gain_tensor,
     mixture_coefficients,
 )
-from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
+from kacspectral.boltzmann.isotropic.limits import check_representable, check_tolerance
+from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning, short
 from kacspectral.physics.kernels import AngularKernel, get_kernel
 from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
 
@@ -137,8 +138,7 @@ class NessProblem:
         g = as_fraction(self.gamma, "gamma")
         if not 0 < g < 1:
             raise ValueError(
-                f"gamma must lie strictly between 0 and 1 (the reservoir coupling), got {g} "
-                f"= {float(g)!r}"
+                f"gamma must lie strictly between 0 and 1 (the reservoir coupling), got {short(g)}"
             )
         object.__setattr__(self, "gamma", g)
         if not isinstance(self.reservoir, MaxwellianMixture):
@@ -187,9 +187,7 @@ def laguerre_reference_temperature(t_min: float, t_max: float) -> float:
 
 
 def _rho(t_min: float, t_max: float, t_ref: float) -> float:
-    return max(
-        abs(t_min - t_ref) / (t_min + t_ref), abs(t_max - t_ref) / (t_max + t_ref)
-    )
+    return max(abs(t_min - t_ref) / (t_min + t_ref), abs(t_max - t_ref) / (t_max + t_ref))
 
 
 #: Default ``P``: moments ``m_0 .. m_{2P}`` whose relative truncation error the truncation rule
@@ -523,6 +521,8 @@ def _setup(
     moment_order: int | None = None,
     check_truncation: bool = True,
 ) -> _Discretisation:
+    res = problem.reservoir
+    check_representable(res.t_min, res.t_max, tol, MAX_TRUNCATION)  # refuses hopeless ratios
     rho, theta = problem.rho, problem.temperature_ratio
     P = _check_moment_order(moment_order)
     moments = f"m_0 .. m_{2 * P}"
@@ -557,7 +557,6 @@ def _setup(
                 stacklevel=3,
             )
     t_ref = problem.t_ref
-    res = problem.reservoir
     mu = basis_moments(1, t_ref, K)
     return _Discretisation(
         K=K,
@@ -608,9 +607,7 @@ def solve_ness(
     """
     if method not in SOLVERS:
         raise ValueError(f"method must be one of {sorted(SOLVERS)}, got {method!r}")
-    tol = float(tol)
-    if not (math.isfinite(tol) and tol > 0):
-        raise ValueError(f"tol must be a positive number, got {tol!r}")
+    tol = check_tolerance(tol)  # in [2.2e-16, 1e-2] (kacspectral.boltzmann.isotropic.limits)
     if not isinstance(problem, NessProblem):
         raise TypeError(f"problem must be a NessProblem, got {type(problem).__name__}")
     if max_iter is None:
@@ -678,16 +675,19 @@ def picard_iterates(
     truncation: int | None = None,
     tol: float = 1e-14,
     check_truncation: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[NDArray], float, int]:
     """Coefficients of the Picard sequence ``f_0 = R, f_n = Phi(f_{n-1})``, ``n <= n_steps``.
 
     Returns ``(iterates, t_ref, K)`` (same basis, truncation rule and normalised,
     energy-preserving map as :func:`solve_ness`).  ``check_truncation=False`` skips the
     :class:`TruncationWarning` for a ``truncation`` that was already checked (e.g. taken from a
-    :class:`NessResult`).
+    :class:`NessResult`).  ``progress(done, n_steps)`` is called after each step.
     """
     disc = _setup(problem, tol, truncation, check_truncation=check_truncation)
     seq = [disc.start()]
-    for _ in range(int(n_steps)):
+    for i in range(int(n_steps)):
         seq.append(disc.g(seq[-1]))
+        if progress is not None:
+            progress(i + 1, int(n_steps))
     return seq, disc.t_ref, disc.K
