@@ -23,8 +23,10 @@ from kacspectral.boltzmann.anisotropic.diagnostics import TRUNCATION_TOL, evolut
 from kacspectral.boltzmann.anisotropic.evolution import (
     EvolutionProblem,
     equilibrium_reference,
+    estimate_evolution,
     evolve,
 )
+from kacspectral.errors import check_budget, short
 from kacspectral.physics.bkw import BKW
 from kacspectral.physics.kernels import get_kernel
 from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
@@ -41,12 +43,16 @@ from ._common import (
     number,
     positive_int,
     report_warnings,
+    warn,
 )
 
 COMMAND = "evolve"
 HELP = "time evolution of anisotropic data towards the NESS (Hermite-Bobylev solver)"
 
 DEFAULT_DEGREE = 8
+#: Seconds of diagnostics per output time (3D GTW distance on 100 directions x 40 radii,
+#: entropy and minimum on the Gauss rule): measured 0.27 s at degree 8 (validation/cli_limits.py).
+DIAGNOSTIC_SECONDS_PER_TIME = 0.3
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -101,6 +107,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--scheme", choices=sorted(SCHEMES), default="etdrk4",
         help="time integrator (default: etdrk4, exact for the loss term)",
+    )
+    parser.add_argument(
+        "--force", action="store_true",
+        help="run even when the estimated run time exceeds an hour (memory is always checked)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
@@ -167,15 +177,27 @@ def run(args: argparse.Namespace) -> int:
     l_max = args.l_max
     if l_max is None and args.initial in ("bkw", "mixture"):
         l_max = 0
+    check_budget(f"--n-times {short(args.n_times)}",
+                 seconds=args.n_times * DIAGNOSTIC_SECONDS_PER_TIME, force=args.force,
+                 hint="the diagnostics (GTW distance, entropy) cost about "
+                 f"{DIAGNOSTIC_SECONDS_PER_TIME:g} s per output time")
     space = HermiteSpace(args.degree, t_ref, l_max)
     problem = EvolutionProblem(gamma, reservoir, kernel, space)
     times = np.linspace(t_start, t_end, args.n_times)
+    est = estimate_evolution(space, times, dt, args.scheme, even_kernel=kernel.is_even)
+    check_budget(f"evolve --dt {short(args.dt)} ({est['steps']:.3g} steps of {args.scheme} "
+                 f"and {args.n_times} output times)",
+                 seconds=est["seconds"] + args.n_times * DIAGNOSTIC_SECONDS_PER_TIME,
+                 force=args.force, hint="raise --dt or lower --n-times (or pass --force)")
+    if dt > float(np.max(np.diff(times))) * (1 + 1e-12):
+        warn(f"--dt {short(args.dt)} is larger than the output spacing: the step used is "
+             f"{est['step_used']:.6g} (one step per output interval)")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         a0 = build(space)
-        with Progress(len(times) - 1, "evolve", enabled=not args.json) as bar:
-            result = evolve(problem, a0, times, dt=dt, scheme=args.scheme,
-                            callback=lambda i, t, a: bar.update() if i > 0 else None)
+        with Progress(est["steps"], "evolve", enabled=not args.json) as bar:
+            result = evolve(problem, a0, times, dt=dt, scheme=args.scheme, progress=bar,
+                            force=args.force)
         m2_0 = space.moments(a0)["m2"]
         ref = equilibrium_reference(problem, m2_0)
         diag = evolution_diagnostics(space, result.coefficients,
@@ -198,7 +220,11 @@ def run(args: argparse.Namespace) -> int:
         "reservoir": reservoir.describe() if reservoir is not None else None,
         "space": space.describe(),
         "scheme": args.scheme,
-        "dt": dt,
+        "dt": est["step_used"],
+        "dt_requested": dt,
+        "dt_definition": "the largest step used: each output interval is cut into "
+        "ceil(spacing/dt_requested) equal steps",
+        "steps": est["steps"],
         "lambda": problem.lam,
         "times": result.times.tolist(),
         "second_moments": diag["second_moment"],
@@ -247,7 +273,9 @@ def _print_table(p: dict, out) -> None:
     sp = p["space"]
     print(f"  kernel = {p['kernel']['name']}, lambda = {p['lambda']:.12g}; Hermite degree "
           f"{sp['degree']}, l_max {sp['l_max']}, T_ref = {sp['temperature']:.6g}, "
-          f"{sp['size']} coefficients; {p['scheme']}, dt = {p['dt']:g}", file=out)
+          f"{sp['size']} coefficients; {p['scheme']}, dt = {p['dt']:.6g}"
+          + (f" (requested {p['dt_requested']:.6g})"
+             if p["dt"] != p["dt_requested"] else "") + f", {p['steps']} steps", file=out)
     print(f"  GTW distance to the {p['gtw_reference']}", file=out)
     head = (f"{'t':>8} {'Txx':>10} {'Tyy':>10} {'Tzz':>10} {'m4':>12} {'entropy H':>12} "
             f"{'min f':>11} {'d_GTW':>11} {'bound':>11}")
