@@ -184,6 +184,7 @@ def run(args: argparse.Namespace) -> int:
     space = HermiteSpace(args.degree, t_ref, l_max)
     problem = EvolutionProblem(gamma, reservoir, kernel, space)
     times = np.linspace(t_start, t_end, args.n_times)
+    problem.operator  # noqa: B018 -- builds the collision tensor (memory budget) first
     est = estimate_evolution(space, times, dt, args.scheme, even_kernel=kernel.is_even)
     check_budget(f"evolve --dt {short(args.dt)} ({est['steps']:.3g} steps of {args.scheme} "
                  f"and {args.n_times} output times)",

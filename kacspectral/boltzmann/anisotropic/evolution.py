@@ -46,9 +46,9 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.integrate import solve_ivp
 
 from kacspectral.boltzmann.anisotropic.collision import CollisionOperator, HermiteSpace
-from kacspectral.boltzmann.anisotropic.collision_tensor import estimate_tensor_size
+from kacspectral.boltzmann.anisotropic.collision_tensor import estimate_apply_seconds
 from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_ness
-from kacspectral.errors import OPERATIONS_PER_SECOND, ConvergenceError, check_budget
+from kacspectral.errors import ConvergenceError, check_budget
 from kacspectral.physics.kernels import AngularKernel, get_kernel
 from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
 from kacspectral.spectral.timesteppers import (
@@ -292,20 +292,15 @@ def evolve(
             f"unknown time-stepping scheme {scheme!r}; expected one of {sorted(SCHEMES)} or "
             f"'scipy:<method>' with a method in {SCIPY_METHODS}"
         )
+    ode = problem.split_ode()  # builds the collision tensor (its memory budget checked)
     est = estimate_evolution(problem.space, t, dt, scheme, even_kernel=problem.kernel.is_even)
     check_budget(f"the evolution with dt = {float(dt):.3g} ({est['steps']:.3g} steps of "
                  f"{scheme})", nbytes=est["bytes"], seconds=est["seconds"], force=force,
                  hint="raise dt (or pass force=True / --force to run anyway)")
-    ode = problem.split_ode()
     counted = SplitODE(ode.linear, lambda tt, y: (count.__setitem__(0, count[0] + 1),
                                                   ode.nonlinear(tt, y))[1])
     out = integrate(counted, a0, t, float(dt), scheme, callback=callback, progress=progress)
     return EvolutionResult(problem, t, out, scheme, float(dt), count[0])
-
-
-#: Fixed cost of one evaluation of the right-hand side (Python and numpy call overhead),
-#: seconds; measured 8 us for 5 coefficients (validation/cli_limits.py).
-RHS_OVERHEAD_SECONDS = 1e-5
 
 
 def estimate_evolution(
@@ -317,19 +312,16 @@ def estimate_evolution(
     ``steps`` and the step actually used from
     :func:`kacspectral.spectral.timesteppers.step_plan`; ``rhs_evaluations = steps *``
     :data:`~kacspectral.spectral.timesteppers.SCHEME_STAGES` (equal to the counted
-    evaluations); each evaluation applies the collision tensor, about
-    ``2 entries + 4 pairs`` operations (``estimate_tensor_size`` of
-    :mod:`kacspectral.boltzmann.anisotropic.collision_tensor`, an upper bound: the estimate
-    exceeds measured times by 1.5-3x) plus :data:`RHS_OVERHEAD_SECONDS`; ``bytes`` for the
-    output coefficients (the tensor has its own budget check).  Returns
+    evaluations); each evaluation applies the collision tensor once
+    (``estimate_apply_seconds`` of :mod:`kacspectral.boltzmann.anisotropic.collision_tensor`,
+    an upper bound: it exceeds measured times by 1.5-3x); ``bytes`` for the output
+    coefficients (the tensor has its own budget check).  Returns
     ``{"steps", "step_used", "rhs_evaluations", "seconds", "bytes"}``.
     """
     counts, used = step_plan(times, float(dt))
     steps = sum(counts)
     rhs = steps * SCHEME_STAGES[scheme]
-    size = estimate_tensor_size(space.degree, space.l_max, even_kernel)
-    ops = 2 * size["entries"] + 4 * size["pairs"]
-    per_rhs = RHS_OVERHEAD_SECONDS + ops / OPERATIONS_PER_SECOND
+    per_rhs = estimate_apply_seconds(space.degree, space.l_max, even_kernel)
     return {
         "steps": steps,
         "step_used": used,
