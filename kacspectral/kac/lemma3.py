@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import reduce
@@ -46,6 +47,7 @@ import sympy as sp
 from numpy.typing import NDArray
 from scipy import special
 
+from kacspectral.errors import format_seconds
 from kacspectral.kac.thermostat import (
     ZONAL_METHODS,
     apply_gain,
@@ -61,7 +63,9 @@ from kacspectral.spectral.hermite import SEED_TEMPERATURE, burnett_functions, di
 __all__ = [
     "Lemma3Result",
     "Lemma3Row",
+    "MAX_M",
     "eigenvalue",
+    "estimate_lemma3",
     "exact_eigenvalue",
     "exact_spectrum",
     "lemma2_constant",
@@ -70,6 +74,7 @@ __all__ = [
     "numerical_spectrum",
     "tensor_average",
     "tensor_top_eigenvalue",
+    "zonal_evaluations",
 ]
 
 #: The bound of Lemma 3 (seed 000) for the kac kernel.
@@ -271,11 +276,42 @@ def _exact_str(n: int, l: int, kernel: AngularKernel) -> str:
     return repr(eigenvalue(n, l, kernel))
 
 
+#: Largest ``m_max`` of :func:`lemma3_check`: about 3 minutes (:func:`estimate_lemma3`); beyond
+#: it the work grows like ``m_max^6`` (30 minutes at 120) and the Fourier construction's
+#: rounding (8e-12 at ``m = 60``) approaches the default tolerance 1e-11.
+MAX_M = 80
+#: Seconds per basis-function evaluation of the zonal constructions, measured at ``m = 60``
+#: with one thread (validation/cli_limits.py): velocity space (float64) and Fourier
+#: (``numpy.longdouble``).
+SECONDS_PER_EVALUATION = {"omega": 5.2e-8, "fourier": 1.14e-6}
+
+
+def zonal_evaluations(m: int, method: str) -> int:
+    """Basis-function evaluations of the zonal matrix on ``V_m`` (:mod:`kacspectral.kac.
+    thermostat`): ``omega``: ``ceil((m+1)/2)`` folded Legendre nodes times ``m//2 + 1``
+    functions on ``(m+1) (m//2+1)^2`` points; ``fourier``: ``m//2 + 1`` functions on
+    ``(m+1)^2 (m//2+1)`` points of ``S^2 x`` the kernel rule (degree-``m`` Gauss-Jacobi,
+    ``m//2 + 1`` nodes)."""
+    h = m // 2 + 1
+    if method == "omega":
+        return ((m + 2) // 2) * h * (m + 1) * h * h
+    return h * (m + 1) * h * (m + 1)
+
+
+def estimate_lemma3(m_max: int, method: str) -> dict:
+    """Work of :func:`lemma3_check` up to ``m_max`` with a resolved ``method``:
+    ``{"evaluations": sum_m zonal_evaluations(m), "seconds"}`` (the exact reference and the
+    eigensolvers add a few percent)."""
+    ev = sum(zonal_evaluations(m, method) for m in range(1, int(m_max) + 1))
+    return {"evaluations": ev, "seconds": ev * SECONDS_PER_EVALUATION[method]}
+
+
 def lemma3_check(
     m_max: int,
     kernel: AngularKernel | str = "kac",
     method: str = "auto",
     tolerance: float = 1e-11,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Lemma3Result:
     """Check Lemma 3 for ``m = 1..m_max``: numerical spectra of the gain on ``V_m`` (matrices
     from the definition) against ``lambda_{n,l}[b]``, the top eigenvalue on mean-zero functions,
@@ -292,11 +328,14 @@ def lemma3_check(
     ``m_max = 1``).  For another kernel the "bound" is the exact supremum over ``m <= m_max``
     (``1/2`` for ``constant``) and ``holds`` means the numerical supremum matches it.
 
+    ``progress(done, total)`` is called after each ``m`` with the work done so far
+    (:func:`zonal_evaluations`).
+
     Raises
     ------
     ValueError
-        ``m_max`` not an integer ``>= 1``, ``tolerance`` not a finite number ``> 0``, or an
-        unknown ``method``.
+        ``m_max`` not an integer in ``1..MAX_M`` (the message gives the estimated run time),
+        ``tolerance`` not a finite number ``> 0``, or an unknown ``method``.
     """
     m_max = _check_m(m_max, "m_max", 1)
     if (
@@ -311,6 +350,15 @@ def lemma3_check(
     # reference values: the exact kac kernel whenever b is kac (e.g. given as a callable)
     ref = get_kernel("kac") if kac and not kernel.is_exact else kernel
     used = resolve_method(kernel, method, ZONAL_METHODS)
+    if m_max > MAX_M:
+        est = estimate_lemma3(m_max, used)
+        raise ValueError(
+            f"m_max = {m_max} is beyond the maximum {MAX_M}: about {est['evaluations']:.3g} "
+            f"basis evaluations ({used}), {format_seconds(est['seconds'])} (the work per degree "
+            f"grows like m^5; {MAX_M} takes about "
+            f"{format_seconds(estimate_lemma3(MAX_M, used)['seconds'])})")
+    total = estimate_lemma3(m_max, used)["evaluations"]
+    done = 0
     rows = []
     l2_matrix = 0.0
     for m in range(1, m_max + 1):
@@ -338,6 +386,9 @@ def lemma3_check(
                 cpu_seconds=cpu,
             )
         )
+        done += zonal_evaluations(m, used)
+        if progress is not None:
+            progress(done, total)
     max_err = max(r.max_abs_error for r in rows)
     sup = max(r.top for r in rows)
     # exact supremum and where it is reached (over all blocks with 2n + l <= m_max)
