@@ -115,15 +115,19 @@ def check_budget(
     seconds: float | None = None,
     hint: str = "",
     force: bool = False,
-    memory_budget: float = MEMORY_BUDGET_BYTES,
-    time_budget: float = TIME_BUDGET_SECONDS,
+    memory_budget: float | None = None,
+    time_budget: float | None = None,
 ) -> None:
     """Refuse work whose estimate exceeds the budget: raise :class:`BudgetError`.
 
     ``what`` names the arguments (``"bkw --grid 600"``); ``nbytes`` and ``seconds`` are the
     estimates.  Memory is always enforced (it cannot be overridden: the machine would swap or
-    kill the process); time only when ``force`` is false.
+    kill the process); time only when ``force`` is false.  The budgets default to the module
+    constants :data:`MEMORY_BUDGET_BYTES` and :data:`TIME_BUDGET_SECONDS`, read at call time
+    (the property tests lower the time budget to keep every example short).
     """
+    memory_budget = MEMORY_BUDGET_BYTES if memory_budget is None else memory_budget
+    time_budget = TIME_BUDGET_SECONDS if time_budget is None else time_budget
     if nbytes is not None and not nbytes <= memory_budget:
         raise BudgetError(
             f"{what} would need about {format_bytes(nbytes)} of memory, above the budget "

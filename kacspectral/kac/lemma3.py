@@ -47,7 +47,7 @@ import sympy as sp
 from numpy.typing import NDArray
 from scipy import special
 
-from kacspectral.errors import format_seconds
+from kacspectral.errors import check_budget, format_seconds
 from kacspectral.kac.thermostat import (
     ZONAL_METHODS,
     apply_gain,
@@ -357,7 +357,9 @@ def lemma3_check(
             f"basis evaluations ({used}), {format_seconds(est['seconds'])} (the work per degree "
             f"grows like m^5; {MAX_M} takes about "
             f"{format_seconds(estimate_lemma3(MAX_M, used)['seconds'])})")
-    total = estimate_lemma3(m_max, used)["evaluations"]
+    est = estimate_lemma3(m_max, used)
+    check_budget(f"lemma3_check(m_max={m_max}, method={used!r})", seconds=est["seconds"])
+    total = est["evaluations"]
     done = 0
     rows = []
     l2_matrix = 0.0

@@ -40,9 +40,11 @@ __all__ = [
     "check_exact_moment_order",
     "check_picard_contraction",
     "check_representable",
+    "check_solver",
     "check_tolerance",
     "estimate_exact_moments",
     "estimate_picard_contraction",
+    "estimate_solve",
     "estimate_truncation",
     "input_digits",
     "log_rho",
@@ -129,6 +131,33 @@ def _ratio_limit(k_max: int) -> float:
     r = HOPELESS_DECAY ** (1.0 / k_max)
     x = (1 - r) / (1 + r)
     return 1.0 / (x * x)
+
+
+#: Dense ``(K+1)^3`` operations per iteration of each solver (the Galerkin map; Newton adds
+#: the Jacobian and an LU solve).
+SOLVER_OPERATIONS = {"picard": 2.0, "anderson": 2.2, "newton": 4.7}
+
+
+def estimate_solve(method: str, max_iter: int, K: int) -> dict:
+    """Upper bound on the work of :func:`~kacspectral.boltzmann.isotropic.ness.solve_ness`:
+    ``max_iter`` iterations of :data:`SOLVER_OPERATIONS` ``(K+1)^3`` operations each.  (Every
+    solver converges much sooner in practice -- Picard in 40-80 iterations even for
+    ``gamma -> 0``, because the energy is imposed and the slowest active mode is the fourth
+    moment, not the ``lambda`` of the contraction.)  Returns ``{"iterations", "seconds"}``.
+    """
+    k1 = int(K) + 1
+    its = int(max_iter)
+    return {"iterations": its,
+            "seconds": its * SOLVER_OPERATIONS.get(method, 4.7) * k1**3 / OPERATIONS_PER_SECOND}
+
+
+def check_solver(method: str, max_iter: int, K: int) -> None:
+    """Refuse a solve whose worst case (``max_iter`` iterations) exceeds the time budget."""
+    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+        raise ValueError(f"max_iter must be a positive integer, got {short(max_iter)}")
+    est = estimate_solve(method, max_iter, K)
+    check_budget(f"solve_ness(method='{method}', max_iter={short(max_iter)}, K={K})",
+                 seconds=est["seconds"], hint="lower max_iter or the truncation")
 
 
 def estimate_picard_contraction(n_max: int, K: int) -> dict:

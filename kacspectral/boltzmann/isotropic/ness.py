@@ -86,7 +86,11 @@ from kacspectral.boltzmann.isotropic.bobylev import (
     laguerre_gain_tensor,
     mixture_coefficients,
 )
-from kacspectral.boltzmann.isotropic.limits import check_representable, check_tolerance
+from kacspectral.boltzmann.isotropic.limits import (
+    check_representable,
+    check_solver,
+    check_tolerance,
+)
 from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning, short
 from kacspectral.physics.kernels import AngularKernel, get_kernel
 from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
@@ -610,10 +614,10 @@ def solve_ness(
     tol = check_tolerance(tol)  # in [2.2e-16, 1e-2] (kacspectral.boltzmann.isotropic.limits)
     if not isinstance(problem, NessProblem):
         raise TypeError(f"problem must be a NessProblem, got {type(problem).__name__}")
-    if max_iter is None:
-        max_iter = _DEFAULT_MAX_ITER[method]
+    max_iter = _DEFAULT_MAX_ITER[method] if max_iter is None else max_iter
     P = _check_moment_order(moment_order)
     disc = _setup(problem, tol, truncation, P)
+    check_solver(method, max_iter, disc.K)  # worst-case work within the time budget
     K, tail, t_ref = disc.K, disc.tail, disc.t_ref
     mom_r = np.array([problem.reservoir.moment(p) for p in range(P + 1)])
     ctx = _Context(
