@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kacspectral.errors import NegativeDensityWarning
+from kacspectral.errors import NegativeDensityWarning, short
 from kacspectral.physics.kernels import get_kernel
 from kacspectral.spectral.burnett import fischer_norm
 
@@ -70,9 +70,12 @@ class BKW:
     kernel: object = "constant"
 
     def __post_init__(self) -> None:
-        a0 = float(self.A0)
+        try:
+            a0 = float(self.A0)  # type: ignore[arg-type]
+        except (TypeError, ValueError, OverflowError):
+            a0 = math.nan
         if not (-0.5 <= a0 < 0):
-            raise ValueError(f"A0 must be in [-1/2, 0), got {self.A0!r}")
+            raise ValueError(f"A0 must be a number in [-1/2, 0), got {short(self.A0)}")
         object.__setattr__(self, "A0", a0)
         object.__setattr__(self, "kernel", get_kernel(self.kernel))
 
