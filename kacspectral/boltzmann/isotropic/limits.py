@@ -86,13 +86,17 @@ def check_tolerance(tol: object, name: str = "tol") -> float:
 
 def log_rho(t_min: float, t_max: float) -> float:
     """``log rho``, ``rho = (sqrt T_max - sqrt T_min)/(sqrt T_max + sqrt T_min)``, accurate even
-    when ``rho`` rounds to 1 (``log1p(-x) - log1p(x)``, ``x = sqrt(T_min/T_max)``).
+    when ``rho`` rounds to 1 (``log1p(-x) - log1p(x)``, ``x = sqrt(T_min/T_max)``) and when
+    the temperatures are close (``rho = (T_max - T_min)/(sqrt T_max + sqrt T_min)^2``).
 
     ``-inf`` for equal temperatures (a single Maxwellian: one mode is exact).
     """
-    x = math.sqrt(float(t_min) / float(t_max)) if t_max > 0 else 0.0
-    if x >= 1.0:
+    lo, hi = float(t_min), float(t_max)
+    x = math.sqrt(lo / hi) if hi > 0 else 0.0
+    if x >= 1.0 or lo == hi:
         return -math.inf
+    if x > 0.5:  # close temperatures: rho = (T_max - T_min)/(sqrt T_max + sqrt T_min)^2
+        return math.log(hi - lo) - 2.0 * math.log(math.sqrt(hi) + math.sqrt(lo))
     return math.log1p(-x) - math.log1p(x)
 
 
