@@ -21,7 +21,7 @@ from ._common import (
 COMMAND = "lemma3"
 HELP = "Spectrum of the thermostat gain on V_m vs the exact lambda_{n,l}; Lemma 3 (2/3 bound)"
 
-#: Largest --m-max accepted: :data:`kacspectral.kac.lemma3.MAX_M` (about 3 minutes; the work
+#: Largest --m-max accepted: :data:`kacspectral.kac.lemma3.MAX_M` (about a minute; the work
 #: grows like m_max^6, see :func:`kacspectral.kac.lemma3.estimate_lemma3`).
 M_MAX_LIMIT = MAX_M
 
@@ -32,7 +32,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--m-max",
         type=positive_int,
         default=10,
-        help=f"check V_1 .. V_M (default: 10; at most {M_MAX_LIMIT}, about 3 minutes)",
+        help=f"check V_1 .. V_M (default: 10; at most {M_MAX_LIMIT}, about a minute)",
     )
     add_kernel_option(parser, default="kac")
     parser.add_argument(

@@ -276,14 +276,15 @@ def _exact_str(n: int, l: int, kernel: AngularKernel) -> str:
     return repr(eigenvalue(n, l, kernel))
 
 
-#: Largest ``m_max`` of :func:`lemma3_check`: about 3 minutes (:func:`estimate_lemma3`); beyond
-#: it the work grows like ``m_max^6`` (30 minutes at 120) and the Fourier construction's
-#: rounding (8e-12 at ``m = 60``) approaches the default tolerance 1e-11.
-MAX_M = 80
-#: Seconds per basis-function evaluation of the zonal constructions, measured at ``m = 60``
-#: with one thread (validation/cli_limits.py): velocity space (float64) and Fourier
-#: (``numpy.longdouble``).
-SECONDS_PER_EVALUATION = {"omega": 5.2e-8, "fourier": 1.14e-6}
+#: Largest ``m_max`` of :func:`lemma3_check`: the range validated by validation/lemma3.py,
+#: about a minute (:func:`estimate_lemma3`).  Beyond it the work grows like ``m_max^6``
+#: (about 4 minutes at 80, 40 at 120) and the Fourier construction's rounding (8e-12 at
+#: ``m = 60``) reaches the default tolerance 1e-11.
+MAX_M = 60
+#: Seconds per basis-function evaluation of the zonal constructions, measured at ``m = 30..60``
+#: with one thread (validation/cli_limits.py: 5.6-8.7e-8 and 1.5-1.8e-6): velocity space
+#: (float64) and Fourier (``numpy.longdouble``).
+SECONDS_PER_EVALUATION = {"omega": 8e-8, "fourier": 1.8e-6}
 
 
 def zonal_evaluations(m: int, method: str) -> int:

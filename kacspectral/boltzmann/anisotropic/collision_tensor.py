@@ -94,8 +94,9 @@ def estimate_tensor_size(degree: int, l_max: int | None, even_kernel: bool = Tru
 
 
 #: Fixed cost of one application of the tensor (Python and numpy call overhead), seconds;
-#: measured 8 us for 5 coefficients (validation/cli_limits.py).
-APPLY_OVERHEAD_SECONDS = 1e-5
+#: measured 8-65 us for 5-11 coefficients, depending on the machine's load
+#: (validation/cli_limits.py).
+APPLY_OVERHEAD_SECONDS = 3e-5
 #: Multiply-adds per second assumed for the sparse application (measured 0.9-3e9 entries/s
 #: per core at degree 8-16, so the estimate is an upper bound within a factor ~3).
 APPLY_OPERATIONS_PER_SECOND = 1e9

@@ -57,12 +57,12 @@ MIN_TOL = float(np.finfo(float).eps)
 #: ``rho^K`` above which the truncation ``K`` cannot represent the steady state at all.
 HOPELESS_DECAY = 1e-2
 #: Seconds per GTW distance of :func:`kacspectral.boltzmann.gtw.gtw_distance_coefficients`
-#: (600-point grid plus refinement; measured 0.09-0.15 s on the reference machine, see
-#: validation/cli_limits.py).
-GTW_DISTANCE_SECONDS = 0.1
+#: (600-point grid plus refinement; measured 0.02-0.1 s on the reference machine depending on
+#: its load, see validation/cli_limits.py).
+GTW_DISTANCE_SECONDS = 0.05
 #: Highest ``n_max`` of :func:`~kacspectral.boltzmann.isotropic.exact.exact_moments`: the
 #: rationals grow by about 4 digits per order, and the recursion costs ~``n^2`` products of
-#: them (``n_max = 400`` about 10 s; :func:`estimate_exact_moments`).
+#: them (``n_max = 400`` about a minute; :func:`estimate_exact_moments`).
 MAX_EXACT_MOMENT_ORDER = 400
 
 
@@ -199,15 +199,13 @@ def estimate_exact_moments(n_max: int, input_digits: int = 0) -> dict:
     ``4.2 + input_digits`` decimal digits per order (measured: 505 digits at ``N = 120`` for
     the default problem, whose inputs have 2-3 digits; ``input_digits`` is the largest
     numerator-plus-denominator length of gamma, the weights and the temperatures beyond that).
-    Returns ``{"products", "digits", "seconds"}``; ``seconds`` from ``products * digits^1.6``
-    digit operations (Karatsuba-size products with their gcd reductions) at 1e7 per second,
-    about the measured 0.5 s at ``N = 120``.
+    Returns ``{"products", "digits", "seconds"}``; ``seconds = products * digits / 5e6``
+    (measured 0.16 s and 0.73 s at ``N = 60, 120``: the estimate is 1.2-2 times that).
     """
     n = int(n_max)
     products = n * (n + 1)
     digits = (4.2 + max(int(input_digits), 0)) * n + 10
-    return {"products": products, "digits": digits,
-            "seconds": products * digits**1.6 / 1e7}
+    return {"products": products, "digits": digits, "seconds": products * digits / 5e6}
 
 
 def check_exact_moment_order(n_max: object, input_digits: int = 0) -> int:
