@@ -234,6 +234,29 @@ def test_cli_property(command):
     print(f"\n{command}: exit statuses {dict(sorted(SEEN[command].items()))}")
 
 
+#: The values every option is tried with in the exhaustive sweep below.
+SWEEP = ["0", "-1", "nan", "inf", "1e308", "-1e308", "1e-300", "99999999999999999999", "2.5"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", _command_params())
+def test_every_option_with_dangerous_values(command):
+    """Each option of each command alone with 0, negative, nan, inf, +-1e308, 1e-300, a huge
+    integer and a non-integer (about 65 s for the six commands: marked slow)."""
+    failures = []
+    for action in _options(command):
+        if action.nargs == 0:
+            continue
+        for v in SWEEP:
+            vals = [v, v] if action.nargs in ("+", "*") else [v]
+            argv = [command, *BASE.get(command, []), action.option_strings[0], *vals, "--json"]
+            try:
+                check_property(argv, *run_in_process(argv))
+            except (AssertionError, Hang) as exc:
+                failures.append(f"{argv}: {str(exc)[:200]}")
+    assert not failures, "\n".join(failures)
+
+
 @pytest.mark.parametrize(
     "argv",
     [

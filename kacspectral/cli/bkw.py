@@ -154,7 +154,7 @@ def compute(args: argparse.Namespace) -> dict:
     if args.t_end is not None:
         t_end = float(args.t_end)
         if not t_end > t:
-            raise ValueError(f"--t-end must be larger than --t = {t}, got {args.t_end}")
+            raise ValueError(f"--t-end must be larger than --t = {t}, got {short(args.t_end)}")
         times.append(t_end)
     if args.temperature == "auto":
         tref = HermiteSpace.choose_temperature([bkw.K(x) for x in times])

@@ -128,7 +128,7 @@ def _initial(args: argparse.Namespace):
                 f"--initial maxwellian needs 3 temperatures Tx Ty Tz, got {len(temps)}"
             )
         if min(temps) <= 0:
-            raise ValueError(f"--initial-temperatures must be > 0, got {temps}")
+            raise ValueError(f"--initial-temperatures must be > 0, got {[short(t) for t in temps]}")
         return (temps, lambda space: space.maxwellian(temps),
                 f"Maxwellian with (Tx, Ty, Tz) = {tuple(temps)}", None)
     if args.initial == "mixture":
@@ -144,7 +144,7 @@ def _initial(args: argparse.Namespace):
     bkw = BKW(-0.5, args.kernel)
     t0 = float(args.bkw_start)
     if not (math.isfinite(t0) and t0 >= 0):
-        raise ValueError(f"--bkw-start must be a number >= 0, got {args.bkw_start}")
+        raise ValueError(f"--bkw-start must be a number >= 0, got {short(args.bkw_start)}")
     return ([bkw.K(t0), bkw.K(float(args.t_end))], lambda space: bkw.coefficients(space, t0),
             f"BKW (A0 = -1/2) at t = {t0:g}", bkw)
 
@@ -152,26 +152,26 @@ def _initial(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     gamma = args.gamma
     if not 0 <= gamma < 1:
-        raise ValueError(f"--gamma must be in [0, 1), got {gamma}")
+        raise ValueError(f"--gamma must be in [0, 1), got {short(gamma)}")
     kernel = get_kernel(args.kernel)
     reservoir = MaxwellianMixture(args.weights, args.temperatures) if gamma > 0 else None
     t_start = float(args.bkw_start) if args.initial == "bkw" else 0.0
     t_end = float(args.t_end)
     if not (math.isfinite(t_end) and t_end > t_start):
-        raise ValueError(f"--t-end must be > the start time {t_start:g}, got {args.t_end}")
+        raise ValueError(f"--t-end must be > the start time {t_start:g}, got {short(args.t_end)}")
     dt = float(args.dt)
     if not (math.isfinite(dt) and dt > 0):
-        raise ValueError(f"--dt must be a positive number, got {args.dt}")
+        raise ValueError(f"--dt must be a positive number, got {short(args.dt)}")
     if args.degree < 4:
         raise ValueError(f"--degree must be >= 4 (the fourth moment needs the coefficients of "
-                         f"degree 4), got {args.degree}")
+                         f"degree 4), got {short(args.degree)}")
     if args.n_times < 2:
-        raise ValueError(f"--n-times must be at least 2 (both ends), got {args.n_times}")
+        raise ValueError(f"--n-times must be at least 2 (both ends), got {short(args.n_times)}")
     temps, build, description, bkw = _initial(args)
     if args.t_ref is not None:
         t_ref = float(args.t_ref)
         if not (math.isfinite(t_ref) and t_ref > 0):
-            raise ValueError(f"--t-ref must be a positive number, got {args.t_ref}")
+            raise ValueError(f"--t-ref must be a positive number, got {short(args.t_ref)}")
     else:
         t_ref = HermiteSpace.choose_temperature(
             temps + ([float(t) for t in reservoir.T] if reservoir is not None else []))

@@ -18,7 +18,7 @@ from kacspectral._version import __version__
 from kacspectral.boltzmann.isotropic.contraction import picard_contraction
 from kacspectral.boltzmann.isotropic.exact import exact_moments
 from kacspectral.boltzmann.isotropic.ness import NessProblem, solve_ness
-from kacspectral.errors import TruncationWarning
+from kacspectral.errors import TruncationWarning, short
 from kacspectral.physics.kernels import get_kernel
 from kacspectral.physics.reservoirs import MaxwellianMixture
 
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
             f"kernel {kernel.name!r} has none"
         )
     if args.contraction_steps < 2:
-        raise ValueError(f"--contraction-steps must be >= 2, got {args.contraction_steps}")
+        raise ValueError(f"--contraction-steps must be >= 2, got {short(args.contraction_steps)}")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = solve_ness(
