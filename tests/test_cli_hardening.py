@@ -345,3 +345,23 @@ def test_library_refusals_lemma3_and_evolve():
     a0 = space.mixture([0.5, 0.5], [0.5, 1.5])
     with pytest.raises(ValueError, match="days"):
         evolve(prob, a0, [0.0, 10.0], dt=1e-9)
+
+
+@pytest.mark.parametrize(
+    "argv, label",
+    [
+        (["evolve", "--n-times", "2", "--t-end", "1", "--degree", "4"], "evolve ["),
+        (["lemma3", "--m-max", "6"], "lemma3 m <= 6 ["),
+        (["ness", "--contraction-steps", "3", "--moments", "2"], "Picard contraction table ["),
+    ],
+)
+def test_long_commands_show_progress_on_a_terminal_only(capsys, monkeypatch, argv, label):
+    """Issue 8 item 5: a bar on a terminal (reaching 100%), nothing with --json."""
+    tty = _Tty()
+    monkeypatch.setattr(sys, "stderr", tty)
+    assert main(argv) in (0, 1)
+    assert label in tty.getvalue() and "100.0%" in tty.getvalue()
+    tty = _Tty()
+    monkeypatch.setattr(sys, "stderr", tty)
+    assert main([*argv, "--json"]) in (0, 1)
+    assert label not in tty.getvalue()

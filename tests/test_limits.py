@@ -99,7 +99,7 @@ def test_picard_estimate_counts_and_bytes(monkeypatch):
                                    progress=lambda d, t: seen.append((d, t)))
     est = limits.estimate_picard_contraction(6, result.truncation)
     assert calls == {"map": est["map_applications"], "gtw": est["distances"]}
-    assert seen[-1][0] == seen[-1][1] - 1 and len(seen) == 6 + 7  # steps, then distances
+    assert seen[-1][0] == seen[-1][1] and len(seen) == 6 + 7 + 1  # steps, then distances
     stored = 7 * np.zeros(result.truncation + 1).nbytes
     assert stored <= est["bytes"] <= 3 * stored
 

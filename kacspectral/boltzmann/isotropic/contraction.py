@@ -149,6 +149,7 @@ def picard_contraction(
             dist.append(gtw_distance_coefficients(a, a_inf, t_ref).distance)
             _steps(n_max + len(dist), total)
         d0 = gtw_distance_coefficients(seq[1], seq[0], t_ref).distance
+        _steps(total, total)
     except ValueError as exc:
         # the iterates and the NESS are computed, not given: unequal moments are a numerical
         # failure (both maps impose mass and energy), not bad input
