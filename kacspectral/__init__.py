@@ -9,28 +9,39 @@ physics            angular kernels b(s), Maxwellian-mixture reservoirs, the exac
 boltzmann          Maxwell molecules with thermal reservoirs (Carlen, Lebowitz and Mouhot, 2014):
   isotropic        the NESS, its exact moments and Picard contraction
   anisotropic      the Hermite-Bobylev solver, time evolution, diagnostics, moment equations
-  gtw, gtw3d       Gabetta-Toscani-Wennberg distances
+  gtw              the Gabetta-Toscani-Wennberg distance (3D, with an isotropic fast path)
 kac                the 3D Kac model with a thermostat or a finite reservoir (Bonetto, Popa,
                    Powell, Chen and Tung, 2025): Lemma 3, N-particle gaps, the projector R
 cli                the ``kacspectral`` command
 
 Formulas, normalisations and equation numbers are stated in each docstring; the shared
-conventions are on the project's conventions page, ``docs/conventions.md``.
+conventions are on the project's conventions page, ``docs/conventions.md``, cited as
+"conventions page, section N".  The two papers are cited by short names:
+"seed 003" is E. A. Carlen, J. L. Lebowitz and C. Mouhot, "Exponential approach to, and
+properties of, a non-equilibrium steady state in a dilute gas" (2014, arXiv:1406.4097);
+"seed 000" is F. Bonetto, A. Popa, M. Powell, P. Chen and S. Tung, "Improved Approximation of
+Infinite Thermostat by Finite Reservoir Using the 3D Kac Model" (2025).
 """
 
 from kacspectral._version import __version__
 from kacspectral.boltzmann.anisotropic.collision import CollisionOperator, HermiteSpace
 from kacspectral.boltzmann.anisotropic.evolution import EvolutionProblem, evolve
+from kacspectral.boltzmann.anisotropic.fokker_planck import DiffusiveEvolutionProblem
+from kacspectral.boltzmann.distance_corrected import corrected_gtw_distance
+from kacspectral.boltzmann.entropy import exact_heat_fluxes, ness_entropy_budget
 from kacspectral.boltzmann.gtw import gtw_distance
-from kacspectral.boltzmann.gtw3d import gtw_distance as gtw_distance_3d
 from kacspectral.boltzmann.isotropic.contraction import picard_contraction
+from kacspectral.boltzmann.isotropic.diffusive import DiffusiveNessProblem, solve_diffusive_ness
 from kacspectral.boltzmann.isotropic.exact import exact_moments
 from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_ness
+from kacspectral.boltzmann.wasserstein import w2_isotropic
 from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
 from kacspectral.kac.finite_reservoir import ReservoirProblem, reservoir_distance
 from kacspectral.kac.generators import kac_gap
 from kacspectral.kac.lemma3 import exact_eigenvalue, lemma3_check
 from kacspectral.physics.bkw import BKW
+from kacspectral.physics.expressions import parse_expression
+from kacspectral.physics.fokker_planck import DiffusiveReservoirs
 from kacspectral.physics.kernels import (
     AngularKernel,
     get_kernel,
@@ -38,9 +49,18 @@ from kacspectral.physics.kernels import (
     kernel_from_expression,
 )
 from kacspectral.physics.reservoirs import MaxwellianMixture
+from kacspectral.results import load
 
 __all__ = [
     "__version__",
+    "w2_isotropic",
+    "solve_diffusive_ness",
+    "ness_entropy_budget",
+    "exact_heat_fluxes",
+    "corrected_gtw_distance",
+    "DiffusiveReservoirs",
+    "DiffusiveNessProblem",
+    "DiffusiveEvolutionProblem",
     "AngularKernel",
     "BKW",
     "CollisionOperator",
@@ -58,12 +78,29 @@ __all__ = [
     "exact_moments",
     "get_kernel",
     "gtw_distance",
-    "gtw_distance_3d",
     "kac_gap",
     "kernel_from_callable",
     "kernel_from_expression",
     "lemma3_check",
+    "load",
+    "parse_expression",
     "picard_contraction",
     "reservoir_distance",
     "solve_ness",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Deprecated names, kept for one release (each warns and names its replacement)."""
+    if name == "gtw_distance_3d":
+        import warnings
+
+        warnings.warn(
+            "kacspectral.gtw_distance_3d is deprecated and will be removed in the next release; "
+            "use kacspectral.gtw_distance (the one GTW distance: pass the moments as mappings "
+            "with 'mass', 'momentum', 'second' for the 3D path)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return gtw_distance
+    raise AttributeError(f"module 'kacspectral' has no attribute {name!r}")

@@ -43,7 +43,8 @@ def test_density_and_time_derivative_against_sympy():
 
 @pytest.mark.parametrize("kernel", ["constant", "kac"])
 def test_phi_dt_equals_isotropic_bobylev_collision(kernel):
-    """d phi/dt = (1/2) int b phi(k c) phi(k c') ds - phi (MATH.md section 3), by quadrature."""
+    """d phi/dt = (1/2) int b phi(k c) phi(k c') ds - phi (conventions page, section 3), by
+    quadrature."""
     bkw = BKW(kernel=kernel)
     s, w = get_kernel(kernel).quadrature(30)
     k = np.linspace(0.1, 6, 25)

@@ -118,7 +118,7 @@ def test_gamma_zero_with_anisotropic_maxwellian(capsys):
     assert np.max(np.abs(np.trace(S, axis1=1, axis2=2) - 6)) < 1e-13  # energy conserved
     # d(f_0, M_2) is the xi -> 0 limit max|T_i - 2|/2 = 1/2 for Maxwellians: along e_z,
     # (exp(-k^2) - exp(-3k^2/2))/k^2 = 1/2 - (5/8) k^2 + ... decreases, and other directions
-    # have the smaller limit |e.(T - 2)e|/2.  gtw3d evaluates that limit from the exact second
-    # moments, so the value is 1/2 to rounding.
+    # have the smaller limit |e.(T - 2)e|/2.  The 3D GTW path evaluates that limit from the
+    # exact second moments, so the value is 1/2 to rounding.
     assert abs(data["gtw_distance"][0] - 0.5) <= 4 * np.finfo(float).eps
     assert data["density_diagnostics_reliable"] is False  # degree 4 at T_ref = 2

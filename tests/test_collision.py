@@ -113,9 +113,9 @@ def test_burnett_functions_orthonormal_in_L2_of_maxwellian(temperature):
     assert np.max(np.abs(gram - np.eye(len(labels)))) < 200 * EPS
 
 
-def test_burnett_functions_agree_with_hermite_module():
-    """Two implementations of the same basis (kacspectral.spectral.hermite: per degree, other
-    code)."""
+def test_burnett_functions_mixed_labels_per_degree_and_with_gaussian():
+    """The one burnett_functions: mixed-degree labels (table recurrence) against one degree at a
+    time (single-row recurrence), and the Gaussian-weighted form against psi times M_T."""
     from kacspectral.spectral import hermite
 
     v = np.random.default_rng(14).normal(size=(7, 3)) * 1.5
@@ -126,6 +126,9 @@ def test_burnett_functions_agree_with_hermite_module():
         rows = [k for k, (n, l, _) in enumerate(labels) if 2 * n + l == d]
         assert [tuple(r) for r in hermite.burnett_indices(d)] == [labels[k] for k in rows]
         assert np.max(np.abs(mine[rows] - theirs)) < 1e-12 * max(1.0, np.max(np.abs(theirs)))
+    gauss = (2 * np.pi * 0.8) ** -1.5 * np.exp(-0.5 * np.sum(v * v, axis=-1) / 0.8)
+    weighted = burnett_functions(labels, v, 0.8, with_gaussian=True)
+    assert np.max(np.abs(weighted - mine * gauss)) < 1e-14 * np.max(np.abs(mine * gauss))
 
 
 def test_fischer_norm_closed_form():
@@ -235,7 +238,8 @@ def test_project_homogeneous_reproduces_basis_polynomials():
 
 # ---------------------------------------------------------------------- the tensor
 def test_isotropic_reduced_coefficients_equal_exact_B_ij():
-    """l1 = l2 = l = 0: Q+(|eta|^(2i), |eta|^(2j)) = B_ij |eta|^(2(i+j)) (MATH.md section 3)."""
+    """l1 = l2 = l = 0: Q+(|eta|^(2i), |eta|^(2j)) = B_ij |eta|^(2(i+j)) (conventions page,
+    section 3)."""
     for name in KERNELS:
         kern = get_kernel(name)
         t = reduced_coefficients(8, 8, kern)[(0, 0, 0)]

@@ -18,7 +18,7 @@ from kacspectral.boltzmann.anisotropic.evolution import (
     reference_temperature,
 )
 from kacspectral.boltzmann.anisotropic.moment_equations import MomentEquations
-from kacspectral.boltzmann.gtw3d import gtw_distance
+from kacspectral.boltzmann.gtw import gtw_distance
 from kacspectral.boltzmann.isotropic.ness import NessProblem, solve_ness
 from kacspectral.errors import NegativeDensityWarning
 from kacspectral.physics.bkw import BKW, standard_grid
@@ -81,7 +81,7 @@ def test_moments_against_exact_moment_equations(case):
     for scheme, dt in [("scipy:DOP853", None), ("rk4", 0.0025)]:
         r = evolve(prob, a0, [0.0, 1.0, 5.0], scheme=scheme, dt=dt or 0.1, rtol=3e-14,
                    atol=1e-16)
-        m = r.moments()
+        m = r.moment_tensors()
         assert np.max(np.abs(m["second"][1:] - S_ex)) <= 1e-12, scheme
         assert np.max(np.abs(m["fourth"][1:] - m4_ex)) <= 1e-12, scheme
         assert np.max(np.abs(m["mass"] - 1)) <= 16 * EPS
@@ -91,7 +91,8 @@ def test_moments_against_exact_moment_equations(case):
 
 @pytest.mark.parametrize("kernel", ["constant", "kac"])
 def test_bkw_evolution_from_6_5_to_10(kernel):
-    """BKW (MATH.md section 5): exact coefficients at t = 10 and f on the standard 32^3 grid."""
+    """BKW (conventions page, section 5): exact coefficients at t = 10 and f on the standard
+    32^3 grid."""
     bkw = BKW(-0.5, kernel)
     space = HermiteSpace(32, 0.5 * (bkw.K(6.5) + bkw.K(10.0)), l_max=0)
     prob = EvolutionProblem(0, None, kernel, space)
@@ -159,9 +160,9 @@ def test_gtw_distance_to_ness_obeys_the_seed_bound():
     # tensor: the seed's tensor definition refuses the pair, require='energy' accepts it
     with pytest.raises(ValueError, match="second-moment tensors"):
         gtw_distance(lambda xi: space.fourier(a0, xi), ref.fourier, space.moments(a0),
-                     ref.moments)
+                     ref.moment_tensors)
     d = [gtw_distance(lambda xi, a=a: space.fourier(a, xi), ref.fourier, space.moments(a),
-                      ref.moments, require="energy", n_directions=100, n_radial=40).distance
+                      ref.moment_tensors, require="energy", n_directions=100, n_radial=40).distance
          for a in r.coefficients]
     assert d[0] > 0.05
     for t, dt_ in zip(times, d, strict=True):
@@ -187,6 +188,6 @@ def test_problem_validation_and_helpers():
     with pytest.raises(ValueError, match="unknown solve_ivp method"):
         evolve(p, space.maxwellian(1.0), [0, 1], scheme="scipy:Euler")
     ref = equilibrium_reference(p, 6.0)
-    assert ref.kind == "maxwellian" and ref.moments["second"][0, 0] == 2.0
+    assert ref.kind == "maxwellian" and ref.moment_tensors["second"][0, 0] == 2.0
     with pytest.raises(ValueError, match="initial energy"):
         equilibrium_reference(p, -1.0)

@@ -1,9 +1,9 @@
 """Exact NESS moments (kacspectral.boltzmann.isotropic.exact).
 
-Independent references: MATH.md's worked example (m_4 = 65/36), energy conservation
-m_2[f_inf] = m_2[R] (a theorem, not the recursion), the single-reservoir case (NESS = M_T),
-``kernel.B_exact`` for the fast rational B table, a direct sympy series expansion of the
-fixed-point equation, and closed-form Sonine coefficients of Maxwellians.
+Independent references: the worked example of the conventions page, section 4 (m_4 = 65/36),
+energy conservation m_2[f_inf] = m_2[R] (a theorem, not the recursion), the single-reservoir case
+(NESS = M_T), ``kernel.B_exact`` for the fast rational B table, a direct sympy series expansion of
+the fixed-point equation, and closed-form Sonine coefficients of Maxwellians.
 """
 
 from fractions import Fraction

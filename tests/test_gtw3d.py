@@ -6,10 +6,9 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq, minimize
 
-from kacspectral.boltzmann.gtw3d import (
+from kacspectral.boltzmann.gtw import (
     fibonacci_directions,
     gtw_distance,
-    gtw_distance_isotropic,
     small_xi_limit,
 )
 
@@ -17,7 +16,7 @@ EPS = np.finfo(float).eps
 
 
 def gaussian(D, u=(0.0, 0.0, 0.0)):
-    """f^ of the Maxwellian with covariance diag(D) and mean u (MATH.md section 1)."""
+    """f^ of the Maxwellian with covariance diag(D) and mean u (conventions page, section 1)."""
     D, u = np.asarray(D, float), np.asarray(u, float)
     return lambda xi: np.exp(-1j * (xi @ u) - 0.5 * (xi * xi) @ D)
 
@@ -69,10 +68,13 @@ def test_isotropic_mixture_interior_supremum():
     res = gtw_distance(f, gaussian([T] * 3), mf, moments([T] * 3))
     assert res.small_xi_limit == 0.0 and res.xi_max is not None
     assert abs(res.distance - ref) <= 1e-10 * ref
-    iso = gtw_distance_isotropic(
+    # the isotropic path of the same function (radial moments m_0, m_2, m_4)
+    m4 = 15 * (w * T1**2 + (1 - w) * T2**2)
+    iso = gtw_distance(
         lambda k: w * np.exp(-T1 * k**2 / 2) + (1 - w) * np.exp(-T2 * k**2 / 2),
-        lambda k: np.exp(-T * k**2 / 2), 3 * T, 3 * T)
-    assert abs(iso - ref) <= 1e-10 * ref
+        lambda k: np.exp(-T * k**2 / 2), [1.0, 3 * T, m4], [1.0, 3 * T, 15 * T**2])
+    assert iso.path == "isotropic" and abs(iso.distance - ref) <= 1e-10 * ref
+    assert abs(iso.k_star - np.linalg.norm(res.xi_max)) <= 1e-4 * iso.k_star
 
 
 def test_anisotropic_interior_against_brute_force():

@@ -87,7 +87,7 @@ def test_3d_orthonormal_moderate_degree(T):
 
 
 def test_seed_convention_matches_He_at_sqrt_2pi_x():
-    """H_n(x) = He_n(sqrt(2 pi) x) (MATH.md section 6), orthonormalised by sqrt(n!)."""
+    """H_n(x) = He_n(sqrt(2 pi) x) (conventions page, section 6), orthonormalised by sqrt(n!)."""
     rng = np.random.default_rng(1)
     x = rng.normal(size=(7, 3))
     al = multi_indices_upto(6)
@@ -153,6 +153,15 @@ def test_low_order_harmonics_closed_form():
     assert np.max(np.abs(S - np.array(ref))) < 50 * EPS * np.max(np.abs(S))
 
 
+def _sph_harm_y(l, m, theta, phi):
+    """scipy's complex Y_l^m at polar angle theta and azimuth phi, on every supported scipy:
+    ``sph_harm_y(l, m, theta, phi)`` from scipy 1.15, before that ``sph_harm(m, l, phi, theta)``
+    (order first and the angles swapped; removed in scipy 1.17)."""
+    if hasattr(special, "sph_harm_y"):
+        return special.sph_harm_y(l, m, theta, phi)
+    return special.sph_harm(m, l, phi, theta)
+
+
 def test_harmonics_against_scipy_and_orthonormal():
     L = 30
     u, w, t, ph = _sphere_rule(L)
@@ -162,13 +171,16 @@ def test_harmonics_against_scipy_and_orthonormal():
     th = np.arccos(t)
     for l in (0, 1, 7, 18, 30):
         for m in range(0, l + 1, max(1, l // 4)):
-            cy = special.sph_harm_y(l, m, th, ph) * math.sqrt(4 * math.pi) * (-1) ** m
+            cy = _sph_harm_y(l, m, th, ph) * math.sqrt(4 * math.pi) * (-1) ** m
             if m == 0:
                 ref = [(0, cy.real)]
             else:
                 ref = [(m, math.sqrt(2) * cy.real), (-m, math.sqrt(2) * cy.imag)]
             for mm, r in ref:
-                assert np.max(np.abs(Y[l * l + l + mm] - r)) < 1e3 * EPS * max(1, l)
+                # measured against mpmath.spherharm at 30 digits (80 of these nodes): scipy's
+                # Y_lm, scaled as here, is off by up to 3.2 l eps, ours by up to 2.7 l eps
+                # (l = 7..30); 30 l eps leaves a factor ~5 for other scipy versions
+                assert np.max(np.abs(Y[l * l + l + mm] - r)) < 30 * EPS * max(1, l)
 
 
 def test_solid_harmonics_are_homogeneous():
@@ -199,8 +211,8 @@ def test_burnett_exact_low_degree():
     rng = np.random.default_rng(5)
     v = rng.normal(size=(6, 3))
     r2 = np.sum(v**2, 1)
-    p2 = burnett_functions(2, v, 1.0, [[1, 0, 0]])[0]
-    p3 = burnett_functions(3, v, 1.0, [[1, 1, 0]])[0]
+    p2 = burnett_functions([[1, 0, 0]], v, 1.0)[0]
+    p3 = burnett_functions([[1, 1, 0]], v, 1.0)[0]
     assert np.allclose(p2, (3 - r2) / math.sqrt(6), rtol=0, atol=20 * EPS)
     assert np.allclose(p3, v[:, 2] * (5 - r2) / math.sqrt(10), rtol=0, atol=50 * EPS)
 
@@ -246,8 +258,10 @@ def test_exact_change_of_basis_is_orthogonal_and_matches_floats():
 
 
 def test_burnett_bad_input():
-    with pytest.raises(ValueError, match="2n \\+ l = 3"):
-        burnett_functions(3, np.zeros((1, 3)), indices=[[0, 2, 0]])
+    with pytest.raises(ValueError, match="\\|mm\\| <= l"):
+        burnett_functions([[0, 2, 3]], np.zeros((1, 3)))
+    with pytest.raises(TypeError, match="with_gaussian must be a bool"):
+        burnett_functions(3, np.zeros((1, 3)), 1.0, [[0, 2, 0]])  # the old index-subset form
     with pytest.raises(ValueError, match="non-zero"):
         spherical_harmonics(2, np.zeros(3))
 
@@ -276,7 +290,7 @@ def test_burnett_functions_beyond_gamma_overflow(n, l):
     r = math.sqrt(l)  # |y|^l stays below the float64 overflow up to l ~ 250
     v = np.array([[0.0, 0.0, r], [0.3, -0.2, r], [r / 2, 0.1, -r]])
     z = zonal_burnett_functions(m, v)[(l - m % 2) // 2]
-    b = burnett_functions(m, v, indices=[[n, l, 0]])[0]
+    b = burnett_functions([[n, l, 0]], v)[0]
     assert np.all(np.isfinite(z)) and np.all(np.abs(z) > 1e-100)  # was exactly 0 before
     assert np.max(np.abs(z - b) / np.abs(b)) < 100 * l * EPS
     if n == 0:

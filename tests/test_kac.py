@@ -2,7 +2,7 @@
 
 References: Gauss-Legendre x trapezoid quadrature over Omega (independent of the harmonic
 analysis), exact expansion with sphere moments, fully labelled layouts (no pool reduction),
-the closed forms of MATH.md section 6.
+the closed forms of the conventions page, section 6.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def test_energy_and_momentum_conserved_by_pair_table():
 @pytest.mark.parametrize("m", range(1, 5))
 def test_thermostat_spectrum_lemma3(m):
     # T's matrix on V_m from its definition (exact sphere moments), compared with the
-    # harmonic-block formula of MATH.md section 6, and Lemma 3: top eigenvalue 2/3.
+    # harmonic-block formula of the conventions page, section 6, and Lemma 3: top eigenvalue 2/3.
     sec = PolynomialSector((1,), m)
     t = symmetrize(sec, kac.one_body(sec, 0, thermostat_table, subtract_identity=False))
     assert np.max(np.abs(t - t.T)) <= 10 * EPS

@@ -19,7 +19,8 @@ EPS = np.finfo(float).eps
 
 def _B_reference(expr, i, j):
     """Independent reference: mpmath tanh-sinh quadrature of the definition at 30 digits
-    (MATH.md section 2).  (sympy's integrate is not used: it returns -1/3 for the kac B_01.)"""
+    (conventions page, section 2).  (sympy's integrate is not used: it returns -1/3 for the kac
+    B_01.)"""
     import mpmath as mp
 
     mp.mp.dps = 30
@@ -116,7 +117,9 @@ def test_normalize_rescales():
     [
         ("2", "not normalised"),
         ("s", "negative"),
-        ("1+s+t", "only s is allowed"),
+        ("1+s+t", "the name 't' is not allowed"),
+        ("0", "identically 0"),
+        ("s - s", "identically 0"),
         ("1+*s", "does not parse"),
         ("1/(1-s)", "not integrable"),
         ("", "kernel must be"),
@@ -157,3 +160,60 @@ def test_contraction_constant(name, beta):
     for gamma in (sp.Rational(1, 2), sp.Rational(1, 5)):
         exact = (1 - gamma) + gamma * beta
         assert abs(k.contraction_constant(float(gamma)) - float(exact)) < 4 * EPS
+
+
+def _linear_kernel(s):
+    """A module-level (hence picklable) kernel b(s) = 1 + s/2."""
+    return 1 + 0.5 * np.asarray(s)
+
+
+def _twice(s):
+    return 2 * np.ones_like(np.asarray(s, dtype=float))
+
+
+@pytest.mark.parametrize(
+    "spec,normalize",
+    [
+        ("constant", False),
+        ("kac", False),
+        ("3*(1+s)**2/4", False),
+        ("1/sqrt(2-2*s)", False),  # singular endpoint pulled out as an exponent
+        ("2 + 2*s**2", True),  # exact normalisation
+        ("exp(s)", True),  # not a polynomial: float normalisation (scaled callable)
+        (_linear_kernel, False),
+        (_twice, True),
+    ],
+)
+def test_kernels_pickle_and_give_the_same_constants(spec, normalize):
+    """Kernels travel to worker processes: a pickle round trip gives bit-identical B_ij."""
+    import pickle
+
+    k = get_kernel(spec, normalize=normalize)
+    before = [k.B(i, j) for i in range(4) for j in range(4)]  # fills the caches too
+    k2 = pickle.loads(pickle.dumps(k))
+    assert k2.name == k.name and k2.exponents == k.exponents
+    assert [k2.B(i, j) for i in range(4) for j in range(4)] == before
+    x = np.linspace(-0.9, 0.9, 11)
+    assert np.array_equal(k2(x), k(x))
+    if k.is_exact:
+        assert k2.B_exact(2, 3) == k.B_exact(2, 3)
+
+
+def test_kernel_of_an_unpicklable_callable_says_so():
+    import pickle
+
+    k = kernel_from_callable(lambda s: np.ones_like(s))
+    with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
+        pickle.dumps(k)
+
+
+def test_maxwellian_mixture_pickles():
+    import pickle
+
+    from kacspectral.physics.reservoirs import MaxwellianMixture
+
+    r = MaxwellianMixture(["1/2", "1/2"], ["1/6", "1/2"])
+    r2 = pickle.loads(pickle.dumps(r))
+    assert r2 == r and r2.weights == r.weights and r2.temperatures == r.temperatures
+    k = np.linspace(0, 3, 7)
+    assert np.array_equal(r2.fourier(k), r.fourier(k))

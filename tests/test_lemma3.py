@@ -36,7 +36,7 @@ def test_kac_values_from_math_md():
 
 @pytest.mark.parametrize("n,l", [(0, 1), (1, 0), (0, 2), (1, 1), (2, 1), (0, 5), (3, 2)])
 def test_kac_formula_by_direct_sympy_integration(n, l):
-    """(1/2) int_{-1}^{1} (1-t^2)^{(2n+l)/2} P_l(sqrt(1-t^2)) dt (MATH.md section 6)."""
+    """(1/2) int_{-1}^{1} (1-t^2)^{(2n+l)/2} P_l(sqrt(1-t^2)) dt (conventions page, section 6)."""
     t = sp.Symbol("t", real=True)
     r = sp.sqrt(1 - t**2)
     integrand = sp.expand((1 - t**2) ** n * r**l * sp.legendre(l, r))
@@ -137,7 +137,7 @@ def test_multiplicity_check_can_fail_and_other_kernels():
     from kacspectral.spectral.hermite import burnett_functions
 
     v = rng.normal(size=(5, 3))
-    psi = lambda p: burnett_functions(4, p, indices=[[1, 2, 2]])[0]  # noqa: E731
+    psi = lambda p: burnett_functions([[1, 2, 2]], p)[0]  # noqa: E731
     assert np.max(np.abs(apply_thermostat(psi, v, 4) - lam_other * psi(v))) > 1e-3
     # sigma form (apply_gain) for the constant kernel, default blocks (all l >= 1)
     rows = multiplicity_check(5, kernel="constant", n_points=4)

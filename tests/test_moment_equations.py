@@ -20,7 +20,8 @@ EPS = np.finfo(float).eps
 
 @pytest.mark.parametrize("name", ["constant", "kac", "3*(1+s)**2/4"])
 def test_isotropic_reduction(name):
-    # MATH.md section 3, isotropic reduction: for isotropic f, g with c_n = (-1)^n m_2n/(2n+1)!,
+    # conventions page, section 3, isotropic reduction: for isotropic f, g with
+    # c_n = (-1)^n m_2n/(2n+1)!,
     # m2' = B10 m2_f + B01 m2_g and m4' = B20 m4_f + B02 m4_g + (10/3) B11 m2_f m2_g.
     k = get_kernel(name)
     c = gain_moment_coefficients(k)
@@ -43,7 +44,7 @@ def test_bilaplacian_is_120_times_sphere_average():
 
 
 def test_bkw_fourth_moment():
-    # MATH.md section 5: phi = (1 + A k^2) exp(-(1/2 + A) k^2) gives m2 = 3 and
+    # conventions page, section 5: phi = (1 + A k^2) exp(-(1/2 + A) k^2) gives m2 = 3 and
     # m4 = 5! [k^4 coefficient] = 15 - 60 A^2, A = A0 exp(-t/6).
     eq = MomentEquations(0, None, "constant")
     A0 = -0.2
@@ -55,7 +56,8 @@ def test_bkw_fourth_moment():
 
 
 def test_ness_moments_math_md_example():
-    # MATH.md section 4: gamma = 1/2, R = (M_{1/6} + M_{1/2})/2, b = 1: m2 = 1, m4 = 65/36.
+    # conventions page, section 4: gamma = 1/2, R = (M_{1/6} + M_{1/2})/2, b = 1: m2 = 1,
+    # m4 = 65/36.
     R = MaxwellianMixture(["1/2", "1/2"], ["1/6", "1/2"])
     eq = MomentEquations("1/2", R, "constant")
     S_inf, m4_inf = eq.steady_state()
@@ -81,7 +83,7 @@ def test_energy_rate_is_one_minus_lambda():
 
 def _stress_rate_mpmath(kernel) -> float:
     """Independent decay rate of the traceless stress under Q(f, f) (Funk-Hecke on Bobylev's
-    formula, MATH.md section 3): e.S'e gets the weights |u+-|^2 P2(cos theta+-) with
+    formula, conventions page, section 3): e.S'e gets the weights |u+-|^2 P2(cos theta+-) with
     |u+-|^2 = (1 +- s)/2, cos^2 theta+- = (1 +- s)/2, so the (n, l) = (0, 2) gain eigenvalue is
     (1/2) int b(s) [(1+s)(1+3s) + (1-s)(1-3s)]/8 ds and the rate is 1 minus it."""
     import mpmath

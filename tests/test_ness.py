@@ -190,11 +190,19 @@ def test_automatic_truncation_rule():
 
 # ------------------------------------------------------------------ reporting trouble
 def test_low_truncation_warns_and_negative_density_is_reported():
-    with pytest.warns(TruncationWarning, match="too low"), pytest.warns(
-        NegativeDensityWarning, match="negative"
-    ):
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
         res = solve_ness(WIDE, truncation=3, tol=1e-12)
+    assert _warned(rec, TruncationWarning, "too low")
+    assert _warned(rec, NegativeDensityWarning, "negative")
     assert res.min_density < 0
+
+
+def _warned(records, category, needle):
+    """Whether ``records`` (from ``warnings.catch_warnings(record=True)``) hold a ``category``
+    warning whose message contains ``needle``.  (Nested ``pytest.warns`` blocks need pytest
+    >= 8, which re-emits the warnings an inner block does not match; this works on pytest 7.)"""
+    return any(issubclass(r.category, category) and needle in str(r.message) for r in records)
 
 
 def test_not_converged_raises():

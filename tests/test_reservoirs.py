@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction, double_factorial_odd
+from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
+from kacspectral.spectral.polynomials import double_factorial
 
 EPS = np.finfo(float).eps
 
@@ -40,7 +41,8 @@ def test_fourier_is_transform_of_density():
 
 
 def test_double_factorial():
-    assert [double_factorial_odd(n) for n in range(5)] == [1, 3, 15, 105, 945]
+    assert [double_factorial(2 * n + 1) for n in range(5)] == [1, 3, 15, 105, 945]
+    assert [double_factorial(n) for n in range(-1, 7)] == [1, 1, 1, 2, 3, 8, 15, 48]
 
 
 @pytest.mark.parametrize(

@@ -17,12 +17,12 @@ from kacspectral.kac.thermostat import (
     full_matrix_omega,
     full_matrix_sigma,
     is_kac_kernel,
-    sphere_rule,
     zonal_matrix,
     zonal_matrix_fourier,
     zonal_matrix_omega,
 )
 from kacspectral.physics.kernels import get_kernel, kernel_from_callable
+from kacspectral.spectral.burnett import sphere_quadrature
 from kacspectral.spectral.hermite import (
     SEED_TEMPERATURE,
     burnett_indices,
@@ -45,7 +45,7 @@ def _double_factorial(k):
 
 
 def test_sphere_rule_exact_for_monomials():
-    om, w = sphere_rule(10)
+    om, w = sphere_quadrature(10, azimuth_offset=0.0)
     assert abs(w.sum() - 1) < 10 * EPS
     for d in [(0, 0, 0), (2, 0, 0), (2, 4, 4), (6, 2, 2), (1, 2, 0), (0, 0, 10), (3, 3, 4)]:
         got = np.dot(w, np.prod(om ** np.array(d), axis=1))
@@ -69,7 +69,8 @@ def test_full_omega_matrix_symmetric_with_exact_spectrum(m):
 
 @pytest.mark.parametrize("m", [1, 2, 3, 4])
 def test_omega_and_sigma_forms_of_the_definition_agree(m):
-    """Uniform Omega (seed 000) and sigma weighted by the kac kernel (MATH.md 3): same matrix."""
+    """Uniform Omega (seed 000) and sigma weighted by the kac kernel (conventions page,
+    section 3): same matrix."""
     A = full_matrix_omega(m)
     B = full_matrix_sigma(m, "kac")
     assert np.max(np.abs(A - B)) < 200 * EPS
@@ -205,7 +206,7 @@ def test_fischer_norms_against_hermite_coefficients():
 
 
 def test_apply_thermostat_energy_and_momentum():
-    """T[|v|^2] = (2/3)|v|^2 + T and T[v_1] = (2/3) v_1 (MATH.md section 6)."""
+    """T[|v|^2] = (2/3)|v|^2 + T and T[v_1] = (2/3) v_1 (conventions page, section 6)."""
     T = SEED_TEMPERATURE
     v = np.random.default_rng(0).normal(size=(5, 3))
     e = apply_thermostat(lambda p: np.sum(p**2, axis=-1), v, 2, T)

@@ -42,7 +42,7 @@ from kacspectral.boltzmann.anisotropic.evolution import (
     reference_temperature,
 )
 from kacspectral.boltzmann.anisotropic.moment_equations import MomentEquations
-from kacspectral.boltzmann.gtw3d import gtw_distance
+from kacspectral.boltzmann.gtw import gtw_distance
 from kacspectral.boltzmann.isotropic.ness import NessProblem, solve_ness
 from kacspectral.physics.bkw import BKW, standard_grid
 from kacspectral.physics.reservoirs import MaxwellianMixture
@@ -93,7 +93,7 @@ def moments(quick: bool) -> list:
                 for scheme, dt in (("scipy:DOP853", None), ("rk4", 0.0025), ("etdrk4", 0.0025)):
                     r = evolve(prob, a0, [0.0, 1.0, 5.0], scheme=scheme, dt=dt or 0.1,
                                rtol=1e-14, atol=1e-16)
-                    m = r.moments()
+                    m = r.moment_tensors()
                     eS = float(np.max(np.abs(m["second"][1:] - S_ex)))
                     e4 = float(np.max(np.abs(m["fourth"][1:] - m4_ex)))
                     rows.append({"initial": kind, "gamma": str(gamma), "kernel": kernel,
@@ -181,8 +181,9 @@ def contraction(quick: bool) -> list:
                 prob = EvolutionProblem(gamma, R, kernel, space)
                 r = evolve(prob, space.maxwellian(temps), times, dt=0.02)
                 ref = equilibrium_reference(prob, 3.0)
-                d = np.array([gtw_distance(lambda x, a=a, sp=space: sp.fourier(a, x), ref.fourier,
-                                           space.moments(a), ref.moments, require="first").distance
+                d = np.array([gtw_distance(lambda x, a=a, sp=space: sp.fourier(a, x),
+                                           ref.fourier, space.moments(a), ref.moment_tensors,
+                                           require="first").distance
                               for a in r.coefficients])
                 bound = d[0] * np.exp(-prob.decay_rate * times)
                 keep = times >= times[-1] / 2

@@ -35,6 +35,7 @@ __all__ = [
     "short",
     "warn",
     "add_kernel_option",
+    "add_output_option",
     "add_reservoir_options",
     "emit_json",
     "non_negative_int",
@@ -43,6 +44,7 @@ __all__ = [
     "positive_int",
     "Progress",
     "to_jsonable",
+    "write_output",
 ]
 
 
@@ -166,18 +168,20 @@ def positive_float(text: str) -> float:
 
 
 def add_kernel_option(parser: argparse.ArgumentParser, default: str = "constant") -> None:
-    """``--kernel``: constant | kac | an expression in s (resolved by kernels.get_kernel)."""
+    """``--kernel``: constant | kac | an expression in s (resolved by kernels.get_kernel; text is
+    read by the whitelist parser of :mod:`kacspectral.physics.expressions`, never evaluated)."""
     parser.add_argument(
         "--kernel",
         default=default,
         help=f"angular kernel b(s): constant | kac | an expression in s such as "
-        f"'3*(1+s)**2/4' (default: {default})",
+        f"'3*(1+s)**2/4' made of numbers, s, pi, + - * / **, parentheses and "
+        f"sqrt exp log abs cos sin tan cosh sinh tanh asin acos atan (default: {default})",
     )
 
 
 def add_reservoir_options(parser: argparse.ArgumentParser, gamma_help: str) -> None:
     """``--gamma``, ``--weights``, ``--temperatures``: the reservoir R = sum_a w_a M_{T_a}
-    (defaults: gamma 1/2, weights 1/2 1/2, temperatures 1/6 1/2; MATH.md section 4)."""
+    (defaults: gamma 1/2, weights 1/2 1/2, temperatures 1/6 1/2; conventions page, section 4)."""
     parser.add_argument("--gamma", type=number, default="1/2", help=f"{gamma_help} (default: 1/2)")
     parser.add_argument(
         "--weights", type=number, nargs="+", default=["1/2", "1/2"], metavar="W",
@@ -356,3 +360,28 @@ def _stderr_is_tty() -> bool:
 
 
 ProgressCallback = Callable[[int, int], None]
+def add_output_option(parser: argparse.ArgumentParser) -> None:
+    """``--output FILE``: also save the computed result (``kacspectral.load(FILE)`` reads it)."""
+    parser.add_argument(
+        "--output",
+        metavar="FILE",
+        default=None,
+        help="save the result to FILE (JSON, exact: kacspectral.load(FILE) gives it back)",
+    )
+
+
+def write_output(args: argparse.Namespace, result: Any, payload: dict | None = None) -> None:
+    """Save ``result`` (a kacspectral result: ``to_dict``/``save``) to ``--output`` and put its
+    ``to_dict()`` under ``payload["result"]`` (the command's ``--json`` output) when given.
+
+    Does nothing else without ``--output``; an unwritable path is bad input (ValueError: exit 2).
+    """
+    if payload is not None:
+        payload["result"] = result.to_dict()
+    path = getattr(args, "output", None)
+    if path is None:
+        return
+    try:
+        result.save(path)
+    except OSError as exc:
+        raise ValueError(f"--output {path!r} cannot be written: {exc.strerror or exc}") from None

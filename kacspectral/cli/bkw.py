@@ -1,9 +1,10 @@
 """``kacspectral bkw``: the Hermite-Bobylev collision operator on the exact BKW solution.
 
-Computes ``Q(f, f)`` for ``f = f_BKW(t)`` (MATH.md section 5) in a truncated Hermite/Burnett
-space and reports max errors on the standard grid (``N^3`` points on ``[-8.83, 8.83]^3``) against
-the exact ``f`` and ``df/dt``, the time per evaluation and the set-up time; optionally evolves
-``df/dt = Q(f, f)`` to ``--t-end`` (scipy's DOP853) and compares with the exact solution.
+Computes ``Q(f, f)`` for ``f = f_BKW(t)`` (conventions page, section 5) in a truncated
+Hermite/Burnett space and reports max errors on the standard grid (``N^3`` points on
+``[-8.83, 8.83]^3``) against the exact ``f`` and ``df/dt``, the time per evaluation and the
+set-up time; optionally evolves ``df/dt = Q(f, f)`` to ``--t-end`` (scipy's DOP853) and compares
+with the exact solution.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 :mod:`kacspectral.boltzmann.anisotropic.collision`
 (:mod:`kacspectral.boltzmann.anisotropic.evolution`), with the diagnostics of
 :mod:`kacspectral.boltzmann.anisotropic.diagnostics` and the 3D GTW distance
-(:mod:`kacspectral.boltzmann.gtw3d`) to the long-time
+(:mod:`kacspectral.boltzmann.gtw`, 3D path) to the long-time
 limit: the isotropic NESS when ``gamma > 0``, the centred Maxwellian with the initial energy when
 ``gamma = 0``.
 """
@@ -20,12 +20,9 @@ import numpy as np
 
 from kacspectral._version import __version__
 from kacspectral.boltzmann.anisotropic.diagnostics import TRUNCATION_TOL, evolution_diagnostics
-from kacspectral.boltzmann.anisotropic.evolution import (
-    EvolutionProblem,
-    equilibrium_reference,
-    estimate_evolution,
-    evolve,
-)
+from kacspectral.boltzmann.anisotropic.evolution import estimate_evolution, evolve
+from kacspectral.boltzmann.anisotropic.fokker_planck import DiffusiveEvolutionProblem
+from kacspectral.boltzmann.lyapunov import limit_reference, lyapunov_columns
 from kacspectral.errors import check_budget, short
 from kacspectral.physics.bkw import BKW
 from kacspectral.physics.kernels import get_kernel
@@ -36,6 +33,7 @@ from kacspectral.spectral.timesteppers import SCHEMES
 from ._common import (
     Progress,
     add_kernel_option,
+    add_output_option,
     add_reservoir_options,
     check_finite,
     emit_json,
@@ -44,7 +42,9 @@ from ._common import (
     positive_int,
     report_warnings,
     warn,
+    write_output,
 )
+from ._diffusive import add_diffusive_options, diffusive_from_args
 
 COMMAND = "evolve"
 HELP = "time evolution of anisotropic data towards the NESS (Hermite-Bobylev solver)"
@@ -113,7 +113,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--force", action="store_true",
         help="run even when the estimated run time exceeds an hour (memory is always checked)",
     )
+    add_diffusive_options(parser)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_output_option(parser)
 
 
 def _initial(args: argparse.Namespace):
@@ -168,6 +170,9 @@ def run(args: argparse.Namespace) -> int:
     if args.n_times < 2:
         raise ValueError(f"--n-times must be at least 2 (both ends), got {short(args.n_times)}")
     temps, build, description, bkw = _initial(args)
+    diffusive = diffusive_from_args(args)  # seed 003, section 3 (kacspectral.cli._diffusive)
+    if diffusive is not None:
+        temps = temps + [diffusive.temperature]
     if args.t_ref is not None:
         t_ref = float(args.t_ref)
         if not (math.isfinite(t_ref) and t_ref > 0):
@@ -183,7 +188,7 @@ def run(args: argparse.Namespace) -> int:
                  hint="the diagnostics (GTW distance, entropy) cost about "
                  f"{DIAGNOSTIC_SECONDS_PER_TIME:g} s per output time")
     space = HermiteSpace(args.degree, t_ref, l_max)
-    problem = EvolutionProblem(gamma, reservoir, kernel, space)
+    problem = DiffusiveEvolutionProblem(gamma, reservoir, kernel, space, diffusive=diffusive)
     times = np.linspace(t_start, t_end, args.n_times)
     problem.operator  # noqa: B018 -- builds the collision tensor (memory budget) first
     est = estimate_evolution(space, times, dt, args.scheme, even_kernel=kernel.is_even)
@@ -201,10 +206,13 @@ def run(args: argparse.Namespace) -> int:
             result = evolve(problem, a0, times, dt=dt, scheme=args.scheme, progress=bar,
                             force=args.force)
         m2_0 = space.moments(a0)["m2"]
-        ref = equilibrium_reference(problem, m2_0)
+        ref = limit_reference(problem, m2_0)
         diag = evolution_diagnostics(space, result.coefficients,
-                                     reference=(ref.fourier, ref.moments), require="first",
+                                     reference=(ref.fourier, ref.moment_tensors), require="first",
                                      gtw_options={"n_directions": 100, "n_radial": 40})
+        lyap = lyapunov_columns(space, result.coefficients, ref,
+                                isotropic=space.effective_l_max == 0,
+                                gtw_options={"n_directions": 100, "n_radial": 40})
         bkw_error = None
         if bkw is not None and problem.gamma == 0:
             bkw_error = [float(np.max(np.abs(a - bkw.coefficients(space, t))))
@@ -236,7 +244,9 @@ def run(args: argparse.Namespace) -> int:
         "gtw_definition": "sup over xi in R^3 of |f^(xi) - g^(xi)|/|xi|^2 (3D, robust search; "
         "the xi -> 0 limit max|eig(S_f - S_g)|/2 included); finite since the first moments agree",
         "gtw_bound": [math.exp(-rate * (t - t_start)) * d0 for t in result.times],
-        "gtw_bound_definition": "exp(-(1-lambda)(t - t0)) d(f(t0), f_inf), seed 003, section 2",
+        "gtw_bound_definition": "exp(-(1-lambda)(t - t0)) d(f(t0), f_inf), seed 003, section 2"
+        + (" (proved for jump reservoirs only; with diffusive ones it is not a theorem)"
+           if diffusive is not None else ""),
         "mass": diag["mass"],
         "m2": diag["m2"],
         "temperature_tensor": diag["temperature_tensor"],
@@ -252,12 +262,22 @@ def run(args: argparse.Namespace) -> int:
         "temperature_tensor) are exact on the retained degrees; entropy, min_density, "
         f"negative_mass and gtw_distance use the truncated density and are flagged unreliable "
         f"(false, with a TruncationWarning) when max truncation_estimate > {TRUNCATION_TOL:g}",
+        "relative_entropy": lyap["relative_entropy"],
+        "relative_entropy_definition": "H(f | f_inf) = int f log(f / f_inf) dv (Gauss rule)",
+        "w2": lyap["w2"],
+        "w2_definition": "2-Wasserstein distance to f_inf, exact radial quantiles (isotropic "
+        "data, l_max = 0; null otherwise)",
+        "corrected_gtw": lyap["corrected_gtw"],
+        "corrected_gtw_definition": "d'_GTW(f, f_inf), seed 003 section 2 "
+        "(kacspectral.boltzmann.distance_corrected)",
+        "diffusive": diffusive.describe() if diffusive is not None else None,
         "rhs_evaluations": result.rhs_evaluations,
         "warnings": notes,
     }
     if bkw_error is not None:
         payload["bkw_coefficient_error"] = bkw_error
     check_finite(payload)
+    write_output(args, result, payload)  # payload["result"]: the EvolutionResult
     if args.json:
         emit_json(payload)
         return 0
@@ -280,14 +300,15 @@ def _print_table(p: dict, out) -> None:
              if p["dt"] != p["dt_requested"] else "") + f", {p['steps']} steps", file=out)
     print(f"  GTW distance to the {p['gtw_reference']}", file=out)
     head = (f"{'t':>8} {'Txx':>10} {'Tyy':>10} {'Tzz':>10} {'m4':>12} {'entropy H':>12} "
-            f"{'min f':>11} {'d_GTW':>11} {'bound':>11}")
+            f"{'min f':>11} {'d_GTW':>11} {'bound':>11} {'H(f|f_inf)':>11} {'dp_GTW':>11}")
     print(head, file=out)
     for i, t in enumerate(p["times"]):
         th = p["temperature_tensor"][i]
         print(f"{t:8.4g} {th[0][0]:10.6g} {th[1][1]:10.6g} {th[2][2]:10.6g} "
               f"{p['fourth_moment'][i]:12.8g} {p['entropy'][i]:12.8g} "
               f"{p['min_density'][i]:11.3e} {p['gtw_distance'][i]:11.4e} "
-              f"{p['gtw_bound'][i]:11.4e}", file=out)
+              f"{p['gtw_bound'][i]:11.4e} {p['relative_entropy'][i]:11.4e} "
+              f"{p['corrected_gtw'][i]:11.4e}", file=out)
     if not p["density_diagnostics_reliable"]:
         print(f"  truncation estimate up to {max(p['truncation_estimate']):.2e}: entropy, min f "
               f"and d_GTW are unreliable at that level (moments are exact)", file=out)

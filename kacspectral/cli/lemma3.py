@@ -12,10 +12,12 @@ from kacspectral.physics.kernels import get_kernel
 from ._common import (
     Progress,
     add_kernel_option,
+    add_output_option,
     check_finite,
     emit_json,
     non_negative_int,
     positive_int,
+    write_output,
 )
 
 COMMAND = "lemma3"
@@ -27,7 +29,7 @@ M_MAX_LIMIT = MAX_M
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    """Options: --m-max, --kernel, --method, --tensor-m-max, --json."""
+    """Options: --m-max, --kernel, --method, --tensor-m-max, --json, --output."""
     parser.add_argument(
         "--m-max",
         type=positive_int,
@@ -50,6 +52,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "(seed 000's last step; K <= 6; default 0: skip)",
     )
     parser.add_argument("--json", action="store_true", help="write JSON to stdout")
+    add_output_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
         res = lemma3_check(args.m_max, args.kernel, args.method, progress=bar)
     tensor = [tensor_top_eigenvalue(m) for m in range(1, args.tensor_m_max + 1)]
     check_finite({"result": res.to_dict(), "tensor": tensor})
+    write_output(args, res)
     if args.json:
         payload = res.to_dict()
         if tensor:

@@ -1,4 +1,6 @@
-"""``kacspectral ness``: the isotropic NESS with thermal reservoirs (seed 003; MATH.md section 4).
+"""``kacspectral ness``: the isotropic NESS with thermal reservoirs.
+
+Seed 003; conventions page (docs/conventions.md), section 4.
 
 Solves ``f = (1-gamma) Q+(f,f) + gamma Q+(f,R)`` spectrally
 (:mod:`kacspectral.boltzmann.isotropic.ness`), prints the
@@ -25,6 +27,7 @@ from kacspectral.physics.reservoirs import MaxwellianMixture
 from ._common import (
     Progress,
     add_kernel_option,
+    add_output_option,
     add_reservoir_options,
     check_finite,
     emit_json,
@@ -32,7 +35,9 @@ from ._common import (
     positive_float,
     positive_int,
     report_warnings,
+    write_output,
 )
+from ._diffusive import add_diffusive_options, diffusive_from_args, run_diffusive_ness
 
 COMMAND = "ness"
 HELP = "non-equilibrium steady state of Maxwell molecules with thermal reservoirs"
@@ -66,10 +71,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--exact", action="store_true",
         help="also compute the exact rational moments (rational inputs, exact kernel)",
     )
+    add_diffusive_options(parser)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_output_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    diffusive = diffusive_from_args(args)
+    if diffusive is not None:  # seed 003, section 3 (kacspectral.cli._diffusive)
+        return run_diffusive_ness(args, diffusive)
     reservoir = MaxwellianMixture(args.weights, args.temperatures)
     kernel = get_kernel(args.kernel)
     problem = NessProblem(args.gamma, reservoir, kernel)
@@ -130,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
     check_finite(payload)
     # a result the truncation cannot support to --tol is printed, flagged, with exit status 1
     status = 1 if any(issubclass(w.category, TruncationWarning) for w in caught) else 0
+    write_output(args, result, payload)  # payload["result"]: the NessResult (coefficients, ...)
     if args.json:
         emit_json(payload)
         return status

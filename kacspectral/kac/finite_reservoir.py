@@ -1,6 +1,6 @@
 """Finite reservoir against infinite thermostat: the exact distance ||h_t - h~_t|| and the bound.
 
-Seed 000 (Bonetto et al.), sections 2 and 4; conventions MATH.md section 6.
+Seed 000 (Bonetto et al.), sections 2 and 4; conventions page, section 6.
 
 Both systems start from f_0 = h_0(v) Gamma(v, w) with h_0 a polynomial in the M system
 velocities.  The R-system state is h_t = e^{L t} h_0, a function of (v, w); the T-system state
@@ -64,6 +64,7 @@ from kacspectral.kac.generators import (
     symmetrize,
     thermostat_eigenvalue,
 )
+from kacspectral.results import ResultMixin
 
 __all__ = [
     "ReservoirProblem",
@@ -82,8 +83,8 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class ReservoirProblem:
-    """Parameters of the R- and T-systems (seed 000 section 2, MATH.md section 6).
+class ReservoirProblem(ResultMixin):
+    """Parameters of the R- and T-systems (seed 000 section 2, conventions page, section 6).
 
     system : M >= 1 system particles;  reservoir : N >= 2 reservoir particles;
     lambda_s, lambda_r, mu : collision rates (positive; lambda_s unused when M = 1).

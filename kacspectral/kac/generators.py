@@ -1,13 +1,14 @@
 """Exact polynomial sectors of the 3D Kac generators with a finite reservoir or a thermostat.
 
-Seed 000 (Bonetto, Popa, Powell, Chen, Tung), section 2; conventions MATH.md section 6.
+Seed 000 (Bonetto, Popa, Powell, Chen, Tung), section 2; conventions page, section 6.
 
 Scaling and the Hermite convention
 ----------------------------------
 Velocities are written in the scaled variable ``x = sqrt(2 pi) v``: under the weight
 Gamma(v) = exp(-pi |v|^2) every component of x is a standard normal variable, so all Gaussian
 moments are integers.  The Hermite polynomials orthogonal for Gamma are He_n (probabilists'
-Hermite, weight exp(-x^2/2)) in the scaled variable, H_n(v) = He_n(sqrt(2 pi) v) as in MATH.md.
+Hermite, weight exp(-x^2/2)) in the scaled variable, H_n(v) = He_n(sqrt(2 pi) v) as in the
+conventions page, section 6.
 
 Wick (Hermite) picture
 ----------------------
@@ -94,17 +95,14 @@ ZERO = (0, 0, 0)
 
 @cache
 def thermostat_eigenvalue(n: int, l: int) -> Fraction:
-    """Eigenvalue of T on the block |v|^{2n} Y_l (MATH.md section 6, kac kernel):
+    """Eigenvalue of T on the block |v|^{2n} Y_l (conventions page, section 6, kac kernel):
 
     (1/2) int_{-1}^{1} (1 - t^2)^{(2n+l)/2} P_l(sqrt(1 - t^2)) dt, exact (P_l has parity l, so
     the integrand is a polynomial in t).  This is ``lambda_{n,l}[kac]`` of
     :func:`kacspectral.kac.lemma3.exact_eigenvalue` (the one implementation; its tests check it
     against the integral above by direct sympy integration), returned as a Fraction.
     """
-    lam = exact_eigenvalue(n, l, "kac")
-    if not lam.is_Rational:
-        raise ArithmeticError(f"kac eigenvalue ({n}, {l}) is not rational: {lam}")
-    return Fraction(int(lam.p), int(lam.q))
+    return exact_eigenvalue(n, l, "kac")
 
 
 
@@ -365,7 +363,7 @@ def generator_matrix(sector: PolynomialSector, system, reservoir=(), *, lambda_s
                      lambda_r=1, mu=1, kind: str = "R", exact: bool = False):
     """Generator of the R-system (kind "R": L = L_S + L_R + L_I) or of the T-system
     (kind "T": L~ = L_S + L_R + L_T), or one of its parts ("S", "Rres", "I", "Tonly"),
-    on ``sector`` (MATH.md section 6):
+    on ``sector`` (conventions page, section 6):
 
     L_S = lambda_S/(M-1) sum_{i<j} (R^S_ij - I),  L_R = lambda_R/(N-1) sum_{i<j} (R^R_ij - I),
     L_I = mu/N sum_{i,j} (R^I_ij - I),            L_T = mu sum_i (T_i - I).
@@ -523,7 +521,7 @@ def kac_gap(n_particles: int, degree: int = 4, lambda_s=1, max_modes: int = 6,
             progress=None) -> dict:
     """Spectral gap of the 3D Kac generator L_S = lambda_S/(N-1) sum_{i<j}(R_ij - I) on
     polynomials of degree <= ``degree``, on the orthogonal complement of the functions of total
-    energy and momentum (seed 000 section 2; MATH.md section 6).
+    energy and momentum (seed 000 section 2; conventions page, section 6).
 
     Symmetry reduction: L_S commutes with S_N and O(3).  The Wick-degree-m space only holds S_N
     irreducibles whose Young diagram has at most m boxes below the first row, and each of those

@@ -1,15 +1,15 @@
 """Spectrum of the thermostat on ``V_m`` and the check of Lemma 3 of seed 000 (the 2/3 bound).
 
-Exact eigenvalues (MATH.md section 6): on the harmonic block ``(n, l)``, ``2n + l = m``,
+Exact eigenvalues (conventions page, section 6): on the harmonic block ``(n, l)``, ``2n + l = m``,
 
     lambda_{n,l}[b] = (1/2) int_{-1}^{1} b(s) u^{n + l/2} P_l(sqrt u) ds,   u = (1+s)/2.
 
 Since ``P_l`` has the parity of ``l``, ``u^(l/2) P_l(sqrt u) = sum_k c_{l,k} u^(l-k)`` with
 ``c_{l,k} = (-1)^k (2l-2k)! / (2^l k! (l-k)! (l-2k)!)``, so
 
-    lambda_{n,l} = sum_k c_{l,k} B_{n+l-k, 0}      (B_ij of MATH.md section 2),
+    lambda_{n,l} = sum_k c_{l,k} B_{n+l-k, 0}      (B_ij of the conventions page, section 2),
 
-exact (a sympy rational) for the ``kac`` kernel and polynomial kernels (:func:`exact_eigenvalue`).
+exact (a Fraction) for the ``kac`` kernel and polynomial kernels (:func:`exact_eigenvalue`).
 Floats for any kernel come from the kernel's Gauss-Jacobi rule applied to the stable form
 ``u^{n+l/2} P_l(sqrt u)`` (:func:`eigenvalue`).  For ``kac``: 2/3 on ``V_1``, 2/3 and 7/15 on
 ``V_2``.
@@ -54,11 +54,13 @@ from kacspectral.kac.thermostat import (
     apply_thermostat,
     is_kac_kernel,
     resolve_method,
-    sphere_rule,
     zonal_matrix,
 )
 from kacspectral.physics.kernels import AngularKernel, get_kernel
+from kacspectral.results import ResultMixin
+from kacspectral.spectral.burnett import sphere_quadrature
 from kacspectral.spectral.hermite import SEED_TEMPERATURE, burnett_functions, dim_v
+from kacspectral.spectral.polynomials import legendre_coefficients
 
 __all__ = [
     "Lemma3Result",
@@ -81,7 +83,7 @@ __all__ = [
 KAC_BOUND = Fraction(2, 3)
 
 # exact values keyed by the kernel's exact expression (kernels are rebuilt by get_kernel)
-_EXACT_CACHE: dict[tuple[str, int, int], sp.Expr] = {}
+_EXACT_CACHE: dict[tuple[str, int, int], Fraction] = {}
 _B_CACHE: dict[tuple[str, int], sp.Expr] = {}
 
 
@@ -92,25 +94,18 @@ def _check_nl(n: int, l: int) -> tuple[int, int]:
     return int(n), int(l)
 
 
-def _legendre_power_coeffs(l: int) -> list[tuple[int, int]]:
-    """``(c_{l,k}`` as an exact integer numerator over ``2^l``, power ``l - k``)."""
-    out = []
-    for k in range(l // 2 + 1):
-        num = (-1) ** k * math.factorial(2 * l - 2 * k)
-        den = math.factorial(k) * math.factorial(l - k) * math.factorial(l - 2 * k)
-        out.append((num // den, l - k))  # exact: (2l-2k)!/(k!(l-k)!(l-2k)!) is an integer
-    return out
-
-
-def exact_eigenvalue(n: int, l: int, kernel: AngularKernel | str = "kac") -> sp.Expr:
+def exact_eigenvalue(n: int, l: int, kernel: AngularKernel | str = "kac") -> Fraction:
     """``lambda_{n,l}[b]`` exactly: ``sum_k c_{l,k} B_{n+l-k,0}`` (module docstring).
 
-    A sympy rational for ``kac`` and for polynomial kernels (``kernel.is_exact``).
+    A :class:`fractions.Fraction` (the package's one exact type; before 0.2 this returned a
+    sympy ``Rational``, which compares equal) for ``kac`` and for polynomial kernels with
+    rational coefficients (``kernel.is_exact``).
 
     Raises
     ------
     ValueError
-        If the kernel has no exact form (use :func:`eigenvalue`).
+        If the kernel has no exact form, or its eigenvalue is not rational (use
+        :func:`eigenvalue` for a float).
     """
     n, l = _check_nl(n, l)
     kernel = get_kernel(kernel)
@@ -122,12 +117,20 @@ def exact_eigenvalue(n: int, l: int, kernel: AngularKernel | str = "kac") -> sp.
     key = (ident, n, l)
     if key not in _EXACT_CACHE:
         total = sp.Integer(0)
-        for num, p in _legendre_power_coeffs(l):
+        coeffs = legendre_coefficients(l)  # P_l(s) = sum_k c_k s^k, only k = l - 2j non-zero
+        for j in range(l // 2 + 1):
+            c, p = coeffs[l - 2 * j], l - j  # u^(l/2) P_l(sqrt u) = sum_j c_{l-2j} u^(l-j)
             bkey = (ident, n + p)
             if bkey not in _B_CACHE:
                 _B_CACHE[bkey] = kernel.B_exact(n + p, 0)
-            total += num * _B_CACHE[bkey]
-        _EXACT_CACHE[key] = sp.simplify(total / sp.Integer(2) ** l)
+            total += sp.Rational(c.numerator, c.denominator) * _B_CACHE[bkey]
+        value = sp.simplify(total)
+        if not isinstance(value, sp.Rational):
+            raise ValueError(
+                f"lambda_({n},{l}) of kernel {kernel.name!r} is {value}, not rational; use "
+                "eigenvalue() for a float"
+            )
+        _EXACT_CACHE[key] = Fraction(int(value.p), int(value.q))
     return _EXACT_CACHE[key]
 
 
@@ -140,7 +143,7 @@ def eigenvalue(n: int, l: int, kernel: AngularKernel | str = "kac") -> float:
     n, l = _check_nl(n, l)
     kernel = get_kernel(kernel)
     if kernel.is_exact:
-        return float(sp.N(exact_eigenvalue(n, l, kernel), 30))
+        return float(exact_eigenvalue(n, l, kernel))
     s, w = kernel.quadrature(kernel.nodes_for_degree(2 * n + l))
     u = 0.5 * (1.0 + s)
     return float(np.dot(w, u**n * u ** (0.5 * l) * special.eval_legendre(l, np.sqrt(u))))
@@ -197,7 +200,7 @@ def numerical_spectrum(
 
 # ---------------------------------------------------------------------- Lemma 3 check
 @dataclass(frozen=True)
-class Lemma3Row:
+class Lemma3Row(ResultMixin):
     """One degree ``m``: spectra (descending, with multiplicity) and the top mean-zero value."""
 
     m: int
@@ -213,8 +216,13 @@ class Lemma3Row:
 
 
 @dataclass(frozen=True)
-class Lemma3Result:
-    """Outcome of :func:`lemma3_check`."""
+class Lemma3Result(ResultMixin):
+    """Outcome of :func:`lemma3_check`.
+
+    Exact values (``top_exact``, ``sup_exact``, ``bound``, ``lemma2_l2_exact``) are strings:
+    ``"p/q"`` (read with ``fractions.Fraction``) when ``reference_kind == "exact"``, the
+    float's ``repr`` for a quadrature reference.
+    """
 
     kernel: str
     rows: list[Lemma3Row]
@@ -234,40 +242,17 @@ class Lemma3Result:
     extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        """JSON-ready dict with the keys of the ``kacspectral lemma3 --json`` output."""
-        return {
-            "kernel": self.kernel,
-            "method": self.method,
-            "reference_kind": self.reference_kind,
-            "rows": [
-                {
-                    "m": r.m,
-                    "eigenvalues": r.eigenvalues,
-                    "exact": r.exact,
-                    "max_abs_error": r.max_abs_error,
-                    "top": r.top,
-                    "top_exact": r.top_exact,
-                    "top_nl": list(r.top_nl),
-                    "symmetry_error": r.symmetry_error,
-                    "seconds": r.seconds,
-                    "cpu_seconds": r.cpu_seconds,
-                }
-                for r in self.rows
-            ],
-            "sup": self.sup,
-            "sup_exact": self.sup_exact,
-            "sup_at": self.sup_at,
-            "bound": self.bound,
-            "holds": self.holds,
-            "max_abs_error": self.max_abs_error,
-            "tolerance": self.tolerance,
-            "lemma2": {
-                "l2": self.lemma2_l2,
-                "l2_exact": self.lemma2_l2_exact,
-                "at_nl": [list(nl) for nl in self.lemma2_at],
-                "l2_from_matrices": self.lemma2_l2_matrix,
-            },
+        """:meth:`ResultMixin.to_dict` (every field; :func:`kacspectral.load` reads it back)
+        plus the ``lemma2`` block of the ``kacspectral lemma3 --json`` output (``l2``,
+        ``l2_exact``, ``at_nl``, ``l2_from_matrices``; ignored when loading)."""
+        out = super().to_dict()
+        out["lemma2"] = {
+            "l2": self.lemma2_l2,
+            "l2_exact": self.lemma2_l2_exact,
+            "at_nl": [list(nl) for nl in self.lemma2_at],
+            "l2_from_matrices": self.lemma2_l2_matrix,
         }
+        return out
 
 
 def _exact_str(n: int, l: int, kernel: AngularKernel) -> str:
@@ -414,7 +399,7 @@ def lemma3_check(
             max_err <= tolerance
             and abs(sup - float(KAC_BOUND)) <= tolerance
             and sorted(at) == expected_at
-            and sp.Rational(sup_exact) == sp.Rational(2, 3)
+            and Fraction(sup_exact) == KAC_BOUND
         )
     else:
         bound = sup_exact
@@ -428,7 +413,7 @@ def lemma3_check(
         bound=bound,
         holds=bool(holds),
         max_abs_error=max_err,
-        lemma2_l2=float(sp.N(l2_value, 30)) if ref.is_exact else float(l2_value),
+        lemma2_l2=float(l2_value),
         lemma2_l2_exact=l2_exact,
         lemma2_at=l2_at,
         lemma2_l2_matrix=l2_matrix,
@@ -494,7 +479,7 @@ def multiplicity_check(
         idx = [[n, l, mm]]
 
         def psi(p: NDArray, idx: list = idx) -> NDArray:
-            return burnett_functions(m, p, temperature, idx)[0]
+            return burnett_functions(idx, p, temperature)[0]
 
         if kac:
             g = apply_thermostat(psi, v, m, temperature)
@@ -512,7 +497,7 @@ def multiplicity_check(
 
 def lemma2_constant(
     m_max: int, kernel: AngularKernel | str = "kac", tolerance: float = 1e-14
-) -> tuple[sp.Expr | float, list[tuple[int, int]]]:
+) -> tuple[Fraction | float, list[tuple[int, int]]]:
     """``l^2 = max lambda (1 - lambda)`` over the blocks ``(n, l)`` with ``1 <= 2n + l <= m_max``.
 
     ``<u, T u> - <T u, T u> = sum_k lambda_k (1 - lambda_k) |u_k|^2`` in the eigenbasis, so the
@@ -521,7 +506,7 @@ def lemma2_constant(
     Returns
     -------
     (value, maximisers)
-        ``value`` exact (sympy) for exact kernels, else a float; ``maximisers`` the blocks
+        ``value`` exact (a Fraction) for exact kernels, else a float; ``maximisers`` the blocks
         ``(n, l)`` reaching it (exactly, or to ``tolerance`` for float kernels), sorted.
     """
     m_max = _check_m(m_max, "m_max", 1)
@@ -530,11 +515,10 @@ def lemma2_constant(
     kernel = get_kernel(kernel)
     blocks = [((m - l) // 2, l) for m in range(1, m_max + 1) for l in range(m % 2, m + 1, 2)]
     if kernel.is_exact:
-        vals = {nl: sp.simplify(exact_eigenvalue(*nl, kernel) * (1 - exact_eigenvalue(*nl, kernel)))
+        vals = {nl: exact_eigenvalue(*nl, kernel) * (1 - exact_eigenvalue(*nl, kernel))
                 for nl in blocks}
-        best = max(vals.values(), key=lambda v: float(sp.N(v, 30)))
-        at = sorted(nl for nl, v in vals.items() if sp.simplify(v - best) == 0)
-        return best, at
+        top = max(vals.values())
+        return top, sorted(nl for nl, v in vals.items() if v == top)
     fvals = {nl: eigenvalue(*nl, kernel) * (1 - eigenvalue(*nl, kernel)) for nl in blocks}
     best = max(fvals.values())
     return best, sorted(nl for nl, v in fvals.items() if abs(v - best) <= tolerance)
@@ -545,14 +529,14 @@ def tensor_average(m: int) -> NDArray:
     """``int_{S^2} A_Omega^{(x)m} dsigma(Omega)`` on ``(R^3)^{(x)m}`` (``3^m`` square), seed 000.
 
     ``A_Omega = I - Omega Omega^T``; the entries are polynomials of degree ``2m`` in ``Omega``,
-    integrated exactly by :func:`kacspectral.kac.thermostat.sphere_rule` ``(2m)``.  ``m <= 6``
-    (``729``-square, 4 MB; ``m = 8`` would need 344 MB per matrix).
+    integrated exactly by :func:`kacspectral.spectral.burnett.sphere_quadrature` ``(2m)``.
+    ``m <= 6`` (``729``-square, 4 MB; ``m = 8`` would need 344 MB per matrix).
     """
     if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or not 1 <= m <= 6:
         raise ValueError(
             f"m must be an integer in 1..6 (3^m-square dense matrices), got {m!r}"
         )
-    om, w = sphere_rule(2 * m)
+    om, w = sphere_quadrature(2 * m, azimuth_offset=0.0)
     out = np.zeros((3**m, 3**m))
     eye = np.eye(3)
     for o, wq in zip(om, w, strict=True):

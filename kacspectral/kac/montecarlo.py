@@ -1,7 +1,7 @@
 """Monte Carlo simulation of the R-system and T-system jump processes (seed 000, section 2).
 
-The Kac master equation with the generators of MATH.md section 6 is the law of a pure jump
-process with *constant* total rate, simulated for many independent samples at once:
+The Kac master equation with the generators of the conventions page, section 6 is the law of a
+pure jump process with *constant* total rate, simulated for many independent samples at once:
 
 * R-system (M system + N reservoir particles):
   each system pair collides at rate lambda_S/(M-1)   (total lambda_S M/2),

@@ -1,6 +1,6 @@
 """Exact one- and two-particle tables of the 3D Kac collisions, on monomials (Wick picture).
 
-Seed 000 (Bonetto, Popa, Powell, Chen, Tung), section 2; conventions MATH.md section 6; the
+Seed 000 (Bonetto, Popa, Powell, Chen, Tung), section 2; conventions page, section 6; the
 Wick (Hermite He_n, scaled velocity x = sqrt(2 pi) v) picture is described in
 :mod:`kacspectral.kac.generators`, which re-exports every public name of this module.
 
@@ -29,6 +29,8 @@ import math
 from collections import defaultdict
 from fractions import Fraction
 from functools import cache
+
+from kacspectral.spectral.polynomials import double_factorial, legendre_coefficients
 
 __all__ = [
     "angular_momentum_pair_table",
@@ -98,32 +100,13 @@ def _substitute(poly: dict, forms: list[dict]) -> dict:
     return out
 
 
-def _double_factorial(n: int) -> int:
-    return 1 if n <= 0 else n * _double_factorial(n - 2)
-
-
 @cache
 def sphere_moment(d: tuple[int, int, int]) -> Fraction:
     """E[Omega^d] for Omega uniform on S^2: prod (d_k-1)!! / (|d|+1)!! if all d_k even, else 0."""
     if any(k % 2 for k in d):
         return Fraction(0)
-    num = math.prod(_double_factorial(k - 1) for k in d)
-    return Fraction(num, _double_factorial(sum(d) + 1))
-
-
-def _legendre_coefficients(l: int) -> list[Fraction]:
-    """Coefficients c_k of P_l(s) = sum c_k s^k (Bonnet recurrence, exact)."""
-    p0, p1 = [Fraction(1)], [Fraction(0), Fraction(1)]
-    if l == 0:
-        return p0
-    for n in range(1, l):
-        nxt = [Fraction(0)] * (n + 2)
-        for k, c in enumerate(p1):
-            nxt[k + 1] += Fraction(2 * n + 1, n + 1) * c
-        for k, c in enumerate(p0):
-            nxt[k] -= Fraction(n, n + 1) * c
-        p0, p1 = p1, nxt
-    return p1
+    num = math.prod(double_factorial(k - 1) for k in d)
+    return Fraction(num, double_factorial(sum(d) + 1))
 
 
 @cache
@@ -135,7 +118,7 @@ def harmonic_factor(l: int) -> Fraction:
     if l < 0:
         raise ValueError(f"harmonic degree l must be >= 0, got {l}")
     total = Fraction(0)
-    for k, c in enumerate(_legendre_coefficients(l)):
+    for k, c in enumerate(legendre_coefficients(l)):
         if c:
             total += c * sum(
                 Fraction(math.comb(k, j) * (-2) ** j, 2 * j + 1) for j in range(k + 1)

@@ -1,19 +1,20 @@
 """The thermostat gain operator ``h -> Q+(h M, M)/M`` and its matrices on ``V_m``.
 
-For an angular kernel ``b`` (MATH.md section 2) and the Maxwellian ``M = M_T``, energy
+For an angular kernel ``b`` (conventions page, section 2) and the Maxwellian ``M = M_T``, energy
 conservation ``M(v')M(v*') = M(v)M(v*)`` turns the gain term into
 
     G_b[h](v) = int_{R^3} M(x) int_{S^2} b(k.sigma) h(v') dsigma dx,
-    v' = (v + x)/2 + |v - x| sigma/2,  k = (v - x)/|v - x|                    (MATH.md 3)
+    v' = (v + x)/2 + |v - x| sigma/2,  k = (v - x)/|v - x|      (conventions page, section 3)
 
 For the ``kac`` kernel ``b(s) = (2(1-s))^(-1/2)`` this is the thermostat of seed 000
-(MATH.md section 6): ``T[h](v) = int int Gamma(x) h(v - [(v-x).Omega]Omega) dsigma(Omega) dx``
+(conventions page, section 6):
+``T[h](v) = int int Gamma(x) h(v - [(v-x).Omega]Omega) dsigma(Omega) dx``
 with ``Omega`` uniform (``sigma`` is the reflection of ``k`` in the plane orthogonal to
 ``Omega``); for ``b = 1`` it is the classical Maxwell thermostat.  ``G_b`` is self-adjoint in
 ``L^2(M)``, commutes with rotations and maps ``V_m`` to itself.
 
 Every matrix here is built from these definitions by quadratures that are **exact** for the
-polynomial degrees involved (never from the eigenvalue formula of MATH.md section 6):
+polynomial degrees involved (never from the eigenvalue formula of the conventions page, section 6):
 
 ``full_matrix_omega`` (kac only, the seed's definition verbatim)
     ``<H_a, T H_b> = E_{v,x ~ M} E_Omega H_a(v) H_b(v - [(v-x).Omega]Omega)``: tensor Gauss-Hermite
@@ -42,8 +43,8 @@ polynomial degrees involved (never from the eigenvalue formula of MATH.md sectio
     ``m+1`` nodes); ``w_2`` (the coordinate along ``e_y``) enters only through ``w_2^2``: a
     half-range Gauss rule (generalised Gauss-Laguerre, ``alpha = -1/2``) with ``m//2+1`` nodes.
 ``zonal_matrix_fourier`` (any kernel, fast; Fourier side of the same definition)
-    By Bobylev's identity (MATH.md section 3), ``F[h M](xi) = exp(-T|xi|^2/2) P_h(xi)`` with
-    ``P_h`` homogeneous of degree ``m`` for ``h`` in ``V_m``, and the gain acts as
+    By Bobylev's identity (conventions page, section 3), ``F[h M](xi) = exp(-T|xi|^2/2) P_h(xi)``
+    with ``P_h`` homogeneous of degree ``m`` for ``h`` in ``V_m``, and the gain acts as
     ``P -> int P((xi + |xi| sigma)/2) b(xi^.sigma) dsigma``; ``h -> P_h`` is an isometry onto
     homogeneous polynomials with the Fischer product ``<xi^a, xi^b> = a! delta_ab`` (``T = 1``).
     On the zonal basis ``e_l = |xi|^(m-l) |xi|^l Y_l0`` the action is sampled on S^2 at
@@ -74,6 +75,7 @@ from numpy.typing import NDArray
 from scipy import special
 
 from kacspectral.physics.kernels import AngularKernel, get_kernel
+from kacspectral.spectral.burnett import sphere_quadrature
 from kacspectral.spectral.hermite import (
     SEED_TEMPERATURE,
     _zonal_rows,
@@ -96,7 +98,6 @@ __all__ = [
     "full_matrix_sigma",
     "is_kac_kernel",
     "resolve_method",
-    "sphere_rule",
     "zonal_matrix",
     "zonal_matrix_fourier",
     "zonal_matrix_omega",
@@ -152,29 +153,6 @@ def resolve_method(kernel: AngularKernel | str, method: str, registry: dict) -> 
 
 
 # ---------------------------------------------------------------------- quadratures
-def sphere_rule(degree: int) -> tuple[NDArray, NDArray]:
-    """Product rule on S^2 for the uniform probability measure, exact to the given degree.
-
-    Gauss-Legendre in ``cos(theta)`` with ``degree//2 + 1`` nodes times the trapezoid rule in
-    the azimuth with ``degree + 1`` points: exact for every polynomial in ``Omega`` of degree
-    ``<= degree`` (the azimuthal trapezoid is exact for trigonometric degree ``<= degree``).
-
-    Returns
-    -------
-    nodes : ndarray, shape ``(q, 3)``
-    weights : ndarray, shape ``(q,)``, summing to 1
-    """
-    degree = _check_degree(degree)
-    t, wt = special.roots_legendre(degree // 2 + 1)
-    nph = degree + 1
-    ph = 2.0 * np.pi * np.arange(nph) / nph
-    tt, pp = np.meshgrid(t, ph, indexing="ij")
-    st = np.sqrt(1.0 - tt**2)
-    nodes = np.stack([st * np.cos(pp), st * np.sin(pp), tt], axis=-1).reshape(-1, 3)
-    weights = np.repeat(0.5 * wt / nph, nph)
-    return nodes, weights
-
-
 def _basis_values(m: int, points: NDArray, temperature: float, basis: str) -> NDArray:
     if basis == "hermite":
         return hermite_e_3d(multi_indices(m), points, temperature)
@@ -190,16 +168,16 @@ def full_matrix_omega(
     """Matrix of the seed 000 thermostat ``T`` on ``V_m`` from its definition (kac kernel).
 
     ``A[i, j] = E_{v, x ~ M_T} E_{Omega uniform} f_i(v) f_j(v - [(v-x).Omega]Omega)``
-    (MATH.md section 6), with ``f`` the orthonormal tensor Hermite basis (``basis="hermite"``,
-    order of :func:`kacspectral.spectral.hermite.multi_indices`) or the Burnett basis
-    (``basis="burnett"``).  All quadratures exact (module docstring); cost
+    (conventions page, section 6), with ``f`` the orthonormal tensor Hermite basis
+    (``basis="hermite"``, order of :func:`kacspectral.spectral.hermite.multi_indices`) or the
+    Burnett basis (``basis="burnett"``).  All quadratures exact (module docstring); cost
     ``O(m^3 (m/2)^3 m^2)`` points: meant for ``m <= 6``.
     """
     m = _check_degree(m)
     nv, nx = m + 1, m // 2 + 1
     v, wv = gauss_hermite_3d(nv, temperature)
     x, wx = gauss_hermite_3d(nx, temperature)
-    om, wo = sphere_rule(2 * m)
+    om, wo = sphere_quadrature(2 * m, azimuth_offset=0.0)
     fv = _basis_values(m, v, temperature, basis)  # (N, nv^3)
     A = np.zeros((fv.shape[0], fv.shape[0]))
     for xq, wxq in zip(x, wx, strict=True):
@@ -266,9 +244,9 @@ def full_matrix_sigma(
     """Matrix of the gain ``h -> Q+(h M, M)/M`` on ``V_m`` from the sigma-form definition.
 
     ``A[i, j] = E_{v, x ~ M_T} f_i(v) int b(k.sigma) f_j((v+x)/2 + |v-x| sigma/2) dsigma``
-    (MATH.md section 3), integrated exactly as described in the module docstring for kernels
-    ``b = (1-s)^a (1+s)^c p`` with polynomial ``p``; spectrally accurate otherwise.  Meant for
-    ``m <= 5``.
+    (conventions page, section 3), integrated exactly as described in the module docstring for
+    kernels ``b = (1-s)^a (1+s)^c p`` with polynomial ``p``; spectrally accurate otherwise.
+    Meant for ``m <= 5``.
     """
     m = _check_degree(m)
     kernel = get_kernel(kernel)
@@ -476,7 +454,7 @@ def apply_thermostat(
     """
     degree = _check_degree(degree)
     v = np.asarray(v, dtype=float)
-    om, wo = sphere_rule(2 * degree)
+    om, wo = sphere_quadrature(2 * degree, azimuth_offset=0.0)
     xi, wxi = gauss_hermite_e(degree // 2 + 1, temperature)
     proj = v @ om.T  # (..., q)
     base = v[..., None, :] - proj[..., None] * om  # (..., q, 3)

@@ -1,7 +1,9 @@
-"""The BKW (Bobylev-Krook-Wu) exact solution of the homogeneous Boltzmann equation (MATH.md 5).
+"""The BKW (Bobylev-Krook-Wu) exact solution of the homogeneous Boltzmann equation.
 
-For Maxwell molecules with angular kernel ``b`` (normalised, MATH.md section 2), no reservoir,
-unit mass and ``m_2 = 3``:
+Conventions page (docs/conventions.md), section 5.
+
+For Maxwell molecules with angular kernel ``b`` (normalised, conventions page, section 2), no
+reservoir, unit mass and ``m_2 = 3``:
 
     phi(k, t) = (1 + A(t) k^2) exp(-(1/2 + A(t)) k^2),    A(t) = A_0 exp(-lambda t),
 
@@ -28,7 +30,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kacspectral.errors import NegativeDensityWarning, short
-from kacspectral.physics.kernels import get_kernel
+from kacspectral.physics.kernels import AngularKernel, get_kernel
+from kacspectral.results import ResultMixin
 from kacspectral.spectral.burnett import fischer_norm
 
 __all__ = ["BKW", "bkw_rate", "standard_grid", "STANDARD_BOX", "STANDARD_POINTS"]
@@ -55,7 +58,7 @@ def bkw_rate(kernel: object = "constant") -> float:
 
 
 @dataclass(frozen=True)
-class BKW:
+class BKW(ResultMixin):
     """The BKW solution with ``A(t) = A0 exp(-lambda t)`` (module docstring).
 
     Parameters
@@ -67,7 +70,7 @@ class BKW:
     """
 
     A0: float = -0.5
-    kernel: object = "constant"
+    kernel: AngularKernel | str = "constant"
 
     def __post_init__(self) -> None:
         try:

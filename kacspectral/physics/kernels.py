@@ -1,4 +1,4 @@
-"""Angular collision kernels ``b(s)``, ``s = cos(theta)`` (MATH.md section 2).
+"""Angular collision kernels ``b(s)``, ``s = cos(theta)`` (conventions page, section 2).
 
 A kernel is a non-negative integrable function on [-1, 1] normalised so that
 
@@ -18,9 +18,9 @@ Named kernels
 -------------
 ``constant``  b = 1 (hard-sphere-like isotropic scattering of Maxwell molecules).
 ``kac``       b(s) = (2(1-s))^(-1/2): the sigma-kernel of the 3D Kac collision with Omega uniform
-              on S^2 (MATH.md section 6; seed 000).  Not even.
+              on S^2 (conventions page, section 6; seed 000).  Not even.
 
-Constants (MATH.md section 2)
+Constants (conventions page, section 2)
 -----------------------------
 ``B_ij = (1/2) int b(s) ((1+s)/2)^i ((1-s)/2)^j ds`` (for b = 1, ``i! j! / (i+j+1)!``) and
 ``beta = (1/4) int (1+s) b(s) ds = B_10``.
@@ -37,6 +37,7 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
+from kacspectral.physics.expressions import ExpressionFunction, parse_expression
 from kacspectral.spectral.polynomials import gauss_jacobi
 
 __all__ = ["AngularKernel", "S", "get_kernel", "kernel_from_expression", "kernel_from_callable"]
@@ -79,6 +80,13 @@ class AngularKernel:
     smooth_expr: sp.Expr | None = None
     exact_exponents: tuple[sp.Rational, sp.Rational] | None = None
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict:
+        """Pickle the specification, not the caches: every part is a sympy expression, a
+        float, or a module-level callable (the user's callable must itself pickle)."""
+        state = dict(self.__dict__)
+        state["_cache"] = {}
+        return state
 
     # ------------------------------------------------------------------ evaluation
     def __call__(self, s: ArrayLike) -> NDArray:
@@ -146,7 +154,8 @@ class AngularKernel:
         return self.integrate(np.ones_like, degree=0)
 
     def B(self, i: int, j: int) -> float:
-        """``B_ij = (1/2) int b(s) ((1+s)/2)^i ((1-s)/2)^j ds`` (MATH.md section 2), float."""
+        """``B_ij = (1/2) int b(s) ((1+s)/2)^i ((1-s)/2)^j ds`` (conventions page, section 2),
+        as a float."""
         i, j = _check_index(i, "i"), _check_index(j, "j")
         return self.integrate(lambda s: ((1 + s) / 2) ** i * ((1 - s) / 2) ** j, degree=i + j)
 
@@ -189,7 +198,7 @@ class AngularKernel:
 
     def contraction_constant(self, gamma: float) -> float:
         """``lambda = (1 - gamma) + gamma * beta``: the GTW contraction constant of the map Phi
-        (seed 003, Lemma 1.2; MATH.md section 4)."""
+        (seed 003, Lemma 1.2; conventions page, section 4)."""
         g = float(gamma)
         return (1.0 - g) + g * self.beta
 
@@ -284,18 +293,48 @@ def _validate(kernel: AngularKernel, normalize: bool) -> AngularKernel:
         return AngularKernel(
             kernel.name, smooth, kernel.exponents, new_expr, kernel.exact_exponents
         )
-    old = kernel.smooth
-    return AngularKernel(kernel.name, lambda s: old(s) / norm, kernel.exponents)
+    return AngularKernel(kernel.name, _Scaled(kernel.smooth, 1.0 / norm), kernel.exponents)
 
 
 def _lambdify(expr: sp.Expr) -> Callable[[NDArray], NDArray]:
-    f = sp.lambdify(S, expr, modules="numpy")
+    """``p(s)`` as a vectorised numpy function that pickles (it keeps the expression)."""
+    return ExpressionFunction(expr, S)
 
-    def smooth(s: NDArray) -> NDArray:
+
+# Module-level callables instead of closures, so that kernels pickle (issue: objects travel
+# to worker processes through multiprocessing / concurrent.futures).
+class _Scaled:
+    """``s -> factor * inner(s)``."""
+
+    def __init__(self, inner: Callable[[NDArray], NDArray], factor: float):
+        self.inner, self.factor = inner, float(factor)
+
+    def __call__(self, s: NDArray) -> NDArray:
+        return self.inner(s) * self.factor
+
+
+class _Constant:
+    """``s -> value`` (an array of the shape of ``s``)."""
+
+    def __init__(self, value: float):
+        self.value = float(value)
+
+    def __call__(self, s: NDArray) -> NDArray:
+        return np.full(np.shape(s), self.value)
+
+
+class _FromCallable:
+    """``p(s) = func(s) / ((1-s)^a (1+s)^c)`` for a user's vectorised ``b = func``."""
+
+    def __init__(self, func: Callable[[NDArray], NDArray], a: float, c: float):
+        self.func, self.a, self.c = func, float(a), float(c)
+
+    def __call__(self, s: NDArray) -> NDArray:
         s = np.asarray(s, dtype=float)
-        return np.broadcast_to(np.asarray(f(s), dtype=float), s.shape).copy()
-
-    return smooth
+        vals = np.broadcast_to(np.asarray(self.func(s), dtype=float), s.shape)
+        if self.a == 0 and self.c == 0:
+            return vals.copy()
+        return vals / ((1.0 - s) ** self.a * (1.0 + s) ** self.c)
 
 
 def _jacobi_split(expr: sp.Expr) -> tuple[sp.Rational, sp.Rational, sp.Expr]:
@@ -327,25 +366,32 @@ def _jacobi_split(expr: sp.Expr) -> tuple[sp.Rational, sp.Rational, sp.Expr]:
 def kernel_from_expression(
     expr: sp.Expr | str, normalize: bool = False, name: str | None = None
 ) -> AngularKernel:
-    """A kernel from a sympy expression (or a string parsed by sympy) in ``s``.
+    """A kernel from a sympy expression, or from text, in ``s``.
 
+    Text is read by :func:`kacspectral.physics.expressions.parse_expression` (a whitelist
+    over Python's ``ast``: numbers, ``s``, ``pi``, ``+ - * / **``, parentheses and
+    ``sqrt exp log abs cos sin tan cosh sinh tanh asin acos atan``); it is never evaluated.
     Powers of ``(1-s)`` and ``(1+s)`` are pulled out as endpoint exponents; when the rest is a
     polynomial, the kernel is exact (rational ``B_ij``).
 
     Raises
     ------
     ValueError
-        If the text does not parse, has a symbol other than ``s``, or the kernel is negative,
-        not integrable or not normalised (unless ``normalize=True``).
+        If the text is outside that grammar, has a symbol other than ``s``, is identically
+        zero, or the kernel is negative, not integrable or not normalised (unless
+        ``normalize=True``).
     """
     text = expr if isinstance(expr, str) else str(expr)
     if isinstance(expr, str):
-        try:
-            expr = sp.parse_expr(expr, local_dict={"s": S}, evaluate=True)
-        except Exception as exc:  # sympy raises many types on bad text
-            raise ValueError(f"kernel expression {text!r} does not parse: {exc}") from None
+        expr = parse_expression(expr, {"s": S}, what="kernel expression")
+    elif isinstance(expr, (int, Fraction)) and not isinstance(expr, bool):
+        expr = sp.Rational(expr.numerator, expr.denominator)
+    elif not isinstance(expr, sp.Basic):
+        raise TypeError(
+            f"kernel expression must be a string or a sympy expression, got {type(expr).__name__}"
+        )
     # Floats are read as the exact decimals written (0.1 -> 1/10), never guessed.
-    expr = sp.sympify(expr).subs(sp.Symbol("s"), S)
+    expr = expr.subs(sp.Symbol("s"), S)
     expr = expr.xreplace({f: sp.Rational(str(f)) for f in expr.atoms(sp.Float)})
     extra = expr.free_symbols - {S}
     if extra:
@@ -354,7 +400,15 @@ def kernel_from_expression(
         )
     if expr.has(sp.I) or expr.has(sp.zoo) or expr.has(sp.nan):
         raise ValueError(f"kernel expression {text!r} is not a real function of s")
+    zero = ValueError(
+        f"kernel expression {text!r} is identically 0: an angular kernel needs "
+        "(1/2) int b(s) ds = 1, and 0 cannot be normalised"
+    )
+    if expr.is_zero:
+        raise zero
     a, c, rest = _jacobi_split(expr)
+    if rest.is_zero:
+        raise zero
     if rest.is_polynomial(S):
         rest = sp.expand(rest)
         kernel = AngularKernel(name or text, _lambdify(rest), (float(a), float(c)), rest, (a, c))
@@ -378,16 +432,8 @@ def kernel_from_callable(
     if not callable(func):
         raise TypeError(f"kernel must be callable, got {type(func).__name__}")
     a, c = (float(e) for e in endpoint_exponents)
-
-    def smooth(s: NDArray) -> NDArray:
-        s = np.asarray(s, dtype=float)
-        vals = np.broadcast_to(np.asarray(func(s), dtype=float), s.shape)
-        if a == 0 and c == 0:
-            return vals.copy()
-        return vals / ((1.0 - s) ** a * (1.0 + s) ** c)
-
     label = name or getattr(func, "__name__", "callable")
-    return _validate(AngularKernel(label, smooth, (a, c)), normalize)
+    return _validate(AngularKernel(label, _FromCallable(func, a, c), (a, c)), normalize)
 
 
 def _constant() -> AngularKernel:
@@ -400,7 +446,7 @@ def _kac() -> AngularKernel:
     p = 1 / sp.sqrt(2)
     return AngularKernel(
         "kac",
-        lambda s: np.full(np.shape(s), 1.0 / math.sqrt(2.0)),
+        _Constant(1.0 / math.sqrt(2.0)),
         (-0.5, 0.0),
         p,
         (sp.Rational(-1, 2), sp.Integer(0)),
@@ -432,7 +478,9 @@ def get_kernel(
         if key == "":
             raise ValueError("kernel must be 'constant', 'kac' or an expression in s, got ''")
         return kernel_from_expression(spec, normalize=normalize)
-    if isinstance(spec, sp.Basic):
+    if isinstance(spec, (sp.Basic, Fraction)) or (
+        isinstance(spec, int) and not isinstance(spec, bool)
+    ):
         return kernel_from_expression(spec, normalize=normalize)
     if callable(spec):
         return kernel_from_callable(spec, normalize=normalize)

@@ -1,4 +1,6 @@
-"""Thermal reservoirs: mixtures of centred Maxwellians (MATH.md sections 1 and 4; seed 003).
+"""Thermal reservoirs: mixtures of centred Maxwellians.
+
+Seed 003; conventions page (docs/conventions.md), sections 1 and 4.
 
 ``R = sum_a w_a M_{T_a}``, ``M_T(v) = (2 pi T)^(-3/2) exp(-|v|^2/(2T))`` on R^3, with Fourier
 transform ``R^(k) = sum_a w_a exp(-T_a k^2/2)`` and moments
@@ -22,8 +24,10 @@ import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
 from kacspectral.errors import short
+from kacspectral.results import ResultMixin
+from kacspectral.spectral.polynomials import double_factorial
 
-__all__ = ["MaxwellianMixture", "as_fraction", "double_factorial_odd"]
+__all__ = ["MaxwellianMixture", "as_fraction"]
 
 
 def as_fraction(value: object, name: str = "value") -> Fraction:
@@ -70,13 +74,23 @@ def _float(x: Fraction) -> float:
 
 
 def double_factorial_odd(n: int) -> int:
-    """``(2n+1)!! = 1 * 3 * ... * (2n+1)`` (1 for n = 0)."""
-    return math.prod(range(1, 2 * n + 2, 2))
+    """``(2n+1)!!`` -- deprecated: use
+    :func:`kacspectral.spectral.polynomials.double_factorial` ``(2n + 1)``."""
+    import warnings
+
+    warnings.warn(
+        "kacspectral.physics.reservoirs.double_factorial_odd(n) is deprecated and will be "
+        "removed in the next release; use kacspectral.spectral.polynomials.double_factorial"
+        "(2 * n + 1)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return double_factorial(2 * int(n) + 1)
 
 
 @dataclass(frozen=True)
-class MaxwellianMixture:
-    """A reservoir ``R = sum_a w_a M_{T_a}`` (seed 003, eq. (1.4); MATH.md section 4).
+class MaxwellianMixture(ResultMixin):
+    """A reservoir ``R = sum_a w_a M_{T_a}`` (seed 003, eq. (1.4); conventions page, section 4).
 
     Parameters
     ----------
@@ -176,7 +190,7 @@ class MaxwellianMixture:
         """``m_{2n}[R]`` exactly."""
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
             raise ValueError(f"moment order n must be a non-negative integer, got {n!r}")
-        return double_factorial_odd(int(n)) * sum(
+        return double_factorial(2 * int(n) + 1) * sum(
             (w * t ** int(n) for w, t in zip(self.weights, self.temperatures, strict=True)),
             Fraction(0),
         )

@@ -1,6 +1,6 @@
 """Burnett basis of ``L^2(M_T)``: Laguerre polynomials times real solid harmonics.
 
-Conventions (MATH.md sections 1 and 3)
+Conventions (conventions page, sections 1 and 3)
 --------------------------------------
 * ``x = v / sqrt(T)`` (``T`` the reference temperature), ``M_T`` the centred Maxwellian.
 * **Real spherical harmonics** ``Y_lm`` are orthonormal for the *uniform probability measure*
@@ -51,17 +51,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-from kacspectral.spectral.hermite import (
+from kacspectral.spectral.hermite import (  # noqa: F401  (burnett_functions: kept importable)
+    burnett_functions,
     burnett_norm,
     harmonic_index,
     solid_harmonics,
     zonal_harmonics,
 )
-from kacspectral.spectral.polynomials import laguerre_function_orthonormal, laguerre_orthonormal
 
 __all__ = [
     "basis_labels",
-    "burnett_functions",
     "fischer_norm",
     "harmonic_index",
     "legendre_normalized",
@@ -97,28 +96,36 @@ real_solid_harmonics = solid_harmonics
 legendre_normalized = zonal_harmonics
 
 
-def sphere_quadrature(degree: int) -> tuple[NDArray, NDArray]:
-    """Product rule on S^2 exact for polynomials of degree ``<= degree``.
+def sphere_quadrature(degree: int, azimuth_offset: float = 0.5) -> tuple[NDArray, NDArray]:
+    """Product rule on S^2 for the uniform probability measure, exact to degree ``degree``
+    (the package's one sphere rule).
 
     Gauss-Legendre in ``z = cos(theta)`` (``degree//2 + 1`` nodes) times the trapezoid rule in
-    ``phi`` (``degree + 1`` nodes).  Weights sum to 1 (uniform probability measure).
+    the azimuth, ``phi_k = 2 pi (k + azimuth_offset)/(degree + 1)``, ``k = 0..degree``: exact
+    for every polynomial in ``Omega`` of degree ``<= degree`` (the trapezoid is exact for
+    trigonometric degree ``<= degree`` whatever the offset; the Boltzmann tensor uses 0.5, the
+    Kac thermostat 0).  Points ``z``-major; weights sum to 1.
 
     Returns
     -------
     points : ndarray, shape ``(N, 3)``; weights : ndarray, shape ``(N,)``
     """
-    z, wz, phi = _sphere_rule_factors(degree)
+    if isinstance(degree, bool) or not isinstance(degree, (int, np.integer)) or degree < 0:
+        raise ValueError(f"degree must be a non-negative integer, got {degree!r}")
+    z, wz, phi = _sphere_rule_factors(int(degree), azimuth_offset)
     pts = _sphere_points(z, phi)
-    w = np.outer(wz / 2.0, np.full(len(phi), 1.0 / len(phi))).ravel()
+    w = np.repeat(0.5 * wz / len(phi), len(phi))
     return pts, w
 
 
-def _sphere_rule_factors(degree: int) -> tuple[NDArray, NDArray, NDArray]:
+def _sphere_rule_factors(
+    degree: int, azimuth_offset: float = 0.5
+) -> tuple[NDArray, NDArray, NDArray]:
     """Factors of :func:`sphere_quadrature`: Gauss-Legendre ``(z, wz)`` (``degree//2 + 1``
     nodes, weights summing to 2) and the ``degree + 1`` trapezoid angles ``phi``."""
     nz, nphi = degree // 2 + 1, degree + 1
     z, wz = special.roots_legendre(nz)
-    phi = 2.0 * np.pi * (np.arange(nphi) + 0.5) / nphi
+    phi = 2.0 * np.pi * (np.arange(nphi) + azimuth_offset) / nphi
     return z, wz, phi
 
 
@@ -140,47 +147,6 @@ def basis_labels(degree: int, l_max: int | None = None) -> list[tuple[int, int, 
         for l in range(d % 2, min(d, lm) + 1, 2):
             n = (d - l) // 2
             out.extend((n, l, m) for m in range(-l, l + 1))
-    return out
-
-
-def burnett_functions(
-    labels: list[tuple[int, int, int]], points: ArrayLike, temperature: float, with_gaussian: bool
-) -> NDArray:
-    """Values of ``psi_nlm(v)`` (or ``M_T(v) psi_nlm(v)`` when ``with_gaussian``) at ``points``.
-
-    ``psi_nlm(v) = sqrt(sqrt(pi)/2^(l+1)) q_n^(l+1/2)(|x|^2/2) Ys_lm(x)``,
-    ``x = v/sqrt(T)`` (module docstring): the functions of
-    :func:`kacspectral.spectral.hermite.burnett_functions` (same ``N_l``, same harmonics), for
-    labels of
-    mixed degree and optionally times the Maxwellian.  With the Gaussian the factor
-    ``exp(-|x|^2/2) = exp(-y/2)^2`` is split between the Laguerre functions and the end, so
-    nothing overflows.
-
-    Returns
-    -------
-    ndarray, shape ``(len(labels),) + points.shape[:-1]``
-    """
-    v = np.asarray(points, dtype=float)
-    x = v / math.sqrt(temperature)
-    y = 0.5 * np.sum(x * x, axis=-1)
-    l_max = max((lab[1] for lab in labels), default=0)
-    ys = solid_harmonics(l_max, x)
-    out = np.empty((len(labels),) + y.shape)
-    by_l: dict[int, int] = {}
-    for n, l, _ in labels:
-        by_l[l] = max(by_l.get(l, 0), n)
-    radial = {}
-    for l, nmax in by_l.items():
-        if with_gaussian:
-            q = laguerre_function_orthonormal(nmax, l + 0.5, y)  # exp(-y/2) q_n(y)
-        else:
-            q = laguerre_orthonormal(nmax, l + 0.5, y)
-        radial[l] = q * burnett_norm(l)
-    if with_gaussian:
-        gauss = np.exp(-0.5 * y) * (2.0 * math.pi * temperature) ** -1.5
-    for k, (n, l, m) in enumerate(labels):
-        val = radial[l][n] * ys[harmonic_index(l, m)]
-        out[k] = val * gauss if with_gaussian else val
     return out
 
 

@@ -1,6 +1,6 @@
 """Hermite spectral core on R^3: tensor Hermite and harmonic (Burnett) bases for a Maxwellian.
 
-Conventions (MATH.md sections 1 and 6)
+Conventions (conventions page, sections 1 and 6)
 --------------------------------------
 * Weight: the Maxwellian ``M_T(v) = (2 pi T)^(-3/2) exp(-|v|^2/(2T))`` of temperature ``T``
   (a product of three ``N(0, T)`` densities).  The seed 000 weight ``Gamma(x) = exp(-pi|x|^2)``
@@ -44,7 +44,12 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
-from kacspectral.spectral.polynomials import gauss_hermite_e, hermite_e_orthonormal
+from kacspectral.spectral.polynomials import (
+    gauss_hermite_e,
+    hermite_e_orthonormal,
+    laguerre_function_orthonormal,
+    laguerre_orthonormal,
+)
 
 __all__ = [
     "SEED_TEMPERATURE",
@@ -155,7 +160,7 @@ def hermite_e_3d(alphas: ArrayLike, x: ArrayLike, temperature: float = 1.0) -> N
     """Orthonormal tensor Hermite polynomials ``H_alpha(x)`` for the weight ``M_T``.
 
     ``H_alpha(x) = prod_{d=1}^3 He_{alpha_d}(x_d/sqrt(T)) / sqrt(alpha_d!)`` (He_n convention,
-    MATH.md section 6), from the normalised recurrence.
+    conventions page, section 6), from the normalised recurrence.
 
     Parameters
     ----------
@@ -368,48 +373,87 @@ def burnett_norm(l: int) -> float:
 
 
 def burnett_functions(
-    m: int, v: ArrayLike, temperature: float = 1.0, indices: ArrayLike | None = None
+    labels: int | ArrayLike,
+    points: ArrayLike,
+    temperature: float = 1.0,
+    with_gaussian: bool = False,
 ) -> NDArray:
-    """Burnett functions ``psi_{nlm}`` of total degree ``2n + l = m`` at points ``v``.
+    """The Burnett functions ``psi_{nlm}`` at ``points`` (the package's one implementation).
 
     ``psi_{nlm}(v) = N_l q_n^{(l+1/2)}(|v|^2/(2T)) |v/sqrt T|^l Y_lm(v/|v|)`` (module
-    docstring), orthonormal in ``L^2(M_T)``; together an orthonormal basis of ``V_m``.
+    docstring), orthonormal in ``L^2(M_T)``; those of degree ``2n + l = m`` form an orthonormal
+    basis of ``V_m``.  With ``with_gaussian`` the values are ``M_T(v) psi_{nlm}(v)``, the
+    factor ``exp(-|x|^2/2)`` being split between the Laguerre recurrence and the end so that
+    nothing overflows.
 
     Parameters
     ----------
-    m : int
-        Total degree.
-    v : array_like, shape ``(..., 3)``
+    labels : int or array_like of int, shape ``(K, 3)``
+        Rows ``(n, l, mm)`` of any degrees (e.g.
+        :func:`kacspectral.spectral.burnett.basis_labels`), or an integer ``m``: all of
+        :func:`burnett_indices` ``(m)``.
+    points : array_like, shape ``(..., 3)``
     temperature : float
-    indices : array_like of int, shape ``(K, 3)``, optional
-        A subset of :func:`burnett_indices` ``(n, l, mm)`` (all with ``2n + l = m``).
+    with_gaussian : bool
+        Multiply by the Maxwellian ``M_T``.
 
     Returns
     -------
-    ndarray, shape ``(K,) + v.shape[:-1]``
+    ndarray, shape ``(K,) + points.shape[:-1]``
+
+    Notes
+    -----
+    The radial factor is the normalised Laguerre recurrence started from
+    ``exp(-lgamma(l + 3/2)/2)`` (no overflow of ``Gamma``); one row is kept when only one ``n``
+    is needed for an ``l`` (memory ``O(points)``).  ``q_0`` underflows for ``l >= 300``: a
+    ValueError is raised rather than returning zeros.
     """
-    m = _check_nonneg_int(m, "m")
+    if not isinstance(with_gaussian, (bool, np.bool_)):
+        raise TypeError(
+            f"with_gaussian must be a bool, got {type(with_gaussian).__name__} (the fourth "
+            "argument is no longer the index subset: pass the rows (n, l, mm) as labels)"
+        )
     t = _check_temperature(temperature)
-    idx = burnett_indices(m) if indices is None else np.asarray(indices, dtype=np.int64)
-    if idx.ndim != 2 or idx.shape[1] != 3 or np.any(2 * idx[:, 0] + idx[:, 1] != m) or np.any(
-        np.abs(idx[:, 2]) > idx[:, 1]
-    ):
-        raise ValueError(f"indices must be rows (n, l, mm) with 2n + l = {m} and |mm| <= l")
-    v = np.asarray(v, dtype=float)
+    if isinstance(labels, (int, np.integer)) and not isinstance(labels, bool):
+        idx = burnett_indices(int(labels))
+    else:
+        idx = np.asarray(labels, dtype=np.int64).reshape(-1, 3)
+        if np.any(idx[:, :2] < 0) or np.any(np.abs(idx[:, 2]) > idx[:, 1]):
+            raise ValueError("labels must be rows (n, l, mm) with n, l >= 0 and |mm| <= l")
+    v = np.asarray(points, dtype=float)
     if v.shape[-1:] != (3,):
-        raise ValueError(f"points v must have shape (..., 3), got {v.shape}")
+        raise ValueError(f"points must have shape (..., 3), got {v.shape}")
     y = v / math.sqrt(t)
     u = 0.5 * np.sum(y * y, axis=-1)
     lmax = int(idx[:, 1].max()) if len(idx) else 0
     sh = solid_harmonics(lmax, y)
     out = np.empty((len(idx),) + u.shape)
-    radial = {}
-    for l in np.unique(idx[:, 1]):
-        n = (m - int(l)) // 2
-        radial[int(l)] = burnett_norm(int(l)) * _laguerre_top(n, int(l) + 0.5, u)
-    for k, (_n, l, mm) in enumerate(idx):
-        out[k] = radial[int(l)] * sh[harmonic_index(int(l), int(mm))]
+    radial: dict[tuple[int, int], NDArray] = {}
+    for l in np.unique(idx[:, 1]) if len(idx) else []:
+        l = int(l)
+        ns = np.unique(idx[idx[:, 1] == l, 0])
+        if ns.size == 1 and not with_gaussian:
+            rows = {int(ns[0]): _laguerre_top(int(ns[0]), l + 0.5, u)}
+        else:
+            q = _laguerre_rows(int(ns[-1]), l + 0.5, u, bool(with_gaussian))
+            rows = {int(n): q[int(n)] for n in ns}
+        for n, row in rows.items():
+            radial[(n, l)] = burnett_norm(l) * row
+    if with_gaussian:
+        gauss = np.exp(-0.5 * u) * (2.0 * math.pi * t) ** -1.5
+    for k, (n, l, mm) in enumerate(idx):
+        val = radial[(int(n), int(l))] * sh[harmonic_index(int(l), int(mm))]
+        out[k] = val * gauss if with_gaussian else val
     return out
+
+
+def _laguerre_rows(n_max: int, alpha: float, u: NDArray, with_gaussian: bool) -> NDArray:
+    """Rows ``0..n_max`` of the normalised Laguerre recurrence (Laguerre *functions*
+    ``exp(-u/2) q_n`` with ``with_gaussian``), with the underflow check of :func:`_laguerre_top`."""
+    _log_q0(alpha)
+    if with_gaussian:
+        return laguerre_function_orthonormal(n_max, alpha, u)
+    return laguerre_orthonormal(n_max, alpha, u)
 
 
 def zonal_burnett_indices(m: int) -> NDArray:
@@ -445,6 +489,18 @@ def zonal_burnett_functions(m: int, v: ArrayLike, temperature: float = 1.0) -> N
     return out
 
 
+def _log_q0(alpha: float) -> float:
+    """``log q_0 = -lgamma(alpha + 1)/2``; ValueError when ``q_0`` underflows."""
+    log_q0 = -0.5 * math.lgamma(alpha + 1.0)
+    if log_q0 < math.log(np.finfo(float).tiny):
+        raise ValueError(
+            f"Laguerre index alpha = {alpha!r} too large: the normalised q_0 = "
+            f"Gamma(alpha+1)^(-1/2) underflows in double precision (Burnett functions need "
+            f"harmonic degree l <= 299)"
+        )
+    return log_q0
+
+
 def _laguerre_top(n: int, alpha: float, u: NDArray) -> NDArray:
     """Row ``n`` of :func:`kacspectral.spectral.polynomials.laguerre_orthonormal` keeping two rows
     only.
@@ -455,14 +511,7 @@ def _laguerre_top(n: int, alpha: float, u: NDArray) -> NDArray:
     ``q_0`` underflows (``alpha > 299.5``, i.e. ``l >= 300``) a ValueError is raised rather
     than returning zeros.  (Independently, ``|y|^l`` overflows for ``|y|^l > 1e308``.)
     """
-    log_q0 = -0.5 * math.lgamma(alpha + 1.0)
-    if log_q0 < math.log(np.finfo(float).tiny):
-        raise ValueError(
-            f"Laguerre index alpha = {alpha!r} too large: the normalised q_0 = "
-            f"Gamma(alpha+1)^(-1/2) underflows in double precision (Burnett functions need "
-            f"harmonic degree l <= 299)"
-        )
-    p_prev = np.full_like(u, math.exp(log_q0))
+    p_prev = np.full_like(u, math.exp(_log_q0(alpha)))
     if n == 0:
         return p_prev
     p = (alpha + 1.0 - u) * p_prev / math.sqrt(alpha + 1.0)
@@ -562,7 +611,7 @@ def _burnett_to_hermite(m: int) -> NDArray:
     chunk = max(1, int(4e6 // n**3))
     for start in range(0, len(idx), chunk):
         sel = idx[start : start + chunk]
-        vals = burnett_functions(m, nodes, 1.0, sel)  # (k, n^3)
+        vals = burnett_functions(sel, nodes, 1.0)  # (k, n^3)
         C[:, start : start + len(sel)] = coefficients_from_values(vals.T, alphas, n, 1.0)
     C.setflags(write=False)
     return C

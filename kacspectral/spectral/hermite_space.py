@@ -23,15 +23,15 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from kacspectral.errors import TruncationWarning
+from kacspectral.results import ResultMixin
 from kacspectral.spectral.burnett import (
     basis_labels,
-    burnett_functions,
     fischer_norm,
     harmonic_index,
     project_homogeneous,
     real_solid_harmonics,
 )
-from kacspectral.spectral.hermite import burnett_norm
+from kacspectral.spectral.hermite import burnett_functions, burnett_norm
 from kacspectral.spectral.polynomials import gauss_laguerre, laguerre_function_orthonormal
 
 __all__ = ["HermiteSpace", "MAX_DEGREE", "check_series_converges"]
@@ -75,7 +75,7 @@ def _check_temperature(value: object, name: str = "temperature") -> float:
 
 
 @dataclass(frozen=True)
-class HermiteSpace:
+class HermiteSpace(ResultMixin):
     """Truncated Hermite/Burnett space ``f = M_{T_ref} sum_j a_j psi_j`` (module docstring).
 
     Parameters
@@ -93,9 +93,9 @@ class HermiteSpace:
         its parts with larger ``l`` are dropped, and data projected with
         :meth:`maxwellian` warn when they lose more than ``1e-12``).
 
-    Layout
-    ------
-    ``labels[j] = (n, l, m)``, ordered by degree ``2n + l``, then ``l``, then ``m = -l..l``
+    Notes
+    -----
+    Layout: ``labels[j] = (n, l, m)``, ordered by degree ``2n + l``, then ``l``, then ``m = -l..l``
     (:func:`kacspectral.spectral.burnett.basis_labels`); ``labels[0] = (0, 0, 0)`` (``psi = 1``, so
     ``a_0`` is the mass).
     """
@@ -237,7 +237,9 @@ class HermiteSpace:
             out = np.zeros(len(pts))
             for p in range(d // 2 + 1):
                 k = d - 2 * p
-                out += lin**k / math.factorial(k) * quad**p / math.factorial(p)
+                # 1/k! as a Python float (exact int division, 0.0 on underflow): dividing an
+                # array by an int beyond int64 (k >= 21) fails on numpy < 2 (UFuncTypeError)
+                out += lin**k * (1 / math.factorial(k)) * quad**p * (1 / math.factorial(p))
             return out
 
         if self.l_max is not None and self.l_max < self.degree and (
@@ -459,6 +461,38 @@ class HermiteSpace:
             "energy": 0.5 * m2,
             "fourth": m4,
         }
+
+    def radial_moments(self, coeffs: ArrayLike, n_max: int) -> NDArray:
+        """``[m_0, m_2, ..., m_{2 n_max}]``, ``m_{2n} = int |v|^(2n) f dv``, exactly.
+
+        ``|v|^(2n)`` lies in the span of the isotropic ``psi_k00``, ``k <= n``, so ``m_{2n}``
+        needs the ``l = 0`` coefficients of degree ``<= 2n`` only:
+        ``m_{2n} = sum_k a_k00 T^n E[(2y)^n psi_k00]``, ``y = |v|^2/(2T) ~ Gamma(3/2)`` under
+        ``M_T``, by a Gauss-Laguerre rule (``alpha = 1/2``) exact for that polynomial.  NaN for
+        ``2n > degree`` (not determined by the coefficients).  ``coeffs`` of shape ``(size,)``
+        give shape ``(n_max + 1,)``; shape ``(m, size)`` gives ``(m, n_max + 1)``.
+        """
+        if isinstance(n_max, bool) or not isinstance(n_max, (int, np.integer)) or n_max < 0:
+            raise ValueError(f"n_max must be a non-negative integer, got {n_max!r}")
+        a = np.asarray(coeffs, dtype=float)
+        if a.ndim not in (1, 2) or a.shape[-1] != self.size:
+            raise ValueError(
+                f"coefficients must have shape ({self.size},) or (m, {self.size}), got {a.shape}"
+            )
+        n_max = int(n_max)
+        k_top = min(n_max, self.degree // 2)
+        y, w = gauss_laguerre(n_max + k_top + 1, 0.5)
+        w = w / special.gamma(1.5)
+        pts = np.stack([np.sqrt(2 * y), np.zeros_like(y), np.zeros_like(y)], axis=-1)
+        labels = [(k, 0, 0) for k in range(k_top + 1)]
+        psi = burnett_functions(labels, pts, 1.0, False)  # (k_top + 1, nodes)
+        n = np.arange(n_max + 1)
+        table = (w * (2 * y) ** n[:, None]) @ psi.T  # [n, k] = E[(2y)^n psi_k00]
+        table *= self.temperature ** n[:, None]
+        table[n > self.degree // 2] = np.nan
+        iso = a[..., [self._index[lab] for lab in labels]]
+        with np.errstate(invalid="ignore"):
+            return iso @ table.T
 
     def truncation_estimate(self, coeffs: ArrayLike) -> float:
         """Norm of the two highest-degree blocks over the norm of all coefficients.

@@ -1,6 +1,6 @@
 """Time integrators for ``dy/dt = L y + N(t, y)`` with a scalar linear part ``L``.
 
-The kinetic equation with reservoirs (seed 003, eq. (1.4); MATH.md section 4) reads
+The kinetic equation with reservoirs (seed 003, eq. (1.4); conventions page, section 4) reads
 
     df/dt = (1 - gamma) Q(f, f) + gamma Q(f, R) = Phi(f) - f,
     Phi(f) = (1 - gamma) Q+(f, f) + gamma Q+(f, R),

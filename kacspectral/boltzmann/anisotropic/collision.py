@@ -1,6 +1,6 @@
 """Hermite-Bobylev discretisation of the Boltzmann collision operator for Maxwell molecules.
 
-Discretisation (MATH.md sections 1 and 3)
+Discretisation (conventions page, sections 1 and 3)
 -----------------------------------------
 A state is ``f(v) = M_{T_ref}(v) sum_j a_j psi_j(v)`` with ``psi_j`` orthonormal in
 ``L^2(M_{T_ref})``: the Burnett functions ``psi_nlm`` (Laguerre times real solid harmonics,
@@ -12,7 +12,7 @@ with ``e_j = (-1)^n |eta|^(2n) Ys_lm(eta) / N_nl`` Fischer-orthonormal homogeneo
 of degree ``d``; so ``f^(xi) = exp(-T_ref |xi|^2/2) P(eta)`` and the degree-``d`` block of ``a``
 is the homogeneous part of ``P`` of degree ``d``.
 
-Collision tensor (Bobylev's formula: seed 003, eqs. (1.8)-(1.9); MATH.md section 3)
+Collision tensor (Bobylev's formula: seed 003, eqs. (1.8)-(1.9); conventions page, section 3)
 ------------------------------------------------------------------------------------
 For ``Q = Q+ - Q-`` of seed 003, eq. (1.2), with ``g^(xi) = exp(-T_ref|xi|^2/2) R(eta)``,
 ``Q+(f,g)^(xi) = exp(-T_ref|xi|^2/2) int P(eta+) R(eta-) b(sigma.eta/|eta|) dsigma`` maps the
@@ -176,7 +176,8 @@ class CollisionOperator:
         return x
 
     def gain(self, a: ArrayLike, b: ArrayLike) -> NDArray:
-        """Coefficients of ``Q+(f_a, f_b)`` (MATH.md section 3), exact on degrees ``<= K``.
+        """Coefficients of ``Q+(f_a, f_b)`` (conventions page, section 3), exact on degrees
+        ``<= K``.
 
         ``a``, ``b`` of shape ``(size,)`` or ``(size, k)`` (k columns at once).  When ``b is a``
         (the same object) the quadratic form uses the symmetric part of the tensor only

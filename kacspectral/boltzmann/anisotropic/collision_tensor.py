@@ -2,8 +2,8 @@
 
 ``Q+(f,g)_j = sum_{i,k} T[j,i,k] a_i b_k`` on a
 :class:`~kacspectral.boltzmann.anisotropic.collision.HermiteSpace`
-(MATH.md section 3; seed 003, eqs. (1.2), (1.8)-(1.9)); the derivation and conventions are in
-the docstring of :mod:`kacspectral.boltzmann.anisotropic.collision`, the basis in
+(conventions page, section 3; seed 003, eqs. (1.2), (1.8)-(1.9)); the derivation and conventions
+are in the docstring of :mod:`kacspectral.boltzmann.anisotropic.collision`, the basis in
 :mod:`kacspectral.spectral.burnett`.
 
 * :func:`reduced_coefficients` -- the Wigner-Eckart reduced coefficients

@@ -4,7 +4,7 @@ negativity of the truncated density, GTW distance to a reference state.
 A state is ``f(v) = M_{T_ref}(v) sum_j a_j psi_j(v)`` in a
 :class:`~kacspectral.boltzmann.anisotropic.collision.HermiteSpace` (Burnett basis spanning the
 tensor **He_n** of
-total degree ``<= K``, orthonormal in ``L^2(M_{T_ref})``; MATH.md sections 1 and 3).
+total degree ``<= K``, orthonormal in ``L^2(M_{T_ref})``; conventions page, sections 1 and 3).
 
 * Moments (exact, from the coefficients of degree ``<= 4``): mass, momentum ``int v f``,
   second moments ``S = int v v^T f``, ``m2 = tr S``, ``m4 = int |v|^4 f``.
@@ -19,7 +19,7 @@ total degree ``<= K``, orthonormal in ``L^2(M_{T_ref})``; MATH.md sections 1 and
   per axis (the integrand is not a polynomial, and has a kink where ``f`` changes sign).
 * Truncation: ``truncation_estimate`` (:meth:`HermiteSpace.truncation_estimate`, the relative
   norm of the two top degrees).  The moments up to the degree are exact whatever it is
-  (MATH.md section 3), but the quantities computed from the truncated density -- entropy,
+  (conventions page, section 3), but the quantities computed from the truncated density -- entropy,
   ``min_density``, negative mass, GTW distance -- carry an error of about that size; above
   :data:`TRUNCATION_TOL` :func:`evolution_diagnostics` warns
   :class:`~kacspectral.errors.TruncationWarning`.
@@ -27,7 +27,7 @@ total degree ``<= K``, orthonormal in ``L^2(M_{T_ref})``; MATH.md sections 1 and
   ``[-L, L]^3``, ``L = 6 sqrt(T_max)`` (``T_max`` the largest eigenvalue of ``Theta``, at least
   ``T_ref``), together with the Gauss nodes; reported with its location (a positive number when
   no negative value was found), never clipped.
-* GTW distance to a reference state (:func:`kacspectral.boltzmann.gtw3d.gtw_distance`).
+* GTW distance to a reference state (:func:`kacspectral.boltzmann.gtw.gtw_distance`).
 """
 
 from __future__ import annotations
@@ -39,10 +39,10 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kacspectral.boltzmann.gtw3d import gtw_distance
+from kacspectral.boltzmann.gtw import gtw_distance
 from kacspectral.errors import NegativeDensityWarning, TruncationWarning
+from kacspectral.spectral.hermite import gauss_hermite_3d
 from kacspectral.spectral.hermite_space import HermiteSpace
-from kacspectral.spectral.polynomials import gauss_hermite_e
 
 __all__ = [
     "entropy",
@@ -65,13 +65,9 @@ TRUNCATION_TOL = 1e-8
 ENTROPY_TOL = 1e-6
 
 
-def gauss_rule_3d(n: int, temperature: float) -> tuple[NDArray, NDArray]:
-    """Tensor Gauss rule of the weight ``M_T`` (probabilists' He_n nodes scaled by ``sqrt T``):
-    nodes ``(n^3, 3)``, weights summing to 1, exact for degree ``<= 2n - 1`` per variable."""
-    x, w = gauss_hermite_e(int(n), float(temperature))
-    g = np.stack(np.meshgrid(x, x, x, indexing="ij"), axis=-1).reshape(-1, 3)
-    wt = (w[:, None, None] * w[None, :, None] * w[None, None, :]).reshape(-1)
-    return g, wt
+#: Deprecated alias (one release) of :func:`kacspectral.spectral.hermite.gauss_hermite_3d`,
+#: the tensor Gauss rule of ``M_T``.
+gauss_rule_3d = gauss_hermite_3d
 
 
 def temperature_tensor(mass: float, momentum: ArrayLike, second: ArrayLike) -> NDArray:
@@ -103,7 +99,7 @@ def entropy(space: HermiteSpace, coeffs: ArrayLike, n_nodes: int | None = None) 
 
 
 def _entropy_rule(space: HermiteSpace, coeffs: ArrayLike, n: int) -> dict:
-    v, w = gauss_rule_3d(n, space.temperature)
+    v, w = gauss_hermite_3d(int(n), float(space.temperature))
     f = space.density(coeffs, v)
     m = _maxwellian(v, space.temperature)
     p = f / m
@@ -151,7 +147,7 @@ def gtw_to_reference(
     require: str = "first",
     **options,
 ):
-    """:func:`kacspectral.boltzmann.gtw3d.gtw_distance` between the Hermite state and a
+    """:func:`kacspectral.boltzmann.gtw.gtw_distance` between the Hermite state and a
     reference."""
     a = np.asarray(coeffs, dtype=float)
     return gtw_distance(lambda xi: space.fourier(a, xi), fourier_ref, space.moments(a),

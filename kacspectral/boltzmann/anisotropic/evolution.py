@@ -1,6 +1,6 @@
 """Time evolution of the homogeneous Boltzmann equation with thermal reservoirs (Hermite form).
 
-Equation (seed 003, eq. (1.4); MATH.md section 4), for a state ``f`` of mass 1:
+Equation (seed 003, eq. (1.4); conventions page, section 4), for a state ``f`` of mass 1:
 
     df/dt = (1 - gamma) Q(f, f) + gamma Q(f, R) = Phi(f) - f,
     Phi(f) = (1 - gamma) Q+(f, f) + gamma Q+(f, R),
@@ -12,7 +12,7 @@ Equation (seed 003, eq. (1.4); MATH.md section 4), for a state ``f`` of mass 1:
 functions spanning the tensor **He_n** of total degree ``<= K``, weight ``M_{T_ref}``); ``Q+`` and
 ``Q+(., R)`` are the exact Galerkin operators of
 :class:`~kacspectral.boltzmann.anisotropic.collision.CollisionOperator`.
-Since they map degrees ``<= K`` to degrees ``<= K`` without error (MATH.md section 3), the
+Since they map degrees ``<= K`` to degrees ``<= K`` without error (conventions page, section 3), the
 truncated dynamics is exact on the retained coefficients: every moment of order ``<= K`` evolves
 exactly, and only the time integrator errs.
 
@@ -36,7 +36,7 @@ point ``m = 1`` is unstable, and rounding errors would grow like ``exp((1-gamma)
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from fractions import Fraction
 from functools import cached_property
 
@@ -51,6 +51,7 @@ from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_
 from kacspectral.errors import ConvergenceError, check_budget
 from kacspectral.physics.kernels import AngularKernel, get_kernel
 from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
+from kacspectral.results import ResultMixin
 from kacspectral.spectral.timesteppers import (
     SCHEME_STAGES,
     SCHEMES,
@@ -75,7 +76,7 @@ SCIPY_METHODS = ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA")
 
 
 @dataclass(frozen=True)
-class EvolutionProblem:
+class EvolutionProblem(ResultMixin):
     """Parameters of ``df/dt = (1-gamma) Q(f,f) + gamma Q(f,R)`` on a Hermite space.
 
     Parameters
@@ -111,6 +112,14 @@ class EvolutionProblem:
         if not isinstance(self.space, HermiteSpace):
             raise TypeError(f"space must be a HermiteSpace, got {type(self.space).__name__}")
         object.__setattr__(self, "kernel", get_kernel(self.kernel))
+
+    def __getstate__(self) -> dict:
+        """Pickle the parameters only: the cached operator is rebuilt on first use."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def __setstate__(self, state: dict) -> None:
+        for key, value in state.items():
+            object.__setattr__(self, key, value)
 
     # ------------------------------------------------------------------ constants
     @property
@@ -155,13 +164,12 @@ class EvolutionProblem:
 
     def split_ode(self) -> SplitODE:
         """``L = -nu``, ``N(a) = Phi(a) + (1-gamma) nu (1 - a_0) a`` (module docstring)."""
-        nu = self.operator.nu
-        c = (1.0 - float(self.gamma)) * nu
+        return SplitODE(-self.operator.nu, self.split_nonlinear)
 
-        def nonlinear(t: float, a: NDArray) -> NDArray:
-            return self.gain_map(a) + c * (1.0 - a[0]) * a
-
-        return SplitODE(-nu, nonlinear)
+    def split_nonlinear(self, t: float, a: NDArray) -> NDArray:
+        """``N(a) = Phi(a) + (1-gamma) nu (1 - a_0) a`` (module docstring)."""
+        c = (1.0 - float(self.gamma)) * self.operator.nu
+        return self.gain_map(a) + c * (1.0 - a[0]) * a
 
     def describe(self) -> dict:
         """JSON-ready summary."""
@@ -176,8 +184,8 @@ class EvolutionProblem:
         return out
 
 
-@dataclass(frozen=True)
-class EvolutionResult:
+@dataclass(frozen=True, eq=False)
+class EvolutionResult(ResultMixin):
     """Coefficients along an evolution.
 
     Attributes
@@ -203,8 +211,21 @@ class EvolutionResult:
         """Coefficients at the last time."""
         return self.coefficients[-1]
 
-    def moments(self) -> dict[str, NDArray]:
-        """``mass``, ``momentum`` (n,3), ``second`` (n,3,3), ``m2``, ``fourth`` at each time."""
+    def moments(self, n_max: int) -> NDArray:
+        """Radial moments ``[m_0, m_2, ..., m_{2 n_max}]``, ``m_{2n} = int |v|^(2n) f dv``, at
+        each time: shape ``(len(times), n_max + 1)``.
+
+        The same quantity as :meth:`NessResult.moments
+        <kacspectral.boltzmann.isotropic.ness.NessResult.moments>` (one row per time); exact
+        from the ``l = 0`` coefficients
+        (:meth:`~kacspectral.spectral.hermite_space.HermiteSpace.radial_moments`), NaN for
+        ``2n`` above the truncation degree.  Tensor moments: :meth:`moment_tensors`.
+        """
+        return self.problem.space.radial_moments(self.coefficients, n_max)
+
+    def moment_tensors(self) -> dict[str, NDArray]:
+        """``mass``, ``momentum`` (n,3), ``second`` (n,3,3), ``m2``, ``fourth`` at each time
+        (:meth:`~kacspectral.spectral.hermite_space.HermiteSpace.moments` per time)."""
         rows = [self.problem.space.moments(a) for a in self.coefficients]
         return {key: np.array([r[key] for r in rows]) for key in
                 ("mass", "momentum", "second", "m2", "fourth")}
@@ -342,8 +363,18 @@ def reference_temperature(
     return HermiteSpace.choose_temperature(temps)
 
 
-@dataclass(frozen=True)
-class EquilibriumReference:
+class _MaxwellianPhi:
+    """``k -> exp(-T k^2/2)``, the characteristic function of ``M_T`` (pickles)."""
+
+    def __init__(self, temperature: float):
+        self.temperature = float(temperature)
+
+    def __call__(self, k: ArrayLike) -> NDArray:
+        return np.exp(-0.5 * self.temperature * np.asarray(k, dtype=float) ** 2)
+
+
+@dataclass(frozen=True, eq=False)
+class EquilibriumReference(ResultMixin):
     """The state an evolution tends to, for GTW distances (isotropic: ``f^(xi) = phi(|xi|)``).
 
     Attributes
@@ -353,18 +384,28 @@ class EquilibriumReference:
         ``"maxwellian"`` (gamma = 0: the centred Maxwellian with the initial energy, the
         equilibrium of the pure Boltzmann equation for centred data).
     description : str
-    phi : callable
-        ``k -> f^`` at ``|xi| = k``.
-    moments : dict
-        ``mass``, ``momentum``, ``second`` (``m2/3 I``), ``m2`` of the reference.
+    moment_tensors : dict
+        ``mass``, ``momentum``, ``second`` (``m2/3 I``), ``m2`` of the reference (the mapping
+        the 3D path of :func:`kacspectral.boltzmann.gtw.gtw_distance` takes).
     ness : NessResult or None
+        The steady state (kind ``"ness"``).
+    temperature : float or None
+        ``T`` of the Maxwellian (kind ``"maxwellian"``).
     """
 
     kind: str
     description: str
-    phi: Callable[[NDArray], NDArray]
-    moments: dict
+    moment_tensors: dict
     ness: NessResult | None = None
+    temperature: float | None = None
+
+    def phi(self, k: ArrayLike) -> NDArray:
+        """``f^`` at ``|xi| = k`` (any shape)."""
+        if self.ness is not None:
+            return self.ness.phi(k)
+        if self.temperature is None:
+            raise ValueError("an EquilibriumReference needs a ness or a temperature")
+        return _MaxwellianPhi(self.temperature)(k)
 
     def fourier(self, xi: ArrayLike) -> NDArray:
         """``f^(xi) = phi(|xi|)`` for ``xi`` of shape ``(..., 3)``."""
@@ -389,9 +430,8 @@ def equilibrium_reference(
             "ness",
             f"isotropic NESS of kacspectral.boltzmann.isotropic.ness (gamma = {problem.gamma}, "
             f"Laguerre truncation {res.truncation}, residual {res.residual:.2g})",
-            res.phi,
             {"mass": 1.0, "momentum": np.zeros(3), "second": m2 / 3 * np.eye(3), "m2": m2},
-            res,
+            ness=res,
         )
     m2 = float(initial_m2)
     if not m2 > 0:
@@ -401,6 +441,6 @@ def equilibrium_reference(
         "maxwellian",
         f"centred Maxwellian with the initial energy (T = m2/3 = {T:.12g}): the equilibrium of "
         "the pure Boltzmann equation (gamma = 0)",
-        lambda k: np.exp(-0.5 * T * np.asarray(k, dtype=float) ** 2),
         {"mass": 1.0, "momentum": np.zeros(3), "second": T * np.eye(3), "m2": m2},
+        temperature=T,
     )

@@ -1,15 +1,16 @@
 """Exact ODEs for the second-moment tensor and the fourth moment, derived from Bobylev's formula.
 
-The equation (seed 003, eq. (1.4); MATH.md section 4) for a centred state f of mass 1 is
+The equation (seed 003, eq. (1.4); conventions page, section 4) for a centred state f of mass 1 is
 
     df/dt = (1 - gamma) Q+(f, f) + gamma Q+(f, R) - f.
 
 Its moments ``S_ij = int v_i v_j f dv`` and ``m4 = int |v|^4 f dv`` obey a closed system, derived
-here in sympy **independently of the Hermite solver** (MATH.md section 3):
+here in sympy **independently of the Hermite solver** (conventions page, section 3):
 
 1. Bobylev's formula ``Q+(f,g)^(xi) = int_{S^2} f^(xi+) g^(xi-) b(sigma.xi/|xi|) dsigma`` with
    ``xi = k e``, ``xi+- = k u+-``, ``u+- = (e +- sigma)/2``.
-2. The Taylor expansion of a centred ``f^`` (MATH.md section 1: ``f^(xi) = int f e^{-i xi.v}``):
+2. The Taylor expansion of a centred ``f^`` (conventions page, section 1:
+   ``f^(xi) = int f e^{-i xi.v}``):
    ``f^(eta) = 1 - (1/2) eta.S eta + (1/24) F[eta^4] + (odd terms)``,
    ``F_ijkl = int v_i v_j v_k v_l f``.
    With both first moments zero, the odd terms do not reach the orders 2 and 4 of the product.

@@ -1,4 +1,6 @@
-"""Isotropic gain operator in a Gaussian-Laguerre basis, by Bobylev's formula (MATH.md section 3).
+"""Isotropic gain operator in a Gaussian-Laguerre basis, by Bobylev's formula.
+
+Conventions page (docs/conventions.md), sections 3 and 8.
 
 Basis
 -----
@@ -12,8 +14,9 @@ the weight ``y^(1/2) e^(-y)`` (``polynomials.laguerre_orthonormal``).  The coeff
 ``L^2(y^(1/2) e^(-y))`` projections of ``P(y) = exp(y/2) phi(y)``.
 
 Velocity space.  The radial functions ``exp(-r^2/2) L_n^(1/2)(r^2)`` on R^3 are eigenfunctions of
-the Fourier transform ``f^(xi) = int f(v) exp(-i xi.v) dv`` (MATH.md section 1) with eigenvalue
-``(2 pi)^(3/2) (-1)^n`` (Hermite functions of total degree 2n), so (B1) is the transform of
+the Fourier transform ``f^(xi) = int f(v) exp(-i xi.v) dv`` (conventions page, section 1) with
+eigenvalue ``(2 pi)^(3/2) (-1)^n`` (Hermite functions of total degree 2n), so (B1) is the
+transform of
 
     f(v) = M_{T_ref}(v) sum_n (-1)^n a_n q_n(|v|^2 / T_ref),                             (B2)
 
@@ -46,8 +49,8 @@ exactly (up to rounding).  ``G[m,i,j] = 0`` when ``m > i + j`` (orthogonality of
 degrees).  Note that the *opposite* inequality does not hold: output coefficients ``m <= K``
 receive contributions from input pairs with ``i + j > K``, so truncating (B1) at ``K`` is a
 Galerkin approximation whose error is of the size of the discarded tail (``~ rho^K``), not an
-exact closure.  (The monomial/moment form of MATH.md section 4 is the exact closure; see
-:mod:`kacspectral.boltzmann.isotropic.exact`.)
+exact closure.  (The monomial/moment form of the conventions page, section 4 is the exact
+closure; see :mod:`kacspectral.boltzmann.isotropic.exact`.)
 
 Moments.  The moments of the basis functions follow from (B3):
 ``sum_j t^j sqrt(Gamma(j+3/2)/j!) mu_{n,j} = T_ref^n (2n+1)!! (1+t)^n (1-t)^(-n-3/2)``, so
@@ -68,8 +71,11 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import integrate, special
 
 from kacspectral.physics.kernels import AngularKernel
-from kacspectral.physics.reservoirs import double_factorial_odd
-from kacspectral.spectral.polynomials import gauss_laguerre, laguerre_function_orthonormal
+from kacspectral.spectral.polynomials import (
+    double_factorial,
+    gauss_laguerre,
+    laguerre_function_orthonormal,
+)
 
 __all__ = [
     "ALPHA",
@@ -145,7 +151,8 @@ def laguerre_gain_tensor(
     ``m > i + j`` are set to exactly 0 (they vanish analytically).  Cached per
     ``(K, kernel)``; the returned array is read-only.
 
-    Reference: Bobylev's formula, seed 003 eq. (1.8); MATH.md section 3 (isotropic reduction).
+    Reference: Bobylev's formula, seed 003 eq. (1.8); conventions page, section 3 (isotropic
+    reduction).
     """
     K = _check_order(K)
     if not isinstance(kernel, AngularKernel):
@@ -280,7 +287,7 @@ def basis_moments(n_max: int, t_ref: float, K: int) -> NDArray:
             neg[jj] = neg[jj - 1] * (beta + jj - 1) / jj
         binom = np.array([math.comb(n, i) for i in range(n + 1)], dtype=float)
         conv = np.convolve(binom, neg)[: K + 1]
-        out[n] = t_ref**n * double_factorial_odd(n) * norm * conv
+        out[n] = t_ref**n * double_factorial(2 * n + 1) * norm * conv
     return out
 
 
@@ -321,8 +328,8 @@ def direct_gain_phi(
     """Slow reference: the isotropic Bobylev integral at each ``k`` by adaptive quadrature.
 
     ``Q+(f,g)^(k) = (1/2) int_{-1}^{1} b(s) phi_f(k sqrt((1+s)/2)) phi_g(k sqrt((1-s)/2)) ds``
-    (MATH.md section 3), with ``scipy.integrate.quad``; the kernel's Jacobi endpoint factors
-    are passed as the algebraic weight (``weight="alg"``) so singular kernels are handled.
+    (conventions page, section 3), with ``scipy.integrate.quad``; the kernel's Jacobi endpoint
+    factors are passed as the algebraic weight (``weight="alg"``) so singular kernels are handled.
     Independent of the Laguerre basis: used by the tests to check :func:`laguerre_gain_tensor`.
     The requested accuracy is ``max(epsabs, epsrel |value|)`` per ``k``.
     """

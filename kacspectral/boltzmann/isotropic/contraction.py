@@ -1,9 +1,9 @@
 """Contraction of the Picard sequence in the GTW distance (seed 003, Lemma 1.2 and Theorem 1.3).
 
 ``Phi`` contracts the GTW distance (:mod:`kacspectral.boltzmann.gtw`) with constant
-``lambda = (1-gamma) + gamma beta``, ``beta = (1/4) int (1+s) b(s) ds`` (MATH.md section 4;
-the seed writes ``1 - gamma [1/2 - (1/4) int s b(s) ds]``, the same number).  Hence for the Picard
-sequence ``f_0 = R``, ``f_n = Phi(f_{n-1})`` and the NESS ``f_inf``:
+``lambda = (1-gamma) + gamma beta``, ``beta = (1/4) int (1+s) b(s) ds`` (conventions page,
+section 4; the seed writes ``1 - gamma [1/2 - (1/4) int s b(s) ds]``, the same number).  Hence
+for the Picard sequence ``f_0 = R``, ``f_n = Phi(f_{n-1})`` and the NESS ``f_inf``:
 
     d(f_n, f_inf) <= lambda^n d(f_0, f_inf) <= lambda^n / (1 - lambda) d(Phi R, R).
 
@@ -34,12 +34,13 @@ from kacspectral.boltzmann.isotropic.ness import (
     solve_ness,
 )
 from kacspectral.errors import ConvergenceError, short
+from kacspectral.results import ResultMixin
 
 __all__ = ["ContractionReport", "picard_contraction"]
 
 
 @dataclass(frozen=True)
-class ContractionReport:
+class ContractionReport(ResultMixin):
     """Picard contraction data.
 
     Attributes
@@ -54,7 +55,9 @@ class ContractionReport:
     bound : tuple of float
         ``lambda^n / (1-lambda) d(Phi R, R)``.
     observed_rate : float
-        Fitted geometric rate of ``d(f_n, f_inf)``.
+        Fitted geometric rate of ``d(f_n, f_inf)`` (NaN when fewer than two distances lie
+        above the rounding floor; saved files encode it as ``{"__type__": "float", "value":
+        "nan"}``).
     fit_range : tuple of int
         ``(n_first, n_last)`` used in the fit.
     fourth_moment_rate : float

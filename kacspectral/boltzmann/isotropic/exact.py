@@ -1,6 +1,6 @@
 """Exact (rational) moments of the reservoir NESS, and an exact-coefficient density reference.
 
-Moment recursion (MATH.md section 4; seed 003, eqs. (1.4)-(1.8))
+Moment recursion (conventions page, section 4; seed 003, eqs. (1.4)-(1.8))
 ----------------------------------------------------------------
 Write ``phi(k) = sum_n c_n k^(2n)`` with ``c_n = (-1)^n m_{2n} / (2n+1)!`` and ``r_n`` the same for
 the reservoir ``R``.  Bobylev's isotropic formula maps ``k^(2i) x k^(2j)`` to ``B_ij k^(2(i+j))``
@@ -12,8 +12,19 @@ with ``B_ij = (1/2) int b(s) ((1+s)/2)^i ((1-s)/2)^j ds``, so ``f = Phi(f)`` rea
 
 For rational ``gamma, w_a, T_a`` and kernels with rational ``B_ij`` (polynomial kernels, ``kac``)
 every ``m_{2n}`` is rational and is computed here in exact :class:`fractions.Fraction`
-arithmetic.  Kernels whose ``B_ij`` are exact but irrational fall back to sympy arithmetic; kernels
-with no exact form are refused (ValueError).
+arithmetic.
+
+Diffusive reservoirs (seed 003, section 3).  A problem with a ``diffusive`` attribute
+(:class:`kacspectral.boltzmann.isotropic.diffusive.DiffusiveNessProblem`) adds
+``eta FP_T`` (reduced pair ``(eta, T)``), whose transform ``-(T k^2 phi + k phi')`` adds
+``-eta (T c_{n-1} + 2n c_n)`` to the ``k^(2n)`` coefficient of the stationary equation:
+
+    c_n [1 - (1-gamma)(B_n0 + B_0n) - gamma B_n0 + 2 n eta] = (same right side) - eta T c_{n-1},
+
+i.e. ``d m_{2n}/dt`` gains ``-2n eta m_{2n} + 2n(2n+1) eta T m_{2n-2}``.
+
+Kernels whose ``B_ij`` are exact but irrational fall back to sympy arithmetic; kernels with no
+exact form are refused (ValueError).
 
 Exact-coefficient density reference
 -----------------------------------
@@ -48,7 +59,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from kacspectral.boltzmann.isotropic.limits import check_exact_moment_order, input_digits
 from kacspectral.physics.kernels import AngularKernel, S
-from kacspectral.physics.reservoirs import as_fraction, double_factorial_odd
+from kacspectral.physics.reservoirs import as_fraction
+from kacspectral.spectral.polynomials import double_factorial
 
 if TYPE_CHECKING:  # pragma: no cover
     from kacspectral.boltzmann.isotropic.ness import NessProblem
@@ -169,7 +181,8 @@ def reservoir_taylor_coefficients(reservoir: Any, n_max: int) -> list[Fraction]:
 def exact_taylor_coefficients(problem: NessProblem, n_max: int) -> list[Any]:
     """Exact Taylor coefficients ``c_n`` of ``phi(k) = sum c_n k^(2n)`` of the NESS, ``n <= n_max``.
 
-    The recursion of MATH.md section 4 (module docstring) in exact arithmetic.  Returns Fractions
+    The recursion of the conventions page, section 4 (module docstring) in exact arithmetic.
+    Returns Fractions
     (sympy numbers for a kernel with irrational ``B_ij``).
 
     Raises
@@ -183,21 +196,24 @@ def exact_taylor_coefficients(problem: NessProblem, n_max: int) -> list[Any]:
     B = exact_B_table(kernel, n_max)
     r = reservoir_taylor_coefficients(reservoir, n_max)
     one = Fraction(1)
+    diffusive = getattr(problem, "diffusive", None)  # DiffusiveNessProblem (module docstring)
+    eta = diffusive.eta_exact if diffusive is not None else Fraction(0)
+    T_d = diffusive.temperature_exact if diffusive is not None else Fraction(0)
     c: list[Any] = [one]
     for n in range(1, n_max + 1):
         rhs = sum(((one - gamma) * c[i] * c[n - i] * B[i][n - i] for i in range(1, n)), 0) + sum(
             (gamma * c[i] * r[n - i] * B[i][n - i] for i in range(n)), 0
         )
-        den = one - (one - gamma) * (B[n][0] + B[0][n]) - gamma * B[n][0]
-        c.append(rhs / den)
+        den = one - (one - gamma) * (B[n][0] + B[0][n]) - gamma * B[n][0] + 2 * n * eta
+        c.append((rhs - eta * T_d * c[n - 1]) / den)
     return c
 
 
 def exact_moments(problem: NessProblem, n_max: int) -> list[Any]:
     """Exact moments ``m_{2n} = int |v|^(2n) f_inf dv`` of the NESS, ``n = 0..n_max``.
 
-    ``m_{2n} = (-1)^n (2n+1)! c_n`` from :func:`exact_taylor_coefficients`.  Example (MATH.md
-    section 4): ``gamma = 1/2``, ``R = (M_{1/6} + M_{1/2})/2``, ``b = 1``: ``m_2 = 1``,
+    ``m_{2n} = (-1)^n (2n+1)! c_n`` from :func:`exact_taylor_coefficients`.  Example (conventions
+    page, section 4): ``gamma = 1/2``, ``R = (M_{1/6} + M_{1/2})/2``, ``b = 1``: ``m_2 = 1``,
     ``m_4 = 65/36``.
     """
     c = exact_taylor_coefficients(problem, n_max)
@@ -212,7 +228,7 @@ def sonine_coefficients(moments: list[Any], T: object) -> list[Fraction]:
     T = as_fraction(T, "T")
     if T <= 0:
         raise ValueError(f"Sonine temperature T must be > 0, got {T}")
-    mu = [Fraction(m) / (T**k * double_factorial_odd(k)) for k, m in enumerate(moments)]
+    mu = [Fraction(m) / (T**k * double_factorial(2 * k + 1)) for k, m in enumerate(moments)]
     return [
         sum((Fraction((-1) ** k * math.comb(n, k)) * mu[k] for k in range(n + 1)), Fraction(0))
         for n in range(len(moments))

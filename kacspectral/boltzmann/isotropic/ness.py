@@ -1,6 +1,6 @@
 """The isotropic non-equilibrium steady state (NESS) of Maxwell molecules with thermal reservoirs.
 
-Model (seed 003, eqs. (1.4)-(1.7); MATH.md section 4)
+Model (seed 003, eqs. (1.4)-(1.7); conventions page, section 4)
 -----------------------------------------------------
 ``df/dt = (1-gamma) Q(f,f) + gamma Q(f,R) = Phi(f) - f``,
 ``Phi(f) = (1-gamma) Q+(f,f) + gamma Q+(f,R)``, ``R = sum_a w_a M_{T_a}``.  The NESS is the unique
@@ -76,6 +76,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
+from kacspectral.boltzmann.isotropic import limits
 from kacspectral.boltzmann.isotropic.bobylev import (
     basis_moments,
     coefficients_density,
@@ -86,14 +87,11 @@ from kacspectral.boltzmann.isotropic.bobylev import (
     laguerre_gain_tensor,
     mixture_coefficients,
 )
-from kacspectral.boltzmann.isotropic.limits import (
-    check_representable,
-    check_solver,
-    check_tolerance,
-)
 from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning, short
+from kacspectral.physics import kernel_io  # noqa: F401  (registers the kernel's save format)
 from kacspectral.physics.kernels import AngularKernel, get_kernel
 from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
+from kacspectral.results import ResultMixin
 
 __all__ = [
     "ENERGY_ERROR_LIMIT",
@@ -121,7 +119,7 @@ MAX_TRUNCATION = 200
 
 
 @dataclass(frozen=True)
-class NessProblem:
+class NessProblem(ResultMixin):
     """Parameters of the reservoir steady-state problem (seed 003, eq. (1.4)).
 
     Parameters
@@ -435,7 +433,7 @@ _DEFAULT_MAX_ITER = {"picard": 20000, "newton": 60, "anderson": 2000}
 
 # --------------------------------------------------------------------------- result
 @dataclass(frozen=True, eq=False)
-class NessResult:
+class NessResult(ResultMixin):
     """The computed steady state and how it was obtained.
 
     Attributes
@@ -526,7 +524,7 @@ def _setup(
     check_truncation: bool = True,
 ) -> _Discretisation:
     res = problem.reservoir
-    check_representable(res.t_min, res.t_max, tol, MAX_TRUNCATION)  # refuses hopeless ratios
+    limits.check_representable(res.t_min, res.t_max, tol, MAX_TRUNCATION)  # hopeless ratios
     rho, theta = problem.rho, problem.temperature_ratio
     P = _check_moment_order(moment_order)
     moments = f"m_0 .. m_{2 * P}"
@@ -611,13 +609,16 @@ def solve_ness(
     """
     if method not in SOLVERS:
         raise ValueError(f"method must be one of {sorted(SOLVERS)}, got {method!r}")
-    tol = check_tolerance(tol)  # in [2.2e-16, 1e-2] (kacspectral.boltzmann.isotropic.limits)
+    tol = limits.check_tolerance(tol)  # in [2.2e-16, 1e-2]
     if not isinstance(problem, NessProblem):
         raise TypeError(f"problem must be a NessProblem, got {type(problem).__name__}")
+    if getattr(problem, "diffusive", None) is not None:  # DiffusiveNessProblem
+        raise ValueError("problem has diffusive reservoirs: use isotropic.diffusive.solve_"
+                         "diffusive_ness (solve_ness would ignore them)")
     max_iter = _DEFAULT_MAX_ITER[method] if max_iter is None else max_iter
     P = _check_moment_order(moment_order)
     disc = _setup(problem, tol, truncation, P)
-    check_solver(method, max_iter, disc.K)  # worst-case work within the time budget
+    limits.check_solver(method, max_iter, disc.K)  # worst-case work within the time budget
     K, tail, t_ref = disc.K, disc.tail, disc.t_ref
     mom_r = np.array([problem.reservoir.moment(p) for p in range(P + 1)])
     ctx = _Context(

@@ -1,0 +1,142 @@
+"""``kacspectral efield``: the gas driven by an electric field (seed 003, section 5, eq. (5.1)).
+
+Reduced (epsilon -> 0) model: every stationary drift and temperature ``(u, T)`` at the field(s),
+their stability, and the fold points of the branch continued from ``E = 0``
+(:mod:`kacspectral.efield.reduced`).  Kinetic model at ``--epsilon``: Newton from each reduced
+state (:mod:`kacspectral.efield.kinetic`), with the residual and the stability from the leading
+eigenvalue of the linearised operator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+
+import numpy as np
+
+from kacspectral.efield.kinetic import solve_steady
+from kacspectral.efield.problem import Diffusion, EFieldProblem
+from kacspectral.efield.reduced import continue_branch, stationary_states
+from kacspectral.errors import ConvergenceError
+from kacspectral.physics.expressions import parse_expression
+from kacspectral.physics.kernels import get_kernel
+
+from ._common import Progress, add_kernel_option, emit_json, positive_float, positive_int
+
+COMMAND = "efield"
+HELP = "gas driven by an electric field: steady states, stability, folds (seed 003, sec. 5)"
+
+MAX_SCAN = 2000
+MAX_DEGREE = 28
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}") from None
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
+    return value
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--field", type=_non_negative_float, default=1.3, metavar="E",
+                        help="field strength along z, >= 0 (default: 1.3; -E is the mirror "
+                        "image)")
+    parser.add_argument("--nu", type=_non_negative_float, default=1.0,
+                        help="rate of the isotropising term nu (f~ - f) (default: 1)")
+    parser.add_argument("--diffusion", default="0.05 + 5*exp(-r**2/2)", metavar="D",
+                        help="D(r), r = |v|: a number or an expression in r "
+                        "(default: '0.05 + 5*exp(-r**2/2)')")
+    parser.add_argument("--epsilon", type=positive_float, default=0.01,
+                        help="collision time epsilon of the kinetic model (default: 0.01)")
+    add_kernel_option(parser)
+    parser.add_argument("--t0", type=positive_float, default=1.0,
+                        help="temperature T0 of M (default: 1)")
+    parser.add_argument("--scan", nargs=3, metavar=("E0", "E1", "N"),
+                        help="N fields from E0 to E1 instead of --field")
+    parser.add_argument("--degree", type=positive_int, default=12, metavar="K",
+                        help=f"kinetic truncation degree K, 2..{MAX_DEGREE} (default: 12)")
+    parser.add_argument("--reduced-only", action="store_true",
+                        help="skip the kinetic states")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+def _fields(args: argparse.Namespace) -> list[float]:
+    if args.scan is None:
+        return [args.field]
+    e0, e1, n = args.scan
+    try:
+        e0, e1 = float(e0), float(e1)
+        count = int(n)
+    except ValueError:
+        raise ValueError(f"--scan takes E0 E1 N (two numbers and an integer), got "
+                         f"{' '.join(args.scan)}") from None
+    if not (math.isfinite(e0) and math.isfinite(e1) and e0 >= 0 and e1 >= 0):
+        raise ValueError(f"--scan fields must be finite and >= 0, got {e0} {e1}")
+    if not 1 <= count <= MAX_SCAN:
+        raise ValueError(f"--scan N must be an integer in [1, {MAX_SCAN}], got {n}")
+    return [float(e) for e in np.linspace(e0, e1, count)]
+
+
+def _diffusion(text: str) -> Diffusion:
+    expr = parse_expression(text, variables=("r",), what="diffusion expression")
+    return Diffusion.from_expression(expr)
+
+
+def run(args: argparse.Namespace) -> int:
+    fields = _fields(args)
+    if not 2 <= args.degree <= MAX_DEGREE:
+        raise ValueError(f"--degree must be in [2, {MAX_DEGREE}] (the collision tensor grows "
+                         f"like K^6), got {args.degree}")
+    kernel = get_kernel(args.kernel)
+    problem = EFieldProblem(fields[0], args.nu, _diffusion(args.diffusion), args.epsilon,
+                            kernel, args.t0)
+    e_top = max(fields)
+    branch = continue_branch(problem, e_max=1.25 * e_top + 0.25)
+    folds = [{"E": f.E, "u": f.u, "T": f.T, "m2": f.m2} for f in branch.folds]
+    states: list[dict] = []
+    missing: list[dict] = []
+    with Progress(len(fields), "efield", enabled=not args.json) as bar:
+        for E in fields:
+            p = problem.with_field(E)
+            if E <= branch.E.max():
+                reduced = branch.states_at(E)
+            else:  # the branch left the range of T first
+                reduced = stationary_states(p, grid=6)
+            for st in reduced:
+                states.append(st.to_dict())
+            if not args.reduced_only:
+                for st in reduced:
+                    try:
+                        ks = solve_steady(p, (st.u, st.T), degree=args.degree)
+                    except ConvergenceError as exc:
+                        missing.append({"E": E, "reduced": [st.u, st.T], "message": str(exc)})
+                        continue
+                    states.append(ks.to_dict())
+            bar.update()
+    for s in states:
+        s.pop("version", None)
+        s.pop("versions", None)
+    payload = {"command": "efield", "problem": {k: v for k, v in problem.to_dict().items()
+                                                if k not in ("field", "version", "versions")},
+               "fields": fields, "degree": args.degree, "folds": folds, "states": states,
+               "kinetic_not_found": missing}
+    if args.json:
+        emit_json(payload)
+        return 0
+    out = sys.stdout
+    out.write(f"D(r) = {problem.diffusion.name}, nu = {args.nu}, T0 = {args.t0}, "
+              f"epsilon = {args.epsilon}, kernel {kernel.name}, degree {args.degree}\n")
+    out.write("folds of the reduced branch (E, u, T): " + (", ".join(
+        f"({f['E']:.10f}, {f['u']:.6f}, {f['T']:.6f})" for f in folds) or "none") + "\n")
+    out.write(f"{'model':>8} {'E':>10} {'u':>12} {'T':>12} {'m2':>12} {'stable':>7} "
+              f"{'residual':>10}\n")
+    for s in states:
+        out.write(f"{s['model']:>8} {s['E']:>10.6f} {s['u']:>12.8f} {s['T']:>12.8f} "
+                  f"{s['m2']:>12.8f} {str(s['stable']):>7} {s['residual']:>10.2e}\n")
+    for m in missing:
+        out.write(f"no kinetic state near the reduced state {m['reduced']} at E = {m['E']}\n")
+    return 0

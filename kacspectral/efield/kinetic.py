@@ -1,0 +1,292 @@
+"""Kinetic solver of the electric-field equation (seed 003, section 5, eq. (5.1)).
+
+    df/dt = (1/epsilon) Q(f, f) - E . grad_v f + nu (f~ - f) + div_v[ D(|v|) M grad_v(f/M) ]
+
+Galerkin discretisation in the axisymmetric basis ``phi_j`` about ``M_ref = M_{u_ref e_z, T_ref}``
+(:mod:`kacspectral.efield.basis`), ``a_j = int phi_j f``, ``f = M_ref sum a_j phi_j``:
+
+* collisions: the exact Hermite-Bobylev tensor of Maxwell molecules
+  (:class:`kacspectral.boltzmann.anisotropic.collision.CollisionOperator`), independent of the
+  reference and Galilean invariant, through the orthogonal map to the Burnett coefficients;
+* field (``E = E e_z``): ``int phi_i (-E d_z f) = E int f d_z phi_i`` and
+  ``d_z phi_{pk} = sqrt(p/T_ref) phi_{p-1,k}``: a sparse matrix, exact;
+* isotropisation: ``int phi_i (f~ - f) = int (phi_i~ - phi_i) f`` (the spherical average about
+  the ORIGIN is self-adjoint), ``phi_i~(|v|)`` by a Gauss-Legendre rule in ``cos(theta)``
+  exact for degree ``K``, then the product quadrature (exact);
+* diffusion, weak form: ``int phi_i div[D M grad(f/M)] = -int D f grad(phi_i) . grad log(f/M)``
+  with ``f = M_ref P``, ``grad log(f/M) = grad P / P + v/T0 - (v - u_ref)/T_ref``, i.e.
+  ``-int D M_ref grad phi_i . [grad phi_j + phi_j (v/T0 - (v - u_ref)/T_ref)]`` by the product
+  quadrature (exact for constant ``D``; convergent in ``nodes`` otherwise).
+
+Mass is conserved by every term (the ``phi_00`` row of the operator vanishes); the stationary
+equation replaces it by ``a_00 = 1`` and is solved by Newton with the exact Jacobian
+(dense, ``size ~ K^2/4``).  The reference is moved to the state's own drift and temperature
+(``recenter``), so that the expansion converges fast for the far-from-M states of the branches.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.integrate import solve_ivp
+from scipy.special import roots_legendre
+
+from kacspectral.boltzmann.anisotropic.collision import CollisionOperator
+from kacspectral.efield.basis import AxisymmetricBasis
+from kacspectral.efield.problem import Diffusion, EFieldProblem
+from kacspectral.errors import ConvergenceError
+from kacspectral.provenance import versions
+from kacspectral.spectral.hermite_space import HermiteSpace
+
+__all__ = ["KineticOperator", "KineticState", "evolve", "solve_steady"]
+
+
+class KineticOperator:
+    """Right-hand side ``a' = (1/epsilon) C(a) + L a`` of (5.1) on an :class:`AxisymmetricBasis`."""
+
+    def __init__(self, problem: EFieldProblem, basis: AxisymmetricBasis):
+        if not isinstance(problem, EFieldProblem):
+            raise TypeError(f"problem must be an EFieldProblem, got {problem!r}")
+        self.problem = problem
+        self.basis = basis
+        full = HermiteSpace(basis.degree, 1.0)
+        self._coll = CollisionOperator(full, problem.kernel)
+        idx = {lab: i for i, lab in enumerate(full.labels)}
+        self._m0 = np.array([idx[lab] for lab in basis.burnett_labels])
+        self._nfull = full.size
+        self._U = basis.to_burnett
+
+    # ------------------------------------------------------------------ linear parts
+    @cached_property
+    def field_matrix(self) -> NDArray:
+        """``F`` with ``F a`` = coefficients of ``-d_z f`` (exact, sparse pattern)."""
+        b = self.basis
+        F = np.zeros((b.size, b.size))
+        for i, (p, k) in enumerate(b.labels):
+            if p >= 1:
+                F[i, b.index(p - 1, k)] = math.sqrt(p / b.t_ref)
+        return F
+
+    @cached_property
+    def isotropise_matrix(self) -> NDArray:
+        """``A`` with ``A a`` = coefficients of ``f~ - f`` (spherical average about 0)."""
+        b = self.basis
+        q = b.quadrature
+        mu, wmu = roots_legendre(b.degree // 2 + 2)
+        r2 = q["vz"] ** 2 + q["rho2"]
+        r = np.sqrt(r2)
+        avg = np.zeros((b.size, r.size))
+        for m, wm in zip(mu, wmu, strict=True):
+            avg += 0.5 * wm * b.evaluate(r * m, r2 * (1 - m * m))[0]
+        return (avg * q["w"]) @ q["phi"].T - np.eye(b.size)
+
+    @cached_property
+    def diffusion_matrix(self) -> NDArray:
+        """``B`` with ``B a`` = coefficients of ``div[D M grad(f/M)]`` (weak form)."""
+        b, p = self.basis, self.problem
+        assert isinstance(p.diffusion, Diffusion)
+        q = b.quadrature
+        rho2, vz = q["rho2"], q["vz"]
+        d = np.real(p.diffusion(np.sqrt(vz**2 + rho2))) * q["w"]
+        gz = vz / p.t0 - (vz - b.u_ref) / b.t_ref
+        gr = 1.0 / p.t0 - 1.0 / b.t_ref  # radial part over rho
+        phi, dz, dr = q["phi"], q["dz"], q["dr"]
+        grad_grad = (dz * d) @ dz.T + (dr * (d * rho2)) @ dr.T
+        drift = (dz * (d * gz)) @ phi.T + (dr * (d * rho2 * gr)) @ phi.T
+        return -(grad_grad + drift)
+
+    @cached_property
+    def linear(self) -> NDArray:
+        p = self.problem
+        return p.field * self.field_matrix + p.nu * self.isotropise_matrix + self.diffusion_matrix
+
+    # ------------------------------------------------------------------ collisions
+    def _embed(self, a: NDArray) -> NDArray:
+        x = np.zeros(self._nfull)
+        x[self._m0] = self._U.T @ a
+        return x
+
+    def collision(self, a: NDArray) -> NDArray:
+        """Coefficients of ``Q(f, f)``."""
+        x = self._embed(a)
+        return self._U @ self._coll.collision(x, x)[self._m0]
+
+    def collision_jacobian(self, a: NDArray) -> NDArray:
+        x = self._embed(a)
+        G = (self._coll.gain_matrix(x) + self._coll.gain_matrix_left(x)).tocsr()
+        G = G[self._m0][:, self._m0].toarray()
+        nu = self._coll.nu
+        J = G - nu * x[0] * np.eye(len(self._m0))
+        J[:, 0] -= nu * x[self._m0]
+        return self._U @ J @ self._U.T
+
+    # ------------------------------------------------------------------ full
+    def rhs(self, a: NDArray) -> NDArray:
+        return self.collision(a) / self.problem.epsilon + self.linear @ a
+
+    def jacobian(self, a: NDArray) -> NDArray:
+        return self.collision_jacobian(a) / self.problem.epsilon + self.linear
+
+    def eigenvalues(self, a: NDArray, count: int = 6) -> NDArray:
+        """The ``count`` eigenvalues of the linearisation (mass-zero subspace) with the largest
+        real parts, largest first."""
+        ev = np.linalg.eigvals(self.jacobian(a)[1:, 1:])
+        return ev[np.argsort(-ev.real)][:count]
+
+
+@dataclass(frozen=True)
+class KineticState:
+    """A steady state of (5.1) (from :func:`solve_steady`).
+
+    ``residual``: max-norm of the Galerkin right-hand side at the solution; ``eigenvalues``: the
+    leading eigenvalues of the linearised operator; ``stable``: their real parts are < 0.
+    """
+
+    problem: EFieldProblem
+    basis: AxisymmetricBasis
+    coeffs: NDArray = field(repr=False)
+    residual: float
+    eigenvalues: tuple
+    newton_steps: int
+
+    def moments(self) -> dict:
+        return self.basis.moments(self.coeffs)
+
+    @property
+    def u(self) -> float:
+        return self.moments()["u"]
+
+    @property
+    def T(self) -> float:
+        return self.moments()["T"]
+
+    @property
+    def m2(self) -> float:
+        return self.moments()["m2"]
+
+    @property
+    def stable(self) -> bool:
+        return bool(np.real(self.eigenvalues[0]) < 0)
+
+    def to_dict(self) -> dict:
+        mom = self.moments()
+        ver = versions()
+        return {"E": self.problem.field, "epsilon": self.problem.epsilon, "u": mom["u"],
+                "T": mom["T"], "m2": mom["m2"], "stable": self.stable, "model": "kinetic",
+                "residual": self.residual, "degree": self.basis.degree,
+                "reference": [self.basis.u_ref, self.basis.t_ref],
+                "tail": self.basis.tail(self.coeffs),
+                "eigenvalues": [[complex(e).real, complex(e).imag] for e in self.eigenvalues],
+                "version": ver["kacspectral"], "versions": ver}
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n")
+
+
+def _newton(op: KineticOperator, a: NDArray, tol: float, max_steps: int) -> tuple:
+    a = a.copy()
+    a[0] = 1.0
+    res = math.inf
+    for step in range(max_steps + 1):
+        r = op.rhs(a)
+        r[0] = 0.0
+        res = float(np.max(np.abs(r)))
+        if res <= tol:
+            return a, res, step
+        J = op.jacobian(a)
+        J[0, :] = 0.0
+        J[0, 0] = 1.0
+        da = np.linalg.solve(J, -r)
+        lam = 1.0
+        for _ in range(20):  # backtracking on the residual
+            trial = a + lam * da
+            rt = op.rhs(trial)
+            rt[0] = 0.0
+            if np.all(np.isfinite(rt)) and np.max(np.abs(rt)) < (1 - 1e-4 * lam) * res:
+                break
+            lam /= 2
+        a = trial
+    raise ConvergenceError(f"kinetic Newton stopped at residual {res:.3g} after {max_steps} "
+                           f"steps (degree {op.basis.degree}); try another initial guess")
+
+
+def solve_steady(problem: EFieldProblem, guess: tuple | KineticState, degree: int = 16,
+                 nodes: int | None = None, recenter: int = 3, tol: float = 1e-11,
+                 max_steps: int = 40, eig_count: int = 6) -> KineticState:
+    """Steady state of (5.1) by Newton from the Maxwellian ``M_{u e_z, T}``, ``guess = (u, T)``,
+    or from a previous :class:`KineticState` (its coefficients, e.g. along a sweep in E).
+
+    The reference Maxwellian starts at the guess and is moved to the solution's own ``(u, T)``
+    up to ``recenter`` times (until it moves by less than 1e-9).  ``tol``: max-norm of the
+    Galerkin residual.  Raises ConvergenceError when Newton fails.
+    """
+    if isinstance(guess, KineticState):
+        mom = guess.moments()
+        basis = AxisymmetricBasis(degree, mom["u"], mom["T"], nodes)
+        a = basis.project(guess.coeffs, guess.basis)
+    else:
+        u, T = float(guess[0]), float(guess[1])
+        if not T > 0:
+            raise ValueError(f"the temperature guess must be > 0, got {T!r}")
+        basis = AxisymmetricBasis(degree, u, T, nodes)
+        a = np.zeros(basis.size)
+        a[0] = 1.0
+    steps = 0
+    for it in range(recenter + 1):
+        op = KineticOperator(problem, basis)
+        a, res, n = _newton(op, a, tol, max_steps)
+        steps += n
+        mom = basis.moments(a)
+        moved = abs(mom["u"] - basis.u_ref) + abs(mom["T"] - basis.t_ref)
+        if it == recenter or moved < 1e-9 * (1 + mom["T"]):
+            break
+        new = AxisymmetricBasis(degree, mom["u"], mom["T"], nodes)
+        a = new.project(a, basis)
+        basis = new
+    ev = op.eigenvalues(a, eig_count)
+    return KineticState(problem, basis, a, res, tuple(complex(e) for e in ev), steps)
+
+
+def relax(problem: EFieldProblem, start: KineticState, t_final: float = 200.0,
+          chunk: float = 10.0, degree: int | None = None, tol: float = 1e-11) -> KineticState:
+    """The steady state that the time evolution from ``start`` (with ``problem``'s field)
+    reaches: BDF over chunks of length ``chunk``, the reference moved to the current
+    ``(u, T)`` after each chunk, until the drift and temperature move by less than 1e-4 over a
+    chunk; then Newton.  (A quasi-static sweep in E uses it to jump at a fold.)"""
+    degree = degree or start.basis.degree
+    basis = AxisymmetricBasis(degree, start.u, start.T, start.basis.nodes)
+    a = basis.project(start.coeffs, start.basis)
+    t = 0.0
+    last = basis.moments(a)
+    while t < t_final:
+        a = evolve(problem, basis, a, np.array([chunk]), rtol=1e-7, atol=1e-10)[-1]
+        t += chunk
+        mom = basis.moments(a)
+        new = AxisymmetricBasis(degree, mom["u"], mom["T"], start.basis.nodes)
+        a = new.project(a, basis)
+        basis = new
+        if abs(mom["u"] - last["u"]) + abs(mom["T"] - last["T"]) < 1e-4:
+            break
+        last = mom
+    guess = KineticState(problem, basis, a, math.nan, (), 0)
+    return solve_steady(problem, guess, degree, basis.nodes, tol=tol)
+
+
+def evolve(problem: EFieldProblem, basis: AxisymmetricBasis, a0: NDArray, times: NDArray,
+           rtol: float = 1e-9, atol: float = 1e-12) -> NDArray:
+    """Coefficients at ``times`` of the solution of ``a' = (1/eps) C(a) + L a`` from ``a0``
+    (implicit BDF of scipy with the exact Jacobian; the collisions are stiff for small eps)."""
+    op = KineticOperator(problem, basis)
+    times = np.asarray(times, dtype=float)
+    sol = solve_ivp(lambda t, a: op.rhs(a), (0.0, float(times[-1])), np.asarray(a0, float),
+                    method="BDF", t_eval=times, jac=lambda t, a: op.jacobian(a),
+                    rtol=rtol, atol=atol)
+    if not sol.success:
+        raise ConvergenceError(f"time integration failed: {sol.message}")
+    return sol.y.T

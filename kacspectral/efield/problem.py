@@ -1,0 +1,191 @@
+"""Parameters of the electric-field model (seed 003, section 5, eq. (5.1)).
+
+    df/dt = (1/epsilon) Q(f, f) - E . grad_v f + nu (f~ - f) + div_v[ D(|v|) M grad_v(f/M) ]
+
+with ``Q`` the Maxwell-molecule collision operator of an angular kernel ``b``
+(conventions page ``docs/conventions.md``, sections 2-3), ``f~`` the spherical average of ``f``
+about the origin, ``M = M_{T0}`` the centred Maxwellian of temperature ``T0`` and ``D > 0`` a
+function of ``r = |v|``.  The field points along the z axis: ``E = (0, 0, field)``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import sympy as sp
+from numpy.typing import ArrayLike, NDArray
+
+from kacspectral.physics.kernels import get_kernel
+from kacspectral.provenance import versions
+
+__all__ = ["Diffusion", "EFieldProblem", "R"]
+
+#: The symbol ``r = |v|`` of diffusion expressions.
+R = sp.Symbol("r", positive=True)
+
+
+def _finite(value: object, name: str, positive: bool = False, nonneg: bool = False) -> float:
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if not math.isfinite(x) or (positive and x <= 0) or (nonneg and x < 0):
+        what = "a positive" if positive else "a non-negative" if nonneg else "a finite"
+        raise ValueError(f"{name} must be {what} finite number, got {value!r}")
+    return x
+
+
+@dataclass(frozen=True)
+class Diffusion:
+    """The diffusion coefficient ``D(r)``, ``r = |v|``, as a sympy expression in :data:`R`.
+
+    Build it with :meth:`constant`, :meth:`gaussian` (``a + b exp(-r^2/(2c))``, whose Gaussian
+    integrals against Maxwellians are closed form) or :meth:`from_expression` (a sympy
+    expression in ``r`` -- e.g. from the package's safe expression parser; user text is never
+    evaluated here).  ``gaussian_parameters`` recognises the form ``a + b exp(-r^2/(2c))``.
+    """
+
+    expr: sp.Expr
+    name: str = ""
+    _func: object = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        expr = self.expr
+        if isinstance(expr, (int, float, np.floating, np.integer)) and not isinstance(expr, bool):
+            expr = sp.Float(_finite(expr, "diffusion", positive=True))
+        if not isinstance(expr, sp.Basic):
+            raise TypeError(f"diffusion must be a number or a sympy expression, got {expr!r}")
+        expr = expr.subs({s: R for s in expr.free_symbols if s.name == "r"})
+        extra = expr.free_symbols - {R}
+        if extra:
+            raise ValueError(
+                f"the diffusion D(r) may depend on r only, got symbols {sorted(map(str, extra))}"
+            )
+        object.__setattr__(self, "expr", expr)
+        object.__setattr__(self, "name", self.name or str(expr))
+        object.__setattr__(self, "_func", sp.lambdify(R, expr, modules="numpy"))
+        rs = np.linspace(0.0, 30.0, 3001)
+        vals = np.asarray(self(rs), dtype=float) * np.ones_like(rs)
+        if not np.all(np.isfinite(vals)) or np.min(vals) <= 0:
+            raise ValueError(
+                f"the diffusion D(r) = {self.name} must be finite and > 0 for r >= 0 "
+                f"(min on [0, 30]: {np.nanmin(vals):.3g})"
+            )
+
+    @classmethod
+    def constant(cls, value: float) -> Diffusion:
+        """``D(r) = value`` (> 0)."""
+        return cls(sp.Float(_finite(value, "diffusion", positive=True)))
+
+    @classmethod
+    def gaussian(cls, a: float, b: float, c: float) -> Diffusion:
+        """``D(r) = a + b exp(-r^2/(2c))`` with ``a > 0``, ``b >= 0``, ``c > 0``."""
+        a = _finite(a, "a", positive=True)
+        b = _finite(b, "b", nonneg=True)
+        c = _finite(c, "c", positive=True)
+        return cls(sp.Float(a) + sp.Float(b) * sp.exp(-R**2 / (2 * sp.Float(c))))
+
+    @classmethod
+    def from_expression(cls, expr: object) -> Diffusion:
+        """A number or a sympy expression in ``r`` (not a string: parse user text first)."""
+        if isinstance(expr, str):
+            raise TypeError(
+                "Diffusion.from_expression takes a number or a sympy expression; parse text "
+                "with the package's safe expression parser first"
+            )
+        if isinstance(expr, (int, float, np.floating, np.integer)):
+            return cls.constant(float(expr))
+        if not isinstance(expr, sp.Basic):
+            raise TypeError(f"diffusion must be a number or a sympy expression, got {expr!r}")
+        return cls(expr)
+
+    def __call__(self, r: ArrayLike) -> NDArray:
+        """``D(r)`` (numpy; complex arguments allowed, for complex-step derivatives)."""
+        r = np.asarray(r)
+        return np.asarray(self._func(r)) * np.ones_like(r)  # type: ignore[operator]
+
+    @property
+    def is_constant(self) -> bool:
+        return not self.expr.free_symbols
+
+    @property
+    def gaussian_parameters(self) -> tuple[float, float, float] | None:
+        """``(a, b, c)`` when ``D = a + b exp(-r^2/(2c))`` (``b = 0`` for a constant), else None."""
+        if self.is_constant:
+            return (float(self.expr), 0.0, 1.0)
+        a, b, c = sp.Wild("a", exclude=[R]), sp.Wild("b", exclude=[R]), sp.Wild("c", exclude=[R])
+        m = sp.expand(self.expr).match(a + b * sp.exp(c * R**2))
+        if m is None or m.get(c) is None:
+            return None
+        try:
+            av, bv, cv = float(m[a]), float(m[b]), float(m[c])
+        except TypeError:
+            return None
+        if cv >= 0:
+            return None
+        return (av, bv, -1.0 / (2.0 * cv))
+
+
+@dataclass(frozen=True)
+class EFieldProblem:
+    """Parameters of (5.1) (module docstring).
+
+    Parameters
+    ----------
+    field : float
+        ``|E|``; the field is ``E = (0, 0, field)``.
+    nu : float
+        Rate of the isotropising term ``nu (f~ - f)`` (>= 0).
+    diffusion : Diffusion, number or sympy expression in ``r``
+    epsilon : float
+        Collision time (> 0); the reduced model is its limit epsilon -> 0.
+    kernel : str or kernel
+        Angular kernel of ``Q`` (:func:`kacspectral.physics.kernels.get_kernel`).
+    t0 : float
+        Temperature ``T0`` of ``M``.
+    """
+
+    field: float = 0.0
+    nu: float = 0.0
+    diffusion: Diffusion | object = 1.0
+    epsilon: float = 1.0
+    kernel: object = "constant"
+    t0: float = 1.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "field", _finite(self.field, "field"))
+        object.__setattr__(self, "nu", _finite(self.nu, "nu", nonneg=True))
+        object.__setattr__(self, "epsilon", _finite(self.epsilon, "epsilon", positive=True))
+        object.__setattr__(self, "t0", _finite(self.t0, "t0", positive=True))
+        if not isinstance(self.diffusion, Diffusion):
+            object.__setattr__(self, "diffusion", Diffusion.from_expression(self.diffusion))
+        get_kernel(self.kernel)  # validate
+
+    def with_field(self, value: float) -> EFieldProblem:
+        """The same problem at another field strength."""
+        return EFieldProblem(value, self.nu, self.diffusion, self.epsilon, self.kernel, self.t0)
+
+    def with_epsilon(self, value: float) -> EFieldProblem:
+        """The same problem at another epsilon."""
+        return EFieldProblem(self.field, self.nu, self.diffusion, value, self.kernel, self.t0)
+
+    def moments(self) -> dict:
+        """The parameters as numbers (for reports)."""
+        return self.to_dict()
+
+    def to_dict(self) -> dict:
+        """JSON-ready parameters with ``version``/``versions``."""
+        ver = versions()
+        kern = get_kernel(self.kernel)
+        assert isinstance(self.diffusion, Diffusion)
+        return {"field": self.field, "nu": self.nu, "diffusion": self.diffusion.name,
+                "epsilon": self.epsilon, "kernel": kern.name, "t0": self.t0,
+                "version": ver["kacspectral"], "versions": ver}
+
+    def save(self, path: str | Path) -> None:
+        """Write :meth:`to_dict` as JSON."""
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n")

@@ -1,0 +1,7 @@
+"""Fast spectral solver of the homogeneous Boltzmann equation on a 3D velocity grid (issue 12).
+
+Modules: :mod:`fft` (pyfftw plans, scipy.fft fallback), :mod:`operator` (the collision operator
+``Q(f, g)`` for ``B = |v - v_*|^lambda``, ``b`` constant), :mod:`conservation` (the constrained
+L2 projection restoring mass, momentum and energy), :mod:`projection` (grid values <-> Hermite
+coefficients), :mod:`reservoirs`, :mod:`ness` and :mod:`dsmc`.
+"""

@@ -1,0 +1,181 @@
+"""Relaxation of the N-particle Kac system with several thermostats: gaps against N.
+
+Spectrum on polynomials.  The generator L = L_S + mu sum_i (B^R_i - I) of
+:mod:`kacspectral.kac.multi_thermostat` maps polynomials of degree <= m to themselves and is
+block *triangular* by degree (B^R_i lowers the degree through the partner's moments).  Its
+spectrum on polynomials of degree <= d is therefore the union over m <= d of the spectra of its
+top-degree parts, and the top-degree part of B^R_i does not depend on the partner law: it is
+seed 000's thermostat operator T_i (partner set to 0, Wick picture, exact tables of
+:mod:`kacspectral.kac.tables`).  Hence the eigenvalues are those of the one-thermostat
+T-system generator L_S + mu sum_i (T_i - I) (``generator_matrix(..., kind="T")`` of
+:mod:`kacspectral.kac.generators`) on each Wick-degree sector: they depend on lambda_S and
+mu = sum_a mu_a only, not on the temperatures (a check in the tests builds the temperature-
+dependent matrix of the moment hierarchy and compares its eigenvalues).
+
+Symmetry reduction as in :func:`kacspectral.kac.generators.kac_gap`: L commutes with S_N, so
+the layout "min(m, N) labelled particles + one pool" carries every eigenvalue of degree m.
+There is no conserved quantity (the thermostats fix the energy and momentum), so every
+eigenvalue of degree m >= 1 is negative.
+
+Closed forms.  Total momentum P: L_S P = 0 and (T_i - I) v_i = -v_i/3, so L P = -(mu/3) P; the
+energy sum_i |v_i|^2 has the same top-degree eigenvalue.  Seed 000's Lemma 3 (the top
+eigenvalue of T on degree m >= 1 is 2/3) and L_S <= 0 give L <= -mu/3 on every degree >= 1 in
+L^2(Gamma): the gap is exactly mu/3 for every N, equal to the kinetic GTW contraction rate
+(lambda_S + mu)(1 - lambda) = mu (1 - beta) = mu/3 of seed 003 (kac kernel, beta = 2/3).
+
+Kinetic rates.  Linearised at its NESS, (1.4) is triangular in the Taylor coefficients
+c_n of phi(k) (``docs/conventions.md`` section 4) with diagonal
+-(1 - q_n), q_n = (1-gamma)(B_n0 + B_0n) + gamma B_n0; q_n is also the per-iteration factor of
+the Picard map on the k^{2n} mode (``fourth_moment_rate`` of
+:mod:`kacspectral.boltzmann.isotropic.contraction` for n = 2).  In the particle time t the rate
+is (lambda_S + mu)(1 - q_n); n = 1 gives mu/3, n = 2 gives (4/15) lambda_S + (7/15) mu.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import scipy.sparse as sps
+import scipy.sparse.linalg as spla
+import sympy as sp
+
+from kacspectral.kac.generators import PolynomialSector, generator_matrix, symmetrize
+from kacspectral.kac.kinetic_limit import kinetic_parameters
+from kacspectral.kac.multi_thermostat import MultiThermostat
+from kacspectral.physics.kernels import get_kernel
+
+__all__ = ["NessGaps", "kinetic_taylor_rate", "ness_gaps", "sector_top_eigenvalue"]
+
+#: Dense eigensolver below this sector dimension, scipy's ARPACK (eigsh) above.
+DENSE_LIMIT = 600
+PARITIES = ((0, 0, 0), (1, 1, 0), (1, 0, 1), (0, 1, 1), (1, 0, 0), (0, 1, 0), (0, 0, 1),
+            (1, 1, 1))
+
+
+def _to_fraction(x) -> Fraction:
+    x = sp.nsimplify(x) if not isinstance(x, sp.Rational) else x
+    if not isinstance(x, sp.Rational):
+        raise ArithmeticError(f"expected a rational kac constant, got {x}")
+    return Fraction(int(x.p), int(x.q))
+
+
+def kinetic_taylor_rate(problem: MultiThermostat, n: int) -> Fraction:
+    """(lambda_S + mu)(1 - q_n), q_n = (1-gamma)(B_n0 + B_0n) + gamma B_n0 (kac kernel, exact)."""
+    kin = kinetic_parameters(problem)
+    kac = get_kernel("kac")
+    bn0, b0n = _to_fraction(kac.B_exact(n, 0)), _to_fraction(kac.B_exact(0, n))
+    q = (1 - kin.gamma) * (bn0 + b0n) + kin.gamma * bn0
+    return kin.time_scale * (1 - q)
+
+
+def sector_top_eigenvalue(sector: PolynomialSector, matrix) -> float:
+    """Largest eigenvalue of a self-adjoint (in L^2(Gamma)) sector matrix: dense ``eigvalsh``
+    up to :data:`DENSE_LIMIT`, else ``scipy.sparse.linalg.eigsh`` (which="LA") on the
+    symmetrised sparse matrix."""
+    d = len(sector)
+    if d <= DENSE_LIMIT:
+        a = symmetrize(sector, matrix)
+        asym = float(np.max(np.abs(a - a.T))) if a.size else 0.0
+        if asym > 1e-10 * max(1.0, float(np.max(np.abs(a)))):
+            raise RuntimeError(f"generator not self-adjoint on {sector!r}: asymmetry {asym:.2e}")
+        return float(np.linalg.eigvalsh(0.5 * (a + a.T))[-1])
+    s = sps.diags(sector.scale)
+    si = sps.diags(1.0 / sector.scale)
+    a = (s @ sps.csr_matrix(matrix) @ si).tocsr()
+    a = 0.5 * (a + a.T)
+    return float(spla.eigsh(a, k=1, which="LA", tol=1e-12)[0][0])
+
+
+@dataclass(frozen=True)
+class NessGaps:
+    """Slowest rates (minus the top eigenvalues) of the N-particle generator, per degree.
+
+    Attributes
+    ----------
+    particles : int
+    degree : int
+    rates : dict
+        {m: rate} on all polynomials of Wick degree m (every particle labelled or pooled).
+    symmetric_rates : dict
+        {m: rate} on the permutation-symmetric, parity-even sector of even degree m (the sector
+        that holds the moments).
+    gap : float
+        min over m of ``rates``.
+    kinetic_contraction_rate : Fraction
+        (lambda_S + mu)(1 - lambda), seed 003's GTW rate in the particle time.
+    kinetic_taylor_rates : dict
+        {n: (lambda_S + mu)(1 - q_n)} for 2n <= degree.
+    picard_factors : dict
+        {n: q_n} (per Picard iteration), and ``"lambda"``: the GTW constant.
+    """
+
+    particles: int
+    degree: int
+    rates: dict
+    symmetric_rates: dict
+    gap: float
+    kinetic_contraction_rate: Fraction
+    kinetic_taylor_rates: dict
+    picard_factors: dict
+
+    def to_dict(self) -> dict:
+        from kacspectral.provenance import versions
+
+        ver = versions()
+        return {"particles": self.particles, "degree": self.degree,
+                "rates": {str(k): v for k, v in self.rates.items()},
+                "symmetric_rates": {str(k): v for k, v in self.symmetric_rates.items()},
+                "gap": self.gap,
+                "kinetic_contraction_rate": str(self.kinetic_contraction_rate),
+                "kinetic_taylor_rates": {str(k): str(v)
+                                         for k, v in self.kinetic_taylor_rates.items()},
+                "picard_factors": {str(k): str(v) for k, v in self.picard_factors.items()},
+                "version": ver["kacspectral"], "versions": ver}
+
+
+def _pools(n: int, k: int) -> tuple:
+    k = min(k, n)
+    return (1,) * k + ((n - k,) if n > k else ())
+
+
+def ness_gaps(problem: MultiThermostat, particles: int, degree: int = 4,
+              progress=None) -> NessGaps:
+    """Per-degree slowest rates of the N-particle generator with thermostats (module docstring).
+
+    ``progress``: callable() called once per sector, or None.
+    """
+    if not isinstance(problem, MultiThermostat):
+        raise TypeError(f"problem must be a MultiThermostat, got {type(problem).__name__}")
+    if isinstance(particles, bool) or not isinstance(particles, int) or particles < 1:
+        raise ValueError(f"particles must be an integer >= 1, got {particles!r}")
+    if isinstance(degree, bool) or not isinstance(degree, int) or not 1 <= degree <= 4:
+        raise ValueError(f"degree must be an integer in 1..4, got {degree!r}")
+    n = particles
+
+    def build(sec):
+        return generator_matrix(sec, range(len(sec.pools)), kind="T",
+                                lambda_s=problem.lambda_s, mu=problem.mu)
+
+    rates, sym = {}, {}
+    for m in range(1, degree + 1):
+        tops = []
+        for par in PARITIES:
+            if sum(par) % 2 != m % 2:
+                continue
+            sec = PolynomialSector(_pools(n, m), m, par)
+            if progress is not None:
+                progress()
+            if len(sec):
+                tops.append(sector_top_eigenvalue(sec, build(sec)))
+        rates[m] = -max(tops)
+        if m % 2 == 0:
+            sec = PolynomialSector((n,), m, (0, 0, 0))
+            sym[m] = -sector_top_eigenvalue(sec, build(sec))
+    kin = kinetic_parameters(problem)
+    taylor = {k: kinetic_taylor_rate(problem, k) for k in range(1, degree // 2 + 1)}
+    picard: dict = {k: 1 - r / kin.time_scale for k, r in taylor.items()}
+    picard["lambda"] = kin.contraction_constant
+    return NessGaps(n, degree, rates, sym, min(rates.values()), kin.contraction_rate, taylor,
+                    picard)

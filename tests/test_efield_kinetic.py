@@ -1,0 +1,131 @@
+"""Kinetic solver of the electric-field equation (seed 003, eq. (5.1)) against exact references."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from kacspectral.efield.basis import AxisymmetricBasis
+from kacspectral.efield.budget import entropy_budget, relative_entropy
+from kacspectral.efield.kinetic import KineticOperator, evolve, solve_steady
+from kacspectral.efield.problem import Diffusion, EFieldProblem
+from kacspectral.efield.reduced import exact_constant_d, stationary_states
+
+GAUSS_D = Diffusion.gaussian(0.05, 5.0, 1.0)
+
+
+def _maxwellian(vz, rho2, u, T):
+    return np.exp(-((vz - u) ** 2 + rho2) / (2 * T)) / (2 * math.pi * T) ** 1.5
+
+
+@pytest.mark.parametrize("eps", [0.005, 1.0, 10.0])
+def test_constant_d_no_scattering_is_shifted_maxwellian(eps):
+    E, D, t0 = 0.7, 1.3, 1.5
+    st = solve_steady(EFieldProblem(E, 0.0, D, epsilon=eps, t0=t0), (0.1, 1.0), degree=8)
+    u = E * t0 / D
+    vz, rho2 = np.meshgrid(np.linspace(-5, 6, 45), np.linspace(0, 30, 31))
+    f = st.basis.density(st.coeffs, vz, rho2)
+    assert np.max(np.abs(f - _maxwellian(vz, rho2, u, t0))) <= 1e-10
+    assert st.residual < 1e-11 and st.stable
+
+
+@pytest.mark.parametrize("eps,kernel,recenter", [(0.005, "constant", 3), (10.0, "kac", 3),
+                                                 (0.3, "constant", 0)])
+def test_constant_d_exact_moments(eps, kernel, recenter):
+    """u = E/(nu + D/T0), m2 = 3 T0 + T0 E u/D; with recenter=0 the reference (u, T) = (0, 2)
+    is far from the state, and the moments are still exact (the degree <= 2 rows close)."""
+    E, nu, D, t0 = 0.9, 0.6, 1.1, 1.2
+    st = solve_steady(EFieldProblem(E, nu, D, epsilon=eps, kernel=kernel, t0=t0),
+                      (0.0, 2.0), degree=10, recenter=recenter)
+    u, m2 = exact_constant_d(E, nu, D, t0)
+    mom = st.moments()
+    assert abs(mom["u"] - u) < 1e-10 and abs(mom["m2"] - m2) < 1e-10
+    assert abs(mom["mass"] - 1) < 1e-14
+
+
+def test_zero_field_relaxes_to_m_with_free_energy_decreasing():
+    p = EFieldProblem(0.0, 1.0, GAUSS_D, epsilon=0.1)
+    basis = AxisymmetricBasis(12, 0.0, 1.0)  # M = M_ref: exactly the coefficient vector e_0
+    a0 = basis.maxwellian(0.4, 1.4)
+    times = np.linspace(0.0, 20.0, 11)
+    traj = evolve(p, basis, a0, times)
+    H = np.array([relative_entropy(basis, a, 1.0) for a in traj])
+    assert np.all(np.diff(H) < 0) and H[0] > 0.05 and H[-1] < 1e-8
+    # distance to M decays at the slowest rate of the linearisation at M
+    op = KineticOperator(p, basis)
+    target = basis.maxwellian(0.0, 1.0)
+    assert np.max(np.abs(op.rhs(target))) < 1e-13  # rounding (maxwellian() is a quadrature)
+    rate = -op.eigenvalues(target, 1)[0].real
+    dist = np.max(np.abs(traj[-1] - target))
+    bound = 10 * np.max(np.abs(a0 - target)) * math.exp(-rate * times[-1])
+    assert dist < max(bound, 1e-10)  # 1e-10: the integrator's tolerance
+    # dH/dt = -sigma (E = 0) at t = 0.2, by a centred difference of the trajectory; the
+    # Galerkin truncation limits the agreement (4.5e-4 at K = 12, 2e-5 at K = 20)
+    errs = []
+    for K in (12, 20):
+        basis = AxisymmetricBasis(K, 0.0, 1.2)
+        a0 = basis.maxwellian(0.4, 1.4)
+        mid = evolve(p, basis, a0, np.array([0.199, 0.2, 0.201]), rtol=1e-12, atol=1e-15)
+        dH = (relative_entropy(basis, mid[2], 1.0) - relative_entropy(basis, mid[0], 1.0)) / 2e-3
+        sigma = entropy_budget(KineticOperator(p, basis), mid[1])["sigma"]
+        errs.append(abs(dH / sigma + 1))
+    assert errs[1] < 5e-5 and errs[1] < errs[0] / 5
+
+
+@pytest.fixture(scope="module")
+def example_states():
+    p = EFieldProblem(1.3, 1.0, GAUSS_D, epsilon=0.01)
+    red = stationary_states(p, grid=5)
+    return red, [solve_steady(p, (s.u, s.T), degree=12) for s in red]
+
+
+def test_three_kinetic_states_at_E_1_3(example_states):
+    red, kin = example_states
+    assert [k.stable for k in kin] == [True, False, True]
+    assert all(k.residual < 1e-11 for k in kin)
+    assert np.all(np.diff([k.T for k in kin]) > 0.5)
+    for r, k in zip(red, kin, strict=True):  # O(epsilon) away from the reduced states
+        assert abs(k.T - r.T) < 0.2 and abs(k.u - r.u) < 0.05
+
+
+def test_entropy_production_equals_field_work(example_states):
+    _, kin = example_states
+    for k in (kin[0], kin[2]):
+        bud = entropy_budget(KineticOperator(k.problem, k.basis), k.coeffs)
+        assert bud["sigma_coll"] > 0 and bud["sigma_iso"] > 0 and bud["sigma_diff"] > 0
+        assert bud["sigma"] == pytest.approx(bud["field_work"], rel=1e-4)
+
+
+def test_truncation_convergence():
+    p = EFieldProblem(1.3, 1.0, GAUSS_D, epsilon=0.01)
+    Ts = [solve_steady(p, (0.64, 1.42), degree=K).T for K in (8, 12, 16, 20)]
+    d = np.abs(np.diff(Ts))
+    assert np.all(d[1:] < 0.5 * d[:-1])  # geometric decrease of the successive differences
+    assert d[-1] < 1e-3
+
+
+def test_field_matrix_and_maxwellian_projection():
+    b = AxisymmetricBasis(10, 0.3, 1.7)
+    op = KineticOperator(EFieldProblem(1.0, 0.0, 1.0), b)
+    q = b.quadrature
+    quad = (q["dz"] * q["w"]) @ q["phi"].T  # int M_ref d_z phi_i phi_j
+    np.testing.assert_allclose(op.field_matrix, quad, atol=1e-12)
+    mom = b.moments(b.maxwellian(0.8, 2.1))
+    assert mom["u"] == pytest.approx(0.8, abs=1e-12) and mom["T"] == pytest.approx(2.1, abs=1e-12)
+
+
+def test_far_state_u2_T20_eps10_exact_moments_and_eigenvalues():
+    """nu = 1, D = 4/57, E = 2(nu + D): u = 2, T = 20 T0, far from M and (eps = 10) from any
+    Maxwellian.  Moments exact; the moment equations' rates -(nu + D/T0) (drift) and -2D/T0
+    (energy) are eigenvalues of the linearised operator."""
+    nu, D = 1.0, 4 / 57
+    E = 2 * (nu + D)
+    st = solve_steady(EFieldProblem(E, nu, D, epsilon=10.0), (1.5, 15.0), degree=8)
+    u, m2 = exact_constant_d(E, nu, D, 1.0)
+    assert u == pytest.approx(2.0, abs=1e-14) and (m2 - u * u) / 3 == pytest.approx(20.0, abs=1e-12)
+    assert abs(st.u - u) < 1e-10 and abs(st.m2 - m2) < 1e-10
+    ev = KineticOperator(st.problem, st.basis).eigenvalues(st.coeffs, count=st.basis.size - 1)
+    for rate in (-(nu + D), -2 * D):
+        assert np.min(np.abs(ev - rate)) < 1e-9
