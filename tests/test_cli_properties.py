@@ -103,6 +103,13 @@ KAC_XFAIL = {
 }
 
 
+#: Failures of the exhaustive sweep in commands owned by other helpers (reported to them).
+SWEEP_XFAIL = {
+    "efield": "issue 8: efield --diffusion -1e308 prints the number's 309 digits (efield's "
+    "expression message, not a CLI-layer bug)",
+}
+
+
 class Hang(BaseException):
     """Raised by the alarm: the example ran past ALARM_SECONDS."""
 
@@ -240,8 +247,19 @@ def test_cli_property(command):
 SWEEP = ["0", "-1", "nan", "inf", "1e308", "-1e308", "1e-300", "99999999999999999999", "2.5"]
 
 
+def _sweep_params():
+    out = []
+    for p in _command_params():
+        name = p.values[0]
+        marks = list(p.marks)
+        if name in SWEEP_XFAIL:
+            marks.append(pytest.mark.xfail(strict=False, reason=SWEEP_XFAIL[name]))
+        out.append(pytest.param(name, marks=marks, id=name))
+    return out
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("command", _command_params())
+@pytest.mark.parametrize("command", _sweep_params())
 def test_every_option_with_dangerous_values(command):
     """Each option of each command alone with 0, negative, nan, inf, +-1e308, 1e-300, a huge
     integer and a non-integer (about 65 s for the six commands: marked slow)."""
