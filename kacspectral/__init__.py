@@ -35,7 +35,12 @@ from kacspectral.boltzmann.isotropic.diffusive import DiffusiveNessProblem, solv
 from kacspectral.boltzmann.isotropic.exact import exact_moments
 from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_ness
 from kacspectral.boltzmann.wasserstein import w2_isotropic
-from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
+from kacspectral.errors import (
+    BudgetError,
+    ConvergenceError,
+    NegativeDensityWarning,
+    TruncationWarning,
+)
 from kacspectral.kac.finite_reservoir import ReservoirProblem, reservoir_distance
 from kacspectral.kac.generators import kac_gap
 from kacspectral.kac.lemma3 import exact_eigenvalue, lemma3_check
@@ -64,6 +69,7 @@ __all__ = [
     "AngularKernel",
     "BKW",
     "CollisionOperator",
+    "BudgetError",
     "ConvergenceError",
     "EvolutionProblem",
     "HermiteSpace",
