@@ -16,7 +16,7 @@ import math
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any, NoReturn
 
@@ -31,6 +31,7 @@ __all__ = [
     "OneLineParser",
     "UsageError",
     "check_finite",
+    "dumps_json",
     "report_warnings",
     "short",
     "warn",
@@ -359,7 +360,6 @@ def _stderr_is_tty() -> bool:
         return False
 
 
-ProgressCallback = Callable[[int, int], None]
 def add_output_option(parser: argparse.ArgumentParser) -> None:
     """``--output FILE``: also save the computed result (``kacspectral.load(FILE)`` reads it)."""
     parser.add_argument(
