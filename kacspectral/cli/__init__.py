@@ -151,6 +151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with contextlib.redirect_stdout(buffer), warnings.catch_warnings():
             warnings.simplefilter("always")
+            # API deprecations concern code, not command-line users
+            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", PendingDeprecationWarning)
             warnings.showwarning = _show_warning
             status, error = _dispatch(parser, argv)
     finally:

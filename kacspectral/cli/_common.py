@@ -287,6 +287,8 @@ def report_warnings(caught: Iterable[Any]) -> list[str]:
     through :func:`warn`; returns the strings (for a JSON ``warnings`` list)."""
     messages: list[str] = []
     for w in caught:
+        if issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning)):
+            continue  # API deprecations concern code, not command-line users
         text = f"{w.category.__name__}: {' '.join(str(w.message).split())}"
         if text not in messages:
             messages.append(text)
