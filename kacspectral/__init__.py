@@ -12,6 +12,8 @@ boltzmann          Maxwell molecules with thermal reservoirs (Carlen, Lebowitz a
   gtw              the Gabetta-Toscani-Wennberg distance (3D, with an isotropic fast path)
 kac                the 3D Kac model with a thermostat or a finite reservoir (Bonetto, Popa,
                    Powell, Chen and Tung, 2025): Lemma 3, N-particle gaps, the projector R
+efield             the gas driven by an electric field (seed 003, section 5): reduced model,
+                   folds, kinetic steady states and their stability
 cli                the ``kacspectral`` command
 
 Formulas, normalisations and equation numbers are stated in each docstring; the shared
@@ -35,6 +37,7 @@ from kacspectral.boltzmann.isotropic.diffusive import DiffusiveNessProblem, solv
 from kacspectral.boltzmann.isotropic.exact import exact_moments
 from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_ness
 from kacspectral.boltzmann.wasserstein import w2_isotropic
+from kacspectral.efield.problem import Diffusion, EFieldProblem
 from kacspectral.errors import (
     BudgetError,
     ConvergenceError,
@@ -43,7 +46,9 @@ from kacspectral.errors import (
 )
 from kacspectral.kac.finite_reservoir import ReservoirProblem, reservoir_distance
 from kacspectral.kac.generators import kac_gap
+from kacspectral.kac.kinetic_limit import kac_ness
 from kacspectral.kac.lemma3 import exact_eigenvalue, lemma3_check
+from kacspectral.kac.multi_thermostat import MultiThermostat
 from kacspectral.physics.bkw import BKW
 from kacspectral.physics.expressions import parse_expression
 from kacspectral.physics.fokker_planck import DiffusiveReservoirs
@@ -71,12 +76,15 @@ __all__ = [
     "CollisionOperator",
     "BudgetError",
     "ConvergenceError",
+    "Diffusion",
+    "EFieldProblem",
     "EvolutionProblem",
     "HermiteSpace",
     "MaxwellianMixture",
     "NegativeDensityWarning",
     "NessProblem",
     "NessResult",
+    "MultiThermostat",
     "ReservoirProblem",
     "TruncationWarning",
     "evolve",
@@ -85,6 +93,7 @@ __all__ = [
     "get_kernel",
     "gtw_distance",
     "kac_gap",
+    "kac_ness",
     "kernel_from_callable",
     "kernel_from_expression",
     "lemma3_check",

@@ -33,6 +33,15 @@ def test_kac_with_diffusive_reservoirs(capsys):
     assert data["heat_flux_exact"] == ["19/336", "5/336", "3/14", "-2/7"]
     assert data["entropy_production_exact"] == "61/84"
     assert len(data["sigma_reservoirs"]) == 4 and data["balance_error"] < 1e-10
+    assert [r["kind"] for r in data["reservoirs"]] == ["jump", "jump", "diffusive", "diffusive"]
+    # gamma = 0: only the diffusive reservoirs are coupled, and only they are listed
+    data = _run_json(capsys, "--gamma", "0", "--diffusive-etas", "1/4", "1/2",
+                     "--diffusive-temperatures", "1/5", "1/2")
+    assert [r["temperature"] for r in data["reservoirs"]] == ["1/5", "1/2"]
+    # eta = 3/4, T = 2/5, m_2 = 3T = 6/5: J = (1/4)(6/5 - 3/5), (1/2)(6/5 - 3/2);
+    # sigma = 5 (3/20) - 2 (3/20)
+    assert data["heat_flux_exact"] == ["3/20", "-3/20"]
+    assert data["entropy_production_exact"] == "9/20"
 
 
 def test_table_output(capsys):
@@ -78,3 +87,40 @@ def test_evolve_with_diffusive_reservoir_and_lyapunov_columns(capsys):
     assert np.max(np.abs(1.5 - m2 - np.exp(-t) * 0.5)) < 1e-7
     for key in ("relative_entropy", "w2", "corrected_gtw"):
         assert np.all(np.diff(data[key]) < 0), key
+
+
+@pytest.mark.parametrize("command,argv", [
+    ("entropy", ["--diffusive-etas", "1e308", "--diffusive-temperatures", "1"]),
+    ("entropy", ["--diffusive-etas", "1", "--diffusive-temperatures", "1e308"]),
+    ("entropy", ["--diffusive-etas", "1e-400", "--diffusive-temperatures", "1"]),
+    ("entropy", ["--diffusive-etas", "nan", "--diffusive-temperatures", "1"]),
+    ("entropy", ["--diffusive-etas", "1", "--diffusive-temperatures", "inf"]),
+    ("entropy", ["--diffusive-etas", "0", "--diffusive-temperatures", "1"]),
+    ("entropy", ["--radial-nodes", "10000000"]),
+    ("entropy", ["--kernel", "__import__('os')"]),
+    ("entropy", ["--temperatures", "1e308", "1"]),  # float(Fraction) overflow: not a traceback
+    ("ness", ["--diffusive-etas", "1e308", "--diffusive-temperatures", "1"]),
+    ("ness", ["--diffusive-etas", "1", "--diffusive-temperatures", "1", "--moments", "100000"]),
+    ("evolve", ["--diffusive-etas", "1", "--diffusive-temperatures", "1e308"]),
+    ("evolve", ["--diffusive-etas", "1", "1", "--diffusive-temperatures", "1"]),
+])
+def test_bad_input_all_commands_exit_2_one_line(capsys, command, argv):
+    """Found in review: 1e308 gave a misleading T_ref message plus raw RuntimeWarnings (ness) or
+    a traceback (--temperatures 1e308, --moments 100000), --radial-nodes 1e7 a MemoryError."""
+    assert main([command, *argv, "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert captured.err.startswith("kacspectral: error:") and "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize("argv,what", [
+    (["--truncation", "2"], "does not balance"),  # balance 0.066: the density is not resolved
+    (["--temperatures", "1/50", "1", "--truncation", "3"], "not finite"),  # log of f < 0
+])
+def test_unresolved_budget_is_exit_1_not_a_number(capsys, argv, what):
+    """Found in review: these printed exit 0 with balance_error 0.07 or with NaN encoded as
+    {"__type__": "float", "value": "nan"} in the JSON.  Now exit 1 and one line, no JSON."""
+    assert main(["entropy", *argv, "--json"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and what in captured.err
+    assert captured.err.count("\n") == 1 and "numerical trouble" in captured.err

@@ -79,17 +79,18 @@ def test_check_finite_and_strict_json():
 
 
 def test_arithmetic_errors_are_numerical_trouble(capsys, monkeypatch):
+    """OverflowError is bad input (a number too large for a float, exit 2); the others exit 1."""
     import kacspectral.cli.ness as ness_cli
 
-    for exc, status in ((OverflowError("big"), 1), (MemoryError(), 1),
-                        (ZeroDivisionError("zero"), 1)):
+    for exc, status in ((OverflowError("big"), 2), (MemoryError(), 1),
+                        (ZeroDivisionError("zero"), 1), (FloatingPointError("fpe"), 1)):
         def boom(args, exc=exc):
             raise exc
 
         monkeypatch.setattr(ness_cli, "run", boom)
         st, out, err = run_cli(capsys, "ness")
         assert st == status and out == ""
-        assert_one_error_line(err, st, "numerical trouble")
+        assert_one_error_line(err, st, "numerical trouble" if status == 1 else "error: big")
 
 
 def test_internal_error_one_line_exit_3(capsys, monkeypatch):

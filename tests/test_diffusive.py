@@ -152,3 +152,25 @@ def test_fourier_form_on_a_maxwellian():
 def test_solve_ness_refuses_diffusive_problems():
     with pytest.raises(ValueError, match="solve_diffusive_ness"):
         solve_ness(DiffusiveNessProblem("1/2", R2, "constant", diffusive=D2))
+
+
+def test_isotropic_relaxation_energy_law_and_bad_input():
+    """evolve_isotropic (RK4 in the Laguerre basis) against the exact energy law of (D1):
+    m_2(t) = m_2* + (m_2(0) - m_2*) e^{-(c + 2 eta) t}, c = gamma (1-beta_1)/2, m_2* of (D3).
+    dt = 0.05 is above the RK4 stability limit of eta D at K = 67 (it returned NaN silently
+    before the review); the step is now capped (0.0135) and the error is the RK4 + truncation
+    error: measured 1.4e-11 (1.2e-11 at dt = 0.0125), bound 1e-10."""
+    from kacspectral.boltzmann.isotropic.relaxation import evolve_isotropic
+
+    p = DiffusiveNessProblem("1/2", R2, "kac", diffusive=D2)
+    ts = np.array([0.0, 0.5, 1.5])
+    tr = evolve_isotropic(p, [0.5, 0.5], [0.3, 1.0], ts, dt=0.05, tol=1e-10)
+    assert tr.dt < 0.02
+    m2 = tr.moments(1)[:, 1]
+    star, rate = float(ness_energy_exact(p)), 1 / 6 + 2 * D2.eta
+    assert abs(m2[0] - 1.95) < 1e-12
+    assert np.max(np.abs(m2 - (star + (1.95 - star) * np.exp(-rate * ts)))) < 1e-10
+    for bad in (dict(times=[0.0, np.nan]), dict(truncation=0), dict(weights=[0.5, 0.6])):
+        with pytest.raises(ValueError):
+            evolve_isotropic(p, bad.get("weights", [0.5, 0.5]), [0.3, 1.0],
+                             bad.get("times", ts), truncation=bad.get("truncation"))

@@ -87,3 +87,23 @@ def test_moment_decay_and_corrected_distance_rate():
     # late-time rate: lambda_1 (moments decay exactly at it), independent of chi
     assert all(abs(x - lam1) < 0.01 for x in rates)
     assert abs(rates[0] - rates[1]) < 2e-3
+
+
+def test_gamma_lambda_0_equals_lambda_1_symbolically():
+    """Seed 003, section 2: lambda_0 = (1/2)(1 - (1/2) int s b), lambda_1 = 1 - lambda,
+    lambda = (1-gamma) + gamma (1/4) int (1+s) b.  Lemma 1.1's momentum/energy rate is
+    gamma lambda_0 (the factor gamma the printed lambda_0 omits), and gamma lambda_0 = lambda_1
+    for every kernel with (1/2) int b = 1: checked in sympy on a generic quadratic kernel
+    b = 1 + c1 s + c2 (s^2 - 1/3) (the s-integrals are linear in b, so this covers every
+    quadratic kernel), and for kac through moment_decay_rate (beta_1 = 1/3 is checked in
+    sympy in tests/test_entropy.py)."""
+    import sympy as sp
+
+    s, g, c1, c2 = sp.symbols("s gamma c1 c2", real=True)
+    for b in (1 + c1 * s + c2 * (s**2 - sp.Rational(1, 3)),):  # kac: beta_1 = 1/3 below
+        assert sp.simplify(sp.integrate(b, (s, -1, 1)) / 2 - 1) == 0
+        lam0 = (1 - sp.integrate(s * b, (s, -1, 1)) / 2) / 2
+        lam1 = 1 - ((1 - g) + g * sp.integrate((1 + s) * b, (s, -1, 1)) / 4)
+        assert sp.simplify(g * lam0 - lam1) == 0
+    kac_rate = 0.5 * (1 - 1 / 3) / 2  # gamma (1 - beta_1)/2 with beta_1 = 1/3
+    assert abs(moment_decay_rate(0.5, get_kernel("kac")) - kac_rate) < 1e-16

@@ -52,7 +52,8 @@ def test_zero_field_relaxes_to_m_with_free_energy_decreasing():
     times = np.linspace(0.0, 20.0, 11)
     traj = evolve(p, basis, a0, times)
     H = np.array([relative_entropy(basis, a, 1.0) for a in traj])
-    assert np.all(np.diff(H) < 0) and H[0] > 0.05 and H[-1] < 1e-8
+    big = H > 1e-12  # below that, rounding of the quadrature
+    assert np.all(np.diff(H[big]) < 0) and H[0] > 0.1 and abs(H[-1]) < 1e-12
     # distance to M decays at the slowest rate of the linearisation at M
     op = KineticOperator(p, basis)
     target = basis.maxwellian(0.0, 1.0)
@@ -61,17 +62,25 @@ def test_zero_field_relaxes_to_m_with_free_energy_decreasing():
     dist = np.max(np.abs(traj[-1] - target))
     bound = 10 * np.max(np.abs(a0 - target)) * math.exp(-rate * times[-1])
     assert dist < max(bound, 1e-10)  # 1e-10: the integrator's tolerance
-    # dH/dt = -sigma (E = 0) at t = 0.2, by a centred difference of the trajectory; the
-    # Galerkin truncation limits the agreement (4.5e-4 at K = 12, 2e-5 at K = 20)
-    errs = []
-    for K in (12, 20):
-        basis = AxisymmetricBasis(K, 0.0, 1.2)
-        a0 = basis.maxwellian(0.4, 1.4)
-        mid = evolve(p, basis, a0, np.array([0.199, 0.2, 0.201]), rtol=1e-12, atol=1e-15)
-        dH = (relative_entropy(basis, mid[2], 1.0) - relative_entropy(basis, mid[0], 1.0)) / 2e-3
-        sigma = entropy_budget(KineticOperator(p, basis), mid[1])["sigma"]
-        errs.append(abs(dH / sigma + 1))
-    assert errs[1] < 5e-5 and errs[1] < errs[0] / 5
+    # dH/dt = -sigma (E = 0) at t = 0.2 (the Galerkin truncation limits it: 4.5e-4 at K = 12)
+    assert _budget_error(p, 12) < 1e-3
+
+
+def _budget_error(p, K):
+    """|dH/dt / sigma + 1| at t = 0.2 from M_{0.4 e_z, 1.4}, dH/dt by a centred difference."""
+    basis = AxisymmetricBasis(K, 0.0, 1.2)
+    a0 = basis.maxwellian(0.4, 1.4)
+    mid = evolve(p, basis, a0, np.array([0.199, 0.2, 0.201]), rtol=1e-12, atol=1e-15)
+    dH = (relative_entropy(basis, mid[2], 1.0) - relative_entropy(basis, mid[0], 1.0)) / 2e-3
+    sigma = entropy_budget(KineticOperator(p, basis), mid[1])["sigma"]
+    return abs(dH / sigma + 1)
+
+
+@pytest.mark.slow
+def test_free_energy_budget_converges_in_truncation():
+    p = EFieldProblem(0.0, 1.0, GAUSS_D, epsilon=0.1)
+    e12, e20 = _budget_error(p, 12), _budget_error(p, 20)
+    assert e20 < 5e-5 and e20 < e12 / 5
 
 
 @pytest.fixture(scope="module")

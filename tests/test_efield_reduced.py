@@ -127,7 +127,7 @@ def test_folds_to_1e_8_sympy(example, reference):
 
 def test_outside_window_one_state(example):
     for E, expect in [(1.1, "stable"), (1.5, "stable")]:
-        states = stationary_states(example.with_field(E), grid=6)
+        states = stationary_states(example.with_field(E), grid=4)
         assert len(states) == 1 and states[0].kind == expect
 
 
@@ -160,3 +160,38 @@ def test_three_states_and_folds_fast(example):
         assert min(abs(np.real(fold.eigenvalues))) < 1e-10
     e_lo, e_hi = sorted(f.E for f in br.folds)
     assert abs(e_lo - 1.222) < 1e-3 and abs(e_hi - 1.397) < 1e-3  # the window
+
+
+def test_parsed_diffusion_has_closed_form():
+    from kacspectral.physics.expressions import parse_expression
+
+    d = Diffusion.from_expression(parse_expression("0.05 + 5*exp(-r**2/2)", variables=("r",)))
+    assert d.gaussian_parameters == pytest.approx((0.05, 5.0, 1.0), rel=1e-15)
+    with pytest.raises(TypeError):
+        Diffusion.from_expression("0.05 + 5*exp(-r**2/2)")  # text is never evaluated
+    with pytest.raises(ValueError):
+        Diffusion.from_expression(parse_expression("1 - r", variables=("r",)))  # D <= 0
+
+
+def test_reduced_hysteresis(example):
+    from kacspectral.efield.sweep import reduced_sweep
+
+    fields = [1.15, 1.3, 1.45]
+    up = reduced_sweep(example, fields, (0.5, 1.2))
+    down = reduced_sweep(example, fields[::-1], (up[-1].u, up[-1].T))
+    states = stationary_states(example, grid=5)
+    assert abs(up[1].T - states[0].T) < 1e-10  # lower branch on the way up
+    assert abs(down[1].T - states[2].T) < 1e-10  # upper branch on the way down
+    assert all(s.stable for s in up + down)
+
+
+def test_problem_save_load_pickle_round_trip(tmp_path):
+    import pickle
+
+    import kacspectral as ks
+
+    p = EFieldProblem(1.3, 1.0, Diffusion.gaussian(0.05, 5.0, 1.0), epsilon=0.01, t0=1.5)
+    back = ks.load(p.save(tmp_path / "p.json"))
+    assert back == p and back.diffusion.gaussian_parameters == (0.05, 5.0, 1.0)
+    assert pickle.loads(pickle.dumps(p)) == p
+    assert p.moments()["diffusion"] == "1/20 + 5*exp(-r**2/2)"

@@ -112,3 +112,36 @@ def test_contraction_along_3_2_isotropic():
     assert ws[0] > 0.01
     for t, w in zip(times[1:], ws[1:], strict=True):
         assert w <= np.exp(-0.5 * t) * ws[0]
+
+
+def test_printed_3_3_fails_in_full_and_the_corrected_bound_holds():
+    """Seed (3.3) as printed: W2(f(t), M_T) <= e^{-(n/T)t} ((1/2) int v^2 f(0) + T).  Exact
+    counterexamples (closed forms, no discretisation): (i) t = 0, f(0) = M_eps, T = 1: the
+    constant is wrong; (ii) a shifted Maxwellian at T = 2/3 < 1, t = 8: the rate is wrong.
+    The bound e^{-eta t} (m_2[f(0)] + 3T)^{1/2} holds in both."""
+    eps, T = 1e-4, 1.0
+    w0 = w2_maxwellians([0] * 3, eps, [0] * 3, T)
+    assert w0 > 1.7 > 0.5 * 3 * eps + T  # (i): 1.715 > 1.00015
+    assert w0 <= np.sqrt(3 * eps + 3 * T)
+    eta, T, u = 0.5, 2 / 3, np.array([1.0, 0.0, 0.0])
+    m2_0 = 3 * T + u @ u
+    for t in (8.0, 12.0):
+        w = w2_maxwellians(u * np.exp(-eta * t), T, [0] * 3, T)  # = |u| e^{-eta t} exactly
+        assert w > np.exp(-(eta / T) * t) * (0.5 * m2_0 + T)  # (ii): 0.0183 > 0.0054 at t = 8
+        assert w <= np.exp(-eta * t) * np.sqrt(m2_0 + 3 * T)
+
+
+def test_pot_error_for_strongly_non_commuting_covariances():
+    """The accuracy of w2_densities where it is worst (measured in review): the discrete optimum
+    of two affine images of one Gauss-Hermite grid converges slowly to the Bures value,
+    0.100 and 0.057 relative at n = 4 and 8 (about n^{-0.85}); the bounds below are those
+    measurements with a margin of 10%, and the decrease with n is required."""
+    pytest.importorskip("ot")
+    c = s = np.sqrt(0.5)
+    rot = np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]])
+    A, B = rot @ np.diag([1.0, 0.02, 0.5]) @ rot.T, np.diag([0.02, 1.0, 0.5])
+    f, mf = _gauss([0, 0, 0], A)
+    g, mg = _gauss([0, 0, 0], B)
+    ex = w2_gaussian([0] * 3, A, [0] * 3, B)
+    errs = [abs(w2_densities(f, g, mf, mg, n=n) - ex) / ex for n in (4, 8)]
+    assert errs[0] < 0.11 and errs[1] < 0.063 and errs[1] < 0.7 * errs[0]

@@ -42,7 +42,17 @@ By (H1) of :mod:`kacspectral.boltzmann.entropy` and its momentum analogue, with 
 
 the moments decay exactly at the GTW contraction rate ``lambda_1``, and
 ``min(gamma lambda_0, lambda_1) = lambda_1`` (``min(lambda_0, lambda_1) = lambda_1`` too, since
-``gamma < 1``).
+``gamma < 1``).  Because the two rates coincide, the Duhamel step of the seed's argument (a
+contraction at rate ``lambda_1`` forced by a source ``|W^| <= C'|xi|^2 e^{-lambda_1 t}``) gives
+``(C + C' t) e^{-lambda_1 t}``, not ``C e^{-lambda_1 t}``: the proof yields every rate below
+``lambda_1``.  Numerically the moment part ``|p(t)| = |p(0)| e^{-lambda_1 t}`` is a lower bound
+of ``d'`` and the fitted rate tends to ``lambda_1`` from above (0.1687 against 1/6, kac,
+``gamma = 1/2``; ``validation/entropy_budget.py``).
+
+Reference: "seed 003" is E. A. Carlen, J. L. Lebowitz and C. Mouhot, *Exponential approach to,
+and properties of, a non-equilibrium steady state in a dilute gas* (2014); the normalisations
+(Fourier transform, Maxwellians, kernels with ``(1/2) int b ds = 1``) are those of the
+conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations

@@ -10,6 +10,11 @@ Maxwellian of the pure Boltzmann / Fokker-Planck equation):
 * ``w2``: the 2-Wasserstein distance (:func:`kacspectral.boltzmann.wasserstein.w2_isotropic`,
   exact radial quantiles; isotropic data only, else None);
 * ``corrected_gtw``: ``d'_GTW(f, f_inf)`` (:mod:`kacspectral.boltzmann.distance_corrected`).
+
+Reference: "seed 003" is E. A. Carlen, J. L. Lebowitz and C. Mouhot, *Exponential approach to,
+and properties of, a non-equilibrium steady state in a dilute gas* (2014); the normalisations
+(Fourier transform, Maxwellians, kernels with ``(1/2) int b ds = 1``) are those of the
+conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import warnings
 from collections.abc import Sequence
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from kacspectral.boltzmann.anisotropic.diagnostics import gauss_rule_3d
 from kacspectral.boltzmann.anisotropic.evolution import (
@@ -29,8 +34,9 @@ from kacspectral.boltzmann.anisotropic.evolution import (
 )
 from kacspectral.boltzmann.distance_corrected import corrected_gtw_distance
 from kacspectral.boltzmann.isotropic.diffusive import DiffusiveNessProblem, solve_diffusive_ness
-from kacspectral.boltzmann.wasserstein import w2_isotropic
+from kacspectral.boltzmann.wasserstein import maxwellian_speed_density, w2_isotropic
 from kacspectral.errors import TruncationWarning
+from kacspectral.physics.reservoirs import MaxwellianMixture
 from kacspectral.spectral.hermite_space import HermiteSpace
 
 __all__ = [
@@ -68,9 +74,11 @@ def limit_reference(problem: EvolutionProblem, initial_m2: float,
     d = getattr(problem, "diffusive", None)
     if d is None:
         return equilibrium_reference(problem, initial_m2, tol)
+    # gamma = 0 (seed 003, eq. (3.2)): R plays no part; M_T stands in for it
+    reservoir = problem.reservoir if problem.reservoir is not None else MaxwellianMixture(
+        [1], [d.temperature_exact])
     res = solve_diffusive_ness(
-        DiffusiveNessProblem(problem.gamma, problem.reservoir, problem.kernel, diffusive=d),
-        tol=tol)
+        DiffusiveNessProblem(problem.gamma, reservoir, problem.kernel, diffusive=d), tol=tol)
     m2 = float(res.moments(1)[1])
     return EquilibriumReference(
         "ness",
@@ -86,8 +94,7 @@ def reference_density(ref: EquilibriumReference):
     """``r -> f_inf(|v| = r)``."""
     if ref.ness is not None:
         return ref.ness.density
-    T = float(ref.moment_tensors["m2"]) / 3.0
-    return lambda r: (2 * math.pi * T) ** -1.5 * np.exp(-np.asarray(r, float) ** 2 / (2 * T))
+    return maxwellian_speed_density(float(ref.moment_tensors["m2"]) / 3.0)
 
 
 def lyapunov_columns(
@@ -117,16 +124,21 @@ def lyapunov_columns(
         out["relative_entropy"].append(float(np.sum(w[ok] * f[ok] / m_ref[ok]
                                                      * np.log(f[ok] / g[ok]))))
         if isotropic:
+            def f_radial(r: NDArray, a: NDArray = a) -> NDArray:
+                return space.density(a, np.multiply.outer(r, e))
+
             try:
-                out["w2"].append(w2_isotropic(
-                    lambda r, a=a: space.density(a, np.multiply.outer(r, e)), g_dens, t_hi))
+                out["w2"].append(w2_isotropic(f_radial, g_dens, t_hi))
             except ValueError as exc:  # mass of the truncated density off by > 1e-8
                 warnings.warn(f"W2 not computed: {exc}", TruncationWarning, stacklevel=2)
                 out["w2"].append(None)
         else:
             out["w2"].append(None)
+
+        def f_hat(xi: NDArray, a: NDArray = a) -> NDArray:
+            return space.fourier(a, xi)
+
         out["corrected_gtw"].append(corrected_gtw_distance(
-            lambda xi, a=a: space.fourier(a, xi), ref.fourier, space.moments(a),
-            ref.moment_tensors,
+            f_hat, ref.fourier, space.moments(a), ref.moment_tensors,
             **dict(gtw_options or {})).distance)
     return out

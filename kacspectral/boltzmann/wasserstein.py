@@ -28,13 +28,33 @@ discretisation error is measured against the Gaussian closed form
 
     W2^2(N(m1, S1), N(m2, S2)) = |m1 - m2|^2 + tr(S1 + S2 - 2 (S2^{1/2} S1 S2^{1/2})^{1/2})
 
-(:func:`w2_gaussian`) in the tests and in ``validation/entropy_budget.py``.
+(:func:`w2_gaussian`) in the tests and in ``validation/entropy_budget.py``.  **Accuracy (measured
+in review, ``tests/test_wasserstein.py``)**: exact (to rounding) when the two covariances
+commute; otherwise the discrete optimum of two affine images of one tensor grid is *not* the
+Bures value and converges slowly in ``n``.  For mildly non-commuting covariances it equals the
+cost of the node-to-node matching, ``|m1-m2|^2 + tr(S1 + S2 - 2 S1^{1/2} S2^{1/2})``, for every
+``n`` tried (4 to 12: relative error 3.2e-4 in the validation case, not decreasing); for
+strongly non-commuting ones (``diag(1, 0.02, 0.5)`` rotated by pi/4 against
+``diag(0.02, 1, 0.5)``) the relative error is 0.100, 0.057, 0.040 at ``n = 4, 8, 12``
+(about ``n^{-0.85}``).  So :func:`w2_densities` is an indicator with an error of that size,
+not a spectrally accurate value; rotating one grid or using ``n`` and ``n+1`` nodes was tried
+and is worse.
 
 Contraction (seed 003, eq. (3.3); Otto; Tanaka).  Along ``df/dt = eta FP_T f`` (and along eq.
 (3.2)), ``W2(f(t), M_T) <= e^{-eta t} W2(f(0), M_T)``.  Equality holds for a shifted Maxwellian
 ``M_{u,T}`` (``u(t) = u e^{-eta t}``), so the rate ``eta`` is sharp and the seed's printed
 ``e^{-(n/T) t}`` (read ``eta/T``) is a misprint: for ``T < 1`` it would claim a faster decay
-than the exact solution has.
+than the exact solution has.  The last member of (3.3), ``e^{-(n/T)t} ((1/2) int v^2 f(0) + T)``,
+also has the wrong constant: for ``f(0) = M_eps`` (``eps -> 0``) and ``T = 1`` at ``t = 0``,
+``W2 = sqrt(3)(1 - sqrt(eps)) > 1 + 3 eps/2``.  A correct bound is
+``W2(f(0), M_T)^2 <= m_2[f(0)] + 3T`` (the product coupling; centred data), so
+``W2(f(t), M_T) <= e^{-eta t} (m_2[f(0)] + 3T)^{1/2}``; both failures of the printed form are
+tests in ``tests/test_wasserstein.py``.
+
+Reference: "seed 003" is E. A. Carlen, J. L. Lebowitz and C. Mouhot, *Exponential approach to,
+and properties of, a non-equilibrium steady state in a dilute gas* (2014); the normalisations
+(Fourier transform, Maxwellians, kernels with ``(1/2) int b ds = 1``) are those of the
+conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations
@@ -45,6 +65,8 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import linalg, special
+
+from kacspectral.physics.reservoirs import MaxwellianMixture
 
 __all__ = [
     "gaussian_adapted_rule",
@@ -164,8 +186,9 @@ def w2_isotropic(
 
 
 def maxwellian_speed_density(T: float) -> Callable[[NDArray], NDArray]:
-    """``r -> M_T`` at ``|v| = r``."""
-    return lambda r: (2 * np.pi * T) ** -1.5 * np.exp(-np.asarray(r) ** 2 / (2 * T))
+    """``r -> M_T`` at ``|v| = r`` (:meth:`MaxwellianMixture.density
+    <kacspectral.physics.reservoirs.MaxwellianMixture.density>` of the one-component mixture)."""
+    return MaxwellianMixture([1], [T]).density
 
 
 def maxwellian_speed_quantile(q: ArrayLike, T: float) -> NDArray:

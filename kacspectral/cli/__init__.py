@@ -17,10 +17,12 @@ Error and output policy (enforced here, in :func:`main`, for every command):
   exit status).  JSON never contains ``NaN``/``Infinity``: a result holding nan or inf is
   refused (:func:`~kacspectral.cli._common.check_finite`, exit status 1, naming the quantity).
 * **Exit status 0**: success.  **1**: numerical trouble -- no convergence
-  (:class:`~kacspectral.errors.ConvergenceError`), a non-finite result, overflow, memory
-  exhausted, or a command that printed its result but flagged it (it then says why in a warning
-  line).  **2**: bad input, or work refused up front because its estimated memory or run time
-  exceeds the limits (the message names the argument, the limit and the estimate).
+  (:class:`~kacspectral.errors.ConvergenceError`), a non-finite result, division by zero or
+  other arithmetic failure, memory exhausted, or a command that printed its result but flagged
+  it (it then says why in a warning line).  **2**: bad input (:class:`ValueError`,
+  :class:`TypeError`, or :class:`OverflowError` from a number too large for a float), or work
+  refused up front because its estimated memory or run time exceeds the limits (the message
+  names the argument, the limit and the estimate).
   **3**: an internal error (a bug: please report it; ``KACSPECTRAL_TRACEBACK=1`` shows the
   traceback).  **130**: interrupted.
 * **stderr**: an error is ONE line ``kacspectral: error: ...`` (bad input) or
@@ -102,8 +104,8 @@ def _dispatch(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> tu
         return 2, _one_line(exc)
     except NonFiniteResult as exc:
         return 1, f"kacspectral: numerical trouble: {_one_line(exc)}"
-    except (ValueError, TypeError) as exc:
-        return 2, f"kacspectral: error: {_one_line(exc)}"
+    except (ValueError, TypeError, OverflowError) as exc:  # OverflowError: a number too large
+        return 2, f"kacspectral: error: {_one_line(exc)}"  # for a float (bad input)
     except MemoryError:
         return 1, ("kacspectral: numerical trouble: out of memory (MemoryError); lower the "
                    "size options")

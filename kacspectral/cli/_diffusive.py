@@ -8,6 +8,7 @@ import sys
 from kacspectral._version import __version__
 from kacspectral.boltzmann.isotropic.diffusive import DiffusiveNessProblem, solve_diffusive_ness
 from kacspectral.boltzmann.isotropic.exact import exact_moments
+from kacspectral.boltzmann.isotropic.ness import MAX_MOMENT_ORDER
 from kacspectral.physics.fokker_planck import DiffusiveReservoirs
 from kacspectral.physics.kernels import get_kernel
 from kacspectral.physics.reservoirs import MaxwellianMixture
@@ -53,6 +54,9 @@ def run_diffusive_ness(args: argparse.Namespace, diffusive: DiffusiveReservoirs)
     if args.method != "newton":
         raise ValueError(f"with diffusive reservoirs only --method newton is available, got "
                          f"{args.method!r}")
+    if args.moments > MAX_MOMENT_ORDER:
+        raise ValueError(f"--moments must be <= {MAX_MOMENT_ORDER} (m_{{2n}} overflows double "
+                         f"precision beyond), got {args.moments}")
     if args.exact and not kernel.is_exact:
         raise ValueError(f"--exact needs a kernel with an exact form; {kernel.name!r} has none")
     result = solve_diffusive_ness(problem, tol=args.tol, truncation=args.truncation)

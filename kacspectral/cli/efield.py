@@ -92,8 +92,8 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--degree must be in [2, {MAX_DEGREE}] (the collision tensor grows "
                          f"like K^6), got {args.degree}")
     kernel = get_kernel(args.kernel)
-    problem = EFieldProblem(fields[0], args.nu, _diffusion(args.diffusion), args.epsilon,
-                            kernel, args.t0)
+    diffusion = _diffusion(args.diffusion)
+    problem = EFieldProblem(fields[0], args.nu, diffusion, args.epsilon, kernel, args.t0)
     e_top = max(fields)
     branch = continue_branch(problem, e_max=1.25 * e_top + 0.25)
     folds = [{"E": f.E, "u": f.u, "T": f.T, "m2": f.m2} for f in branch.folds]
@@ -120,15 +120,15 @@ def run(args: argparse.Namespace) -> int:
     for s in states:
         s.pop("version", None)
         s.pop("versions", None)
-    payload = {"command": "efield", "problem": {k: v for k, v in problem.to_dict().items()
-                                                if k not in ("field", "version", "versions")},
+    payload = {"command": "efield", "problem": {k: v for k, v in problem.moments().items()
+                                                if k != "field"},
                "fields": fields, "degree": args.degree, "folds": folds, "states": states,
                "kinetic_not_found": missing}
     if args.json:
         emit_json(payload)
         return 0
     out = sys.stdout
-    out.write(f"D(r) = {problem.diffusion.name}, nu = {args.nu}, T0 = {args.t0}, "
+    out.write(f"D(r) = {diffusion.name}, nu = {args.nu}, T0 = {args.t0}, "
               f"epsilon = {args.epsilon}, kernel {kernel.name}, degree {args.degree}\n")
     out.write("folds of the reduced branch (E, u, T): " + (", ".join(
         f"({f['E']:.10f}, {f['u']:.6f}, {f['T']:.6f})" for f in folds) or "none") + "\n")

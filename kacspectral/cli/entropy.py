@@ -6,6 +6,17 @@ and optional diffusive (Fokker-Planck) reservoirs (``--diffusive-etas``,
 reservoir (jump ones first), exactly where the inputs are rational, the total entropy production
 ``sigma = sum_a J_a/T_a`` and its split ``sigma_B + sum_a sigma_a`` computed by quadrature of the
 density (:mod:`kacspectral.boltzmann.entropy`), with the balance error.
+
+The balance ``|sigma_B + sum sigma_a - sigma| / sigma`` is the check of the whole computation
+(density, collision operator, quadrature): above :data:`BALANCE_LIMIT` (measured <= 3.5e-13 in
+``validation/entropy_budget.py``) the density is not resolved (truncation too low, ``--tol`` too
+large, temperature range too wide) and the command stops with exit status 1 and one line, as
+it does when a quadrature term is not finite.
+
+Reference: "seed 003" is E. A. Carlen, J. L. Lebowitz and C. Mouhot, *Exponential approach to,
+and properties of, a non-equilibrium steady state in a dilute gas* (2014); the normalisations
+(Fourier transform, Maxwellians, kernels with ``(1/2) int b ds = 1``) are those of the
+conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations
@@ -15,9 +26,10 @@ import sys
 import warnings
 
 from kacspectral._version import __version__
-from kacspectral.boltzmann.entropy import ness_entropy_budget
+from kacspectral.boltzmann.entropy import MAX_RADIAL_NODES, ness_entropy_budget
 from kacspectral.boltzmann.isotropic.diffusive import DiffusiveNessProblem, solve_diffusive_ness
 from kacspectral.boltzmann.isotropic.ness import solve_ness
+from kacspectral.errors import ConvergenceError
 from kacspectral.physics.kernels import get_kernel
 from kacspectral.physics.reservoirs import MaxwellianMixture
 
@@ -33,6 +45,8 @@ from ._diffusive import add_diffusive_options, diffusive_from_args
 
 COMMAND = "entropy"
 HELP = "heat fluxes and entropy production of the NESS with jump and diffusive reservoirs"
+#: Largest relative balance error accepted (exit status 1 above it).
+BALANCE_LIMIT = 1e-8
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -48,7 +62,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--radial-nodes", type=positive_int, default=200, metavar="N",
-        help="Gauss-Legendre nodes of the radial quadrature (also 2N is run; default: 200)",
+        help=f"Gauss-Legendre nodes of the radial quadrature, at most {MAX_RADIAL_NODES} (also "
+        "2N is run; default: 200)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
@@ -69,13 +84,27 @@ def run(args: argparse.Namespace) -> int:
         bar.update()
         budget = ness_entropy_budget(result, n_radial=args.radial_nodes)
         bar.update()
+    if not budget.balance_error <= BALANCE_LIMIT:
+        raise ConvergenceError(
+            f"entropy budget does not balance: |sigma_B + sum sigma_a - sigma|/sigma = "
+            f"{budget.balance_error:.3g} > {BALANCE_LIMIT:g} (K = {result.truncation}, NESS "
+            f"residual {result.residual:.3g}): the density is not resolved; raise --truncation "
+            "or lower --tol"
+        )
     messages = []
     for w in caught:
         text = f"{w.category.__name__}: {' '.join(str(w.message).split())}"
         if text not in messages:
             messages.append(text)
             print(f"kacspectral: warning: {text}", file=sys.stderr)
-    payload = {"command": "entropy"}
+    # which reservoir each entry of heat_flux / sigma_reservoirs belongs to (jump reservoirs
+    # only when gamma > 0: at gamma = 0 they are not coupled and have no flux)
+    order = [{"kind": "jump", "temperature": str(t)} for t in reservoir.temperatures
+             if problem.gamma > 0]
+    if diffusive is not None:
+        order += [{"kind": "diffusive", "eta": str(e), "temperature": str(t)}
+                  for e, t in zip(diffusive.etas, diffusive.temperatures, strict=True)]
+    payload: dict = {"command": "entropy", "reservoirs": order}
     payload.update(budget.to_dict())
     payload.update({
         "problem": problem.describe(),

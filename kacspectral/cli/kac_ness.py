@@ -18,6 +18,7 @@ from kacspectral.boltzmann.isotropic.exact import exact_moments
 from kacspectral.boltzmann.isotropic.ness import NessProblem
 from kacspectral.kac.kinetic_limit import chaos_expectation, kac_ness
 from kacspectral.kac.multi_thermostat import MAX_DEGREE, MultiThermostat, named_observables
+from kacspectral.physics.kernels import get_kernel
 from kacspectral.physics.reservoirs import MaxwellianMixture
 
 from ._common import Progress, emit_json, number
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         bar.update()
     kin = res.kinetic
     ness = NessProblem(kin.gamma, MaxwellianMixture(list(kin.weights), list(kin.temperatures)),
-                       kin.kernel)
+                       get_kernel(kin.kernel))
     m = exact_moments(ness, args.degree // 2)
     names = [k for k, v in named_observables().items() if v[1] <= args.degree]
     kinetic = {k: chaos_expectation(named_observables()[k][0], m) for k in names}
@@ -95,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     payload = {
         "particles": "inf" if args.particles is None else args.particles,
         "degree": args.degree, "problem": problem.describe(),
-        "kinetic_problem": kin.to_dict(),
+        "kinetic_problem": kin.summary(),
         "moments": floats,
         "exact_moments": {k: str(values[k]) for k in names},
         "kinetic_moments": {k: str(kinetic[k]) for k in names},

@@ -132,8 +132,10 @@ class AxisymmetricBasis:
     def quadrature(self) -> dict:
         """Nodes ``vz``, ``rho2`` and weights ``w`` (flattened) with
         ``int M_ref g dv = sum w g(vz, rho2)``, and the basis values there."""
-        x, wx = gauss_hermite_e(self.nodes)
-        s, ws = gauss_laguerre(self.nodes)
+        n = self.nodes
+        assert n is not None  # set in __post_init__
+        x, wx = gauss_hermite_e(n)
+        s, ws = gauss_laguerre(n)
         vz = (self.u_ref + math.sqrt(self.t_ref) * x)[:, None] * np.ones_like(s)[None, :]
         rho2 = (2.0 * self.t_ref * s)[None, :] * np.ones_like(x)[:, None]
         w = wx[:, None] * ws[None, :]

@@ -10,17 +10,16 @@ function of ``r = |v|``.  The field points along the z axis: ``E = (0, 0, field)
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
+from kacspectral.physics.expressions import parse_expression
 from kacspectral.physics.kernels import get_kernel
-from kacspectral.provenance import versions
+from kacspectral.results import ResultMixin, register_codec
 
 __all__ = ["Diffusion", "EFieldProblem", "R"]
 
@@ -40,7 +39,7 @@ def _finite(value: object, name: str, positive: bool = False, nonneg: bool = Fal
 
 
 @dataclass(frozen=True)
-class Diffusion:
+class Diffusion(ResultMixin):
     """The diffusion coefficient ``D(r)``, ``r = |v|``, as a sympy expression in :data:`R`.
 
     Build it with :meth:`constant`, :meth:`gaussian` (``a + b exp(-r^2/(2c))``, whose Gaussian
@@ -52,11 +51,12 @@ class Diffusion:
     expr: sp.Expr
     name: str = ""
     _func: object = field(default=None, repr=False, compare=False)
+    _gauss: object = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         expr = self.expr
         if isinstance(expr, (int, float, np.floating, np.integer)) and not isinstance(expr, bool):
-            expr = sp.Float(_finite(expr, "diffusion", positive=True))
+            expr = sp.Rational(repr(_finite(expr, "diffusion", positive=True)))
         if not isinstance(expr, sp.Basic):
             raise TypeError(f"diffusion must be a number or a sympy expression, got {expr!r}")
         expr = expr.subs({s: R for s in expr.free_symbols if s.name == "r"})
@@ -68,6 +68,7 @@ class Diffusion:
         object.__setattr__(self, "expr", expr)
         object.__setattr__(self, "name", self.name or str(expr))
         object.__setattr__(self, "_func", sp.lambdify(R, expr, modules="numpy"))
+        object.__setattr__(self, "_gauss", self._match_gaussian())
         rs = np.linspace(0.0, 30.0, 3001)
         vals = np.asarray(self(rs), dtype=float) * np.ones_like(rs)
         if not np.all(np.isfinite(vals)) or np.min(vals) <= 0:
@@ -76,10 +77,13 @@ class Diffusion:
                 f"(min on [0, 30]: {np.nanmin(vals):.3g})"
             )
 
+    def __reduce__(self) -> tuple:
+        return (Diffusion, (self.expr, self.name))  # the lambdified function is rebuilt
+
     @classmethod
     def constant(cls, value: float) -> Diffusion:
         """``D(r) = value`` (> 0)."""
-        return cls(sp.Float(_finite(value, "diffusion", positive=True)))
+        return cls(sp.Rational(repr(_finite(value, "diffusion", positive=True))))
 
     @classmethod
     def gaussian(cls, a: float, b: float, c: float) -> Diffusion:
@@ -87,7 +91,8 @@ class Diffusion:
         a = _finite(a, "a", positive=True)
         b = _finite(b, "b", nonneg=True)
         c = _finite(c, "c", positive=True)
-        return cls(sp.Float(a) + sp.Float(b) * sp.exp(-R**2 / (2 * sp.Float(c))))
+        ex = [sp.Rational(repr(x)) for x in (a, b, c)]  # exact: the shortest decimal of x
+        return cls(ex[0] + ex[1] * sp.exp(-R**2 / (2 * ex[2])))
 
     @classmethod
     def from_expression(cls, expr: object) -> Diffusion:
@@ -115,6 +120,9 @@ class Diffusion:
     @property
     def gaussian_parameters(self) -> tuple[float, float, float] | None:
         """``(a, b, c)`` when ``D = a + b exp(-r^2/(2c))`` (``b = 0`` for a constant), else None."""
+        return self._gauss  # type: ignore[return-value]
+
+    def _match_gaussian(self) -> tuple[float, float, float] | None:
         if self.is_constant:
             return (float(self.expr), 0.0, 1.0)
         a, b, c = sp.Wild("a", exclude=[R]), sp.Wild("b", exclude=[R]), sp.Wild("c", exclude=[R])
@@ -130,8 +138,22 @@ class Diffusion:
         return (av, bv, -1.0 / (2.0 * cv))
 
 
+def _encode_diffusion(d: Diffusion) -> dict:
+    return {"expression": str(d.expr)}
+
+
+def _decode_diffusion(data: dict) -> Diffusion:
+    return Diffusion(parse_expression(str(data["expression"]), variables=("r",),
+                                      what="diffusion expression"))
+
+
+# saved as its expression text, read back by the safe parser (replaces the field-wise codec
+# that ResultMixin registers: the lambdified function is not data)
+register_codec(Diffusion, _encode_diffusion, _decode_diffusion, name="Diffusion")
+
+
 @dataclass(frozen=True)
-class EFieldProblem:
+class EFieldProblem(ResultMixin):
     """Parameters of (5.1) (module docstring).
 
     Parameters
@@ -174,18 +196,7 @@ class EFieldProblem:
         return EFieldProblem(self.field, self.nu, self.diffusion, value, self.kernel, self.t0)
 
     def moments(self) -> dict:
-        """The parameters as numbers (for reports)."""
-        return self.to_dict()
-
-    def to_dict(self) -> dict:
-        """JSON-ready parameters with ``version``/``versions``."""
-        ver = versions()
-        kern = get_kernel(self.kernel)
+        """The parameters as JSON-ready numbers and names (for reports)."""
         assert isinstance(self.diffusion, Diffusion)
         return {"field": self.field, "nu": self.nu, "diffusion": self.diffusion.name,
-                "epsilon": self.epsilon, "kernel": kern.name, "t0": self.t0,
-                "version": ver["kacspectral"], "versions": ver}
-
-    def save(self, path: str | Path) -> None:
-        """Write :meth:`to_dict` as JSON."""
-        Path(path).write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n")
+                "epsilon": self.epsilon, "kernel": get_kernel(self.kernel).name, "t0": self.t0}

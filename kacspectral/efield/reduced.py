@@ -71,9 +71,10 @@ def diffusion_integrals(diffusion: Diffusion, u: complex, T: complex, method: st
         raise ValueError(f"no closed form for D(r) = {diffusion.name}: not a + b exp(-r^2/(2c))")
     if params is not None:
         a, b, c = params
-        S = c * T / (c + T)
-        mu = c * u / (c + T)
-        Z = (S / T) ** 1.5 * np.exp(-u * u / (2.0 * (c + T)))
+        with np.errstate(invalid="ignore", over="ignore"):  # T = inf while a solver explores
+            S = c * T / (c + T)
+            mu = c * u / (c + T)
+            Z = (S / T) ** 1.5 * np.exp(-u * u / (2.0 * (c + T)))
         return (a + b * Z, a * u + b * Z * mu,
                 a * (u * u + 3.0 * T) + b * Z * (mu * mu + 3.0 * S))
     return _radial_integrals(diffusion, u, T, nodes)
@@ -162,9 +163,15 @@ class ReducedState:
 
     def to_dict(self) -> dict:
         ev = [complex(e) for e in self.eigenvalues]
+        ver = versions()
         return {"E": self.E, "u": self.u, "T": self.T, "m2": self.m2, "stable": self.stable,
                 "kind": self.kind, "model": "reduced", "residual": self.residual,
-                "eigenvalues": [[e.real, e.imag] for e in ev]}
+                "eigenvalues": [[e.real, e.imag] for e in ev], "version": ver["kacspectral"],
+                "versions": ver}
+
+    def save(self, path: str | Path) -> None:
+        """Write :meth:`to_dict` as JSON."""
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n")
 
 
 def _params(problem: EFieldProblem) -> tuple:

@@ -16,7 +16,12 @@ from scipy.integrate import solve_ivp
 
 from kacspectral.efield.kinetic import KineticState, relax, solve_steady
 from kacspectral.efield.problem import Diffusion, EFieldProblem
-from kacspectral.efield.reduced import ReducedState, reduced_rhs, reduced_state
+from kacspectral.efield.reduced import (
+    ReducedState,
+    reduced_jacobian,
+    reduced_rhs,
+    reduced_state,
+)
 from kacspectral.errors import ConvergenceError
 
 __all__ = ["kinetic_sweep", "reduced_sweep"]
@@ -39,9 +44,9 @@ def reduced_sweep(problem: EFieldProblem, fields: Sequence[float], start: tuple,
                 continue
         except ConvergenceError:
             pass
-        sol = solve_ivp(lambda t, y, E=E: reduced_rhs(y, E, problem.nu, problem.diffusion,
-                                                      problem.t0),
-                        (0.0, t_relax), x, method="BDF", rtol=1e-10, atol=1e-12)
+        args = (E, problem.nu, problem.diffusion, problem.t0)
+        sol = solve_ivp(lambda t, y, a=args: reduced_rhs(y, *a), (0.0, t_relax), x, method="BDF",
+                        jac=lambda t, y, a=args: reduced_jacobian(y, *a), rtol=1e-8, atol=1e-10)
         st = reduced_state(problem.with_field(E), tuple(sol.y[:, -1]))
         x = np.array([st.u, st.T])
         out.append(st)
@@ -62,7 +67,7 @@ def kinetic_sweep(problem: EFieldProblem, fields: Sequence[float], start: Kineti
         p = problem.with_field(E)
         jumped = False
         try:
-            st = solve_steady(p, prev, degree or prev.basis.degree, prev.basis.nodes)
+            st = solve_steady(p, prev, degree or prev.basis.degree)
             if not st.stable or abs(st.T - prev.T) > 0.25 * prev.T:
                 raise ConvergenceError("left the branch")
         except ConvergenceError:

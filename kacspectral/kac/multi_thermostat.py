@@ -45,7 +45,8 @@ same table with the partner's exponents replaced by the moments of R.  The syste
 triangular by degree: the degree-m rows involve degrees <= m only, and the degree-m block is
 invertible for mu > 0 (its top part is L_S + mu sum_i (T_i - I) on the degree-m Wick sector,
 whose spectrum lies below -mu/3 by seed 000's Lemma 3).  It is solved degree by degree,
-in exact rationals for a given N, or with N symbolic (sympy, over the field Q(N)).
+in exact rationals for a given N here; with N symbolic, as a series in 1/N and as certified
+rational functions of N in :mod:`kacspectral.kac.ness_series`.
 
 The stationary law is invariant under reflections of each axis and permutations of the axes
 (the dynamics and R are), so only types with even exponent sums per axis are non-zero and one
@@ -75,29 +76,22 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
 
-import sympy as sp
-
 from kacspectral.kac.tables import pair_table, sphere_moment
 from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
+from kacspectral.results import ResultMixin
 
 __all__ = [
     "MultiThermostat",
-    "N_SYMBOL",
     "StationaryMoments",
-    "SymbolicStationaryMoments",
     "moment_types",
     "named_observables",
     "observable_expectation",
     "canonical_type",
     "stationary_moments",
-    "stationary_moments_symbolic",
-    "stationary_series",
     "stationarity_rows",
 ]
 
 ZERO = (0, 0, 0)
-#: The symbol N (number of particles) of the rational functions.
-N_SYMBOL = sp.Symbol("N", positive=True, integer=True)
 #: Largest degree offered (the pair tables of degree 7-8 cost minutes).
 MAX_DEGREE = 6
 
@@ -113,7 +107,7 @@ def _positive(value: object, name: str) -> Fraction:
 
 
 @dataclass(frozen=True)
-class MultiThermostat:
+class MultiThermostat(ResultMixin):
     """Thermostats a = 1..A at temperatures T_a with rates mu_a, and the collision rate lambda_S.
 
     Parameters
@@ -126,6 +120,7 @@ class MultiThermostat:
         lambda_S > 0: each particle collides with the others at total rate lambda_S.
 
     All three are kept as exact Fractions (strings such as ``"1/6"`` are accepted).
+    ``to_dict``/``save``/``load`` from :class:`kacspectral.results.ResultMixin`.
     """
 
     temperatures: tuple[Fraction, ...]
@@ -426,144 +421,6 @@ def stationary_moments(problem: MultiThermostat, particles: int,
 
 
 # ----------------------------------------------------------------------------------------
-# N symbolic
-# ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SymbolicStationaryMoments:
-    """Stationary moments as rational functions of N (sympy, symbol :data:`N_SYMBOL`).
-
-    Valid for every integer N >= the number of particles of the type (checked against the
-    exact finite-N solution in the tests).
-    """
-
-    problem: MultiThermostat
-    degree: int
-    values: dict
-
-    def moment(self, parts) -> sp.Expr:
-        """E[prod_p v_p^{parts[p]}] as a rational function of N."""
-        return _lookup(self.values, parts, self.degree, None)
-
-    def expectation(self, poly: dict) -> sp.Expr:
-        """E[poly] as a rational function of N (poly as in :meth:`StationaryMoments.expectation`)."""
-        return sp.factor(sp.together(observable_expectation(poly, self.moment)))
-
-    def at(self, particles: int) -> dict:
-        """Values at an integer N (types with <= N particles), as Fractions."""
-        out = {}
-        for k, v in self.values.items():
-            if len(k) <= particles:
-                r = sp.Rational(v.subs(N_SYMBOL, particles))
-                out[k] = Fraction(int(r.p), int(r.q))
-        return out
-
-
-def stationary_moments_symbolic(problem: MultiThermostat,
-                                degree: int = 4) -> SymbolicStationaryMoments:
-    """Stationary moments with N symbolic: the system (N-1) E[L p] = 0 has entries linear in N;
-    each degree block is solved over the field Q(N) with sympy's DomainMatrix."""
-    from sympy.polys.matrices import DomainMatrix
-
-    if not isinstance(problem, MultiThermostat):
-        raise TypeError(f"problem must be a MultiThermostat, got {type(problem).__name__}")
-    degree = _check_degree(degree)
-    rows = stationarity_rows(problem, degree)
-    field = sp.QQ.frac_field(N_SYMBOL)
-    n_ = field.from_sympy(N_SYMBOL)
-    lam_s = field.from_sympy(sp.Rational(problem.lambda_s.numerator, problem.lambda_s.denominator))
-    mu = field.from_sympy(sp.Rational(problem.mu.numerator, problem.mu.denominator))
-
-    def q(x: Fraction):
-        return field.from_sympy(sp.Rational(x.numerator, x.denominator))
-
-    values: dict = {(): field.one}
-    for block in _blocks([t for t in rows if t]):
-        idx = {t: i for i, t in enumerate(block)}
-        a = [[field.zero] * len(block) for _ in block]
-        b = [[field.zero] for _ in block]
-        for i, lam in enumerate(block):
-            s0, s1, t = rows[lam]
-            coef: dict = defaultdict(lambda: field.zero)
-            for tau, c in s0.items():
-                coef[tau] += lam_s * q(c)
-            for tau, c in s1.items():
-                coef[tau] += lam_s * n_ * q(c)
-            for tau, c in t.items():
-                coef[tau] += mu * (n_ - 1) * q(c)
-            for tau, c in coef.items():
-                if tau in idx:
-                    a[i][idx[tau]] += c
-                else:
-                    b[i][0] -= c * values[tau]
-        sol = DomainMatrix(a, (len(block), len(block)), field).lu_solve(
-            DomainMatrix(b, (len(block), 1), field))
-        values.update(zip(block, (sol[i, 0].element for i in range(len(block))), strict=True))
-    out = {k: sp.factor(field.to_sympy(v)) for k, v in values.items()}
-    return SymbolicStationaryMoments(problem, degree, out)
-
-
-def _inverse_fraction(a: list[list[Fraction]]) -> list[list[Fraction]]:
-    n = len(a)
-    cols = _solve_fraction(a, [[Fraction(int(i == j)) for i in range(n)] for j in range(n)])
-    return [[cols[j][i] for j in range(n)] for i in range(n)]
-
-
-def stationary_series(problem: MultiThermostat, degree: int = 4, order: int = 2) -> dict:
-    """Taylor coefficients in eps = 1/N of every stationary moment: {type: [y0, y1, ...]}.
-
-    Multiplying the stationarity rows by (N-1)/N = 1 - eps gives A(eps) = A1 + eps A0 with
-    A1 = lambda_S s1 + mu t (the N = infinity hierarchy: pairs with an outside particle and the
-    thermostats) and A0 = lambda_S s0 - mu t.  When each degree block of A1 is invertible
-    (checked; raises ArithmeticError otherwise) the moments are analytic at eps = 0 and
-    A1 y^(k) = -A0 y^(k-1), block by block, gives the coefficients in exact rationals:
-    y0 = lim_{N->oo} y_type(N) and y1 = lim N (y_type(N) - y0) (the coefficient of 1/N).
-    """
-    if not isinstance(problem, MultiThermostat):
-        raise TypeError(f"problem must be a MultiThermostat, got {type(problem).__name__}")
-    degree = _check_degree(degree)
-    if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= 40:
-        raise ValueError(f"order must be an integer in 0..40, got {order!r}")
-    rows = stationarity_rows(problem, degree)
-    lam_s, mu = problem.lambda_s, problem.mu
-    series: dict = {(): [Fraction(1)] + [Fraction(0)] * order}
-    for block in _blocks([t for t in rows if t]):
-        idx = {t: i for i, t in enumerate(block)}
-        a1 = [[Fraction(0)] * len(block) for _ in block]
-        a0 = [[Fraction(0)] * len(block) for _ in block]
-        low1: list = [defaultdict(Fraction) for _ in block]
-        low0: list = [defaultdict(Fraction) for _ in block]
-        for i, lam in enumerate(block):
-            s0, s1, t = rows[lam]
-            for tgt, blk, d, c in ((a1, low1, s1, lam_s), (a1, low1, t, mu),
-                                   (a0, low0, s0, lam_s), (a0, low0, t, -mu)):
-                for tau, v in d.items():
-                    if tau in idx:
-                        tgt[i][idx[tau]] += c * v
-                    else:
-                        blk[i][tau] += c * v
-        try:
-            inv = _inverse_fraction(a1)
-        except ArithmeticError:
-            raise ArithmeticError(f"the N = infinity block of degree "
-                                  f"{sum(map(sum, block[0]))} is singular") from None
-        coeffs = [[Fraction(0)] * len(block) for _ in range(order + 1)]
-        for k in range(order + 1):
-            rhs = []
-            for i in range(len(block)):
-                r = -sum((v * series[tau][k] for tau, v in low1[i].items()), Fraction(0))
-                if k:
-                    r -= sum((v * series[tau][k - 1] for tau, v in low0[i].items()), Fraction(0))
-                    r -= sum((a0[i][j] * coeffs[k - 1][j] for j in range(len(block))
-                              if a0[i][j]), Fraction(0))
-                rhs.append(r)
-            coeffs[k] = [sum((inv[i][j] * rhs[j] for j in range(len(block)) if inv[i][j]),
-                             Fraction(0)) for i in range(len(block))]
-        for i, lam in enumerate(block):
-            series[lam] = [coeffs[k][i] for k in range(order + 1)]
-    return series
-
-
-# ----------------------------------------------------------------------------------------
 # Observables as polynomials in labelled particles
 # ----------------------------------------------------------------------------------------
 def observable_expectation(poly: dict, moment):
@@ -587,7 +444,7 @@ def _pmul(p: dict, q: dict) -> dict:
 
 
 def _unit(p: int, k: int) -> tuple:
-    e = [ZERO] * (p + 1)
+    e: list[tuple[int, ...]] = [ZERO] * (p + 1)
     e[p] = tuple(1 if i == k else 0 for i in range(3))
     return tuple(e)
 

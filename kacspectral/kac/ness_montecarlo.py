@@ -23,12 +23,32 @@ steps cover the time burn_in/Lambda.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from kacspectral.kac.multi_thermostat import MultiThermostat
+from kacspectral.results import ResultMixin
 
-__all__ = ["simulate_stationary"]
+__all__ = ["StationaryMonteCarlo", "simulate_stationary"]
+
+
+@dataclass(frozen=True)
+class StationaryMonteCarlo(ResultMixin):
+    """Monte Carlo estimates: ``mean`` and ``se`` ({observable: float}), the number of steps per
+    chain, the number of chains and the seed."""
+
+    particles: int
+    mean: dict[str, float]
+    se: dict[str, float]
+    steps: int
+    chains: int
+    seed: int
+
+    def z_scores(self, exact: dict) -> dict:
+        """(mean - exact)/se for every estimated observable present in ``exact``."""
+        return {k: (m - float(exact[k])) / self.se[k] for k, m in self.mean.items()
+                if k in exact}
 
 
 def _directions(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -38,7 +58,7 @@ def _directions(rng: np.random.Generator, n: int) -> np.ndarray:
 
 def simulate_stationary(problem: MultiThermostat, particles: int, *, chains: int = 2000,
                         burn_in_time: float = 12.0, records: int = 40, thin_time: float = 0.5,
-                        seed: int = 0) -> dict:
+                        seed: int = 0) -> StationaryMonteCarlo:
     """Stationary E|v_1|^2, E|v_1|^4, E|v_1|^6, E|v_1|^2|v_2|^2 by Monte Carlo (module docstring).
 
     Parameters
@@ -57,7 +77,7 @@ def simulate_stationary(problem: MultiThermostat, particles: int, *, chains: int
 
     Returns
     -------
-    dict with ``mean`` and ``se`` ({observable: float}), ``steps`` and ``chains``.
+    StationaryMonteCarlo
     """
     if not isinstance(problem, MultiThermostat):
         raise TypeError(f"problem must be a MultiThermostat, got {type(problem).__name__}")
@@ -112,4 +132,4 @@ def simulate_stationary(problem: MultiThermostat, particles: int, *, chains: int
         del acc["|v1|^2|v2|^2"]
     mean = {k: float(v.mean() / records) for k, v in acc.items()}
     se = {k: float((v / records).std(ddof=1) / math.sqrt(chains)) for k, v in acc.items()}
-    return {"mean": mean, "se": se, "steps": burn + (records - 1) * thin, "chains": chains}
+    return StationaryMonteCarlo(n, mean, se, burn + (records - 1) * thin, chains, seed)

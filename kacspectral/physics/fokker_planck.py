@@ -30,10 +30,16 @@ in particular ``d m_2/dt = -2 eta (m_2 - 3T)``, so ``3T - m_2(t) = e^{-2 eta t}(
 under (F1) alone and under seed 003 eq. (3.2) (the collision term conserves energy).  Heat flux
 into reservoir ``a`` (energy it receives per unit time): ``J_a = -(1/2) int eta_a FP_{T_a} f |v|^2
 = eta_a (m_2 - 3 T_a)``.
+
+Reference: "seed 003" is E. A. Carlen, J. L. Lebowitz and C. Mouhot, *Exponential approach to,
+and properties of, a non-equilibrium steady state in a dilute gas* (2014); the normalisations
+(Fourier transform, Maxwellians, kernels with ``(1/2) int b ds = 1``) are those of the
+conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -91,6 +97,13 @@ class DiffusiveReservoirs(ResultMixin):
             raise ValueError(f"diffusive etas must not all vanish, got {[str(y) for y in e]}")
         object.__setattr__(self, "etas", e)
         object.__setattr__(self, "temperatures", t)
+        # every float the solvers form must exist: eta_a, T_a, eta, T and the energy term 6 eta T
+        eta = self.eta_exact
+        for value, what in [*((x, "diffusive eta") for x in e),
+                            *((x, "diffusive temperature") for x in t),
+                            (eta, "eta = sum eta_a"), (6 * eta * self.temperature_exact,
+                                                       "6 eta T (energy gain)")]:
+            _check_double(value, what)
 
     @property
     def eta_exact(self) -> Fraction:
@@ -145,6 +158,18 @@ class DiffusiveReservoirs(ResultMixin):
             "diffusive_eta": str(self.eta_exact),
             "diffusive_temperature": str(self.temperature_exact),
         }
+
+
+def _check_double(value: Fraction, what: str) -> None:
+    """ValueError when ``value`` (> 0 or 0) overflows or underflows to 0 in double precision."""
+    try:
+        x = float(value)
+    except OverflowError:
+        x = math.inf
+    if not math.isfinite(x) or (value != 0 and x == 0.0):
+        size = math.log10(abs(value.numerator)) - math.log10(value.denominator)
+        raise ValueError(f"{what} = about 1e{size:.0f} is out of the range of double precision "
+                         "(about 1e-308 to 1e308)")
 
 
 def as_diffusive(value: object) -> DiffusiveReservoirs | None:

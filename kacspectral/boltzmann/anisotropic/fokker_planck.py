@@ -33,6 +33,11 @@ Time stepping of (A1): :class:`DiffusiveEvolutionProblem` keeps the split of
 :mod:`kacspectral.boltzmann.anisotropic.evolution` (scalar loss ``L = -nu`` exact) and adds
 ``eta D a`` to the non-linear part, so every scheme of ``evolve`` applies unchanged (explicit in
 the diffusion: stable for ``eta K dt`` up to about 2.7 with the RK4-type schemes).
+
+Reference: "seed 003" is E. A. Carlen, J. L. Lebowitz and C. Mouhot, *Exponential approach to,
+and properties of, a non-equilibrium steady state in a dilute gas* (2014); the normalisations
+(Fourier transform, Maxwellians, kernels with ``(1/2) int b ds = 1``) are those of the
+conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations
@@ -86,6 +91,9 @@ def fokker_planck_flow(
     """Coefficients of ``exp(t eta FP_T) f_0`` at ``times`` (rows), exact up to rounding
     (:func:`scipy.sparse.linalg.expm_multiply`)."""
     d = as_diffusive(diffusive)
+    if d is None:
+        raise TypeError("diffusive must be a DiffusiveReservoirs or a pair (etas, temperatures), "
+                        "got None")
     a0 = np.asarray(initial, dtype=float)
     t = np.asarray(times, dtype=float)
     A = (d.eta * fokker_planck_matrix(space, d.temperature)).tocsc()

@@ -43,6 +43,11 @@ known energy is imposed along ``dM_T/dT``: from ``d m_2/dt`` of the two mechanis
 Newton's method with the exact Jacobian solves it.  The NESS is a mixture of Maxwellians with
 temperatures between the extreme jump temperatures and ``T`` (the diffusion maps ``M_T'`` to
 ``M_{T + (T'-T) e^{-2 eta t}}``), so the truncation rule of ``ness`` applies with that range.
+
+Reference: "seed 003" is E. A. Carlen, J. L. Lebowitz and C. Mouhot, *Exponential approach to,
+and properties of, a non-equilibrium steady state in a dilute gas* (2014); the normalisations
+(Fourier transform, Maxwellians, kernels with ``(1/2) int b ds = 1``) are those of the
+conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations
