@@ -49,6 +49,7 @@ from kacspectral.kac.generators import kac_gap
 from kacspectral.kac.kinetic_limit import kac_ness
 from kacspectral.kac.lemma3 import exact_eigenvalue, lemma3_check
 from kacspectral.kac.multi_thermostat import MultiThermostat
+from kacspectral.kac.results import KacGapResult, ReservoirDistanceResult
 from kacspectral.physics.bkw import BKW
 from kacspectral.physics.expressions import parse_expression
 from kacspectral.physics.fokker_planck import DiffusiveReservoirs
@@ -80,11 +81,13 @@ __all__ = [
     "EFieldProblem",
     "EvolutionProblem",
     "HermiteSpace",
+    "KacGapResult",
     "MaxwellianMixture",
     "NegativeDensityWarning",
     "NessProblem",
     "NessResult",
     "MultiThermostat",
+    "ReservoirDistanceResult",
     "ReservoirProblem",
     "TruncationWarning",
     "evolve",

@@ -41,9 +41,9 @@ def test_energy_sector_matches_closed_form(M, N, mu):
     p = ReservoirProblem(M, N, lambda_s=Fraction(3), lambda_r=Fraction(1, 2), mu=mu)
     r = reservoir_distance(p, energy_state(M, Fraction(1, 5)), TIMES, with_bound=False)
     ref = energy_sector_distance(p, TIMES, Fraction(1, 5))
-    assert np.max(np.abs(r["distance"] - ref)) <= 100 * EPS * r["norm0"]
+    assert np.max(np.abs(r.distance - ref)) <= 100 * EPS * r.norm0
     # long-time limit ||R[h0] - 1|| = sqrt(M/(M+N)) ||h0 - 1||
-    assert abs(r["distance"][-1] - math.sqrt(M / (M + N)) * r["norm0"]) <= 100 * EPS
+    assert abs(r.distance[-1] - math.sqrt(M / (M + N)) * r.norm0) <= 100 * EPS
 
 
 def test_labelled_and_pooled_system_agree():
@@ -51,8 +51,8 @@ def test_labelled_and_pooled_system_agree():
     h0 = quartic_state(2, Fraction(1, 4))
     a = reservoir_distance(p, h0, TIMES, with_bound=False, pool_system=True)
     b = reservoir_distance(p, h0, TIMES, with_bound=False, pool_system=False)
-    assert np.max(np.abs(a["distance"] - b["distance"])) <= 1e-14
-    assert abs(a["norm0"] - b["norm0"]) <= 1e-14
+    assert np.max(np.abs(a.distance - b.distance)) <= 1e-14
+    assert abs(a.norm0 - b.norm0) <= 1e-14
 
 
 def test_quartic_long_time_is_projection():
@@ -69,7 +69,7 @@ def test_quartic_long_time_is_projection():
         key = (tuple(sorted((q for q in parts if any(q)), reverse=True)), ())
         y[sec.index[key]] = float(c)
     y *= sec.scale
-    assert abs(np.linalg.norm(projector_matrix(sec) @ y) - r["distance"][0]) <= 1e-14
+    assert abs(np.linalg.norm(projector_matrix(sec) @ y) - r.distance[0]) <= 1e-14
 
 
 def test_short_time_slope():
@@ -78,7 +78,7 @@ def test_short_time_slope():
     p = ReservoirProblem(M, N, mu=Fraction(3, 2))
     # d(t)/t = slope (1 + O(t)); at t = 1e-6 the relative truncation is ~1e-6, asserted 1e-5
     t = np.array([1e-6, 2e-6])
-    d = reservoir_distance(p, energy_state(M, eps), t, with_bound=False)["distance"]
+    d = reservoir_distance(p, energy_state(M, eps), t, with_bound=False).distance
     slope = mu * float(eps) / 3 * M * math.sqrt(6 / N) / 3
     assert abs(d[0] / t[0] - slope) <= 1e-5 * slope
     assert abs(d[1] / d[0] - 2) <= 1e-5
@@ -91,9 +91,9 @@ def test_distance_exponent_in_N_is_one_half():
     ns = np.array([100, 1000, 10**4, 10**5, 10**6])
     rs = [reservoir_distance(ReservoirProblem(2, int(n)), energy_state(2, Fraction(1, 4)),
                              [math.inf], with_bound=False) for n in ns]
-    d = np.array([r["distance"][0] for r in rs])
-    exact = np.sqrt(2 / (2 + ns)) * rs[0]["norm0"]
-    assert np.max(np.abs(d - exact)) <= 100 * EPS * rs[0]["norm0"]  # rounding ~ EPS norm0
+    d = np.array([r.distance[0] for r in rs])
+    exact = np.sqrt(2 / (2 + ns)) * rs[0].norm0
+    assert np.max(np.abs(d - exact)) <= 100 * EPS * rs[0].norm0  # rounding ~ EPS norm0
     slope = np.polyfit(np.log(ns), np.log(d), 1)[0]
     # relative error of d at most 100 EPS norm0 / d(10^6) ~ 1.6e-11, hence of the slope too
     assert abs(slope - np.polyfit(np.log(ns), np.log(exact), 1)[0]) <= 1e-10
@@ -110,7 +110,7 @@ def test_quartic_long_time_is_of_order_M_over_N(M):
     for N in (1000, 10000):
         r = reservoir_distance(ReservoirProblem(M, N), quartic_state(M, Fraction(1, 4)),
                                [math.inf], with_bound=False)
-        ratio = r["distance"][0] / r["norm0"]
+        ratio = r.distance[0] / r.norm0
         assert abs(ratio * (M + N) / math.sqrt(5 * M / 3) - 1) <= 1 / N
         assert ratio <= math.sqrt(M / (M + N))
 
@@ -121,10 +121,10 @@ def test_bound_constants_and_bound_holds():
     assert lres["l2"] == Fraction(7, 15) * Fraction(8, 15) and lres["block"] == (0, 2)
     p = ReservoirProblem(2, 20, mu=Fraction(1, 2))
     r = reservoir_distance(p, quartic_state(2, Fraction(1, 5)), TIMES[:-1], gap_degree=2)
-    assert np.all(r["distance"] <= r["bound"] + 1e-15)
+    assert np.all(r.distance <= r.bound + 1e-15)
     # gap of L on degree <= 2: momentum/energy exchange at (mu/3)(1 + M/N)
-    assert abs(r["k"] - 0.5 / 3 * (1 + 2 / 20)) <= 1e-12
-    b = seed_bound(p, np.array([0.0, math.inf]), r["k"], r["l"], 1.0)
+    assert abs(r.k - 0.5 / 3 * (1 + 2 / 20)) <= 1e-12
+    b = seed_bound(p, np.array([0.0, math.inf]), r.k, r.l, 1.0)
     assert b[0] == 0 and abs(b[1] - lemma1_constant(2, 20)) <= 10 * EPS
 
 
@@ -158,6 +158,6 @@ def test_momentum_perturbation_labelled_layout():
     p = ReservoirProblem(2, 10)
     h0 = {(0,) * 6: Fraction(1), (0, 0, 1, 0, 0, 0): Fraction(1, 10)}
     r = reservoir_distance(p, h0, [0.5, math.inf], with_bound=False)
-    assert r["layout"]["exchangeable_system"] is False
-    assert abs(r["distance"][1] / r["norm0"] - 1 / math.sqrt(12)) <= 100 * EPS
-    assert abs(r["norm0"] - 0.1) <= 10 * EPS
+    assert r.exchangeable_system is False
+    assert abs(r.distance[1] / r.norm0 - 1 / math.sqrt(12)) <= 100 * EPS
+    assert abs(r.norm0 - 0.1) <= 10 * EPS

@@ -181,13 +181,13 @@ def test_kac_gap_confirms_claim(n, degree):
     # 10; validation/kac_reservoir.py runs degree <= 4 for all N and <= 6 for N <= 4)
     gap, momentum, stress = _claimed(n)
     res = kac_gap(n, degree)
-    assert abs(res["gap"] - gap) <= 100 * EPS
-    g = res["gap_mode"]
-    assert g["degree"] == 3 and g["spins"] == [1] and g["symmetric"] is True
-    vals = np.array([-m["eigenvalue"] for m in res["modes"]])
+    assert abs(res.gap - gap) <= 100 * EPS
+    g = res.gap_mode
+    assert g.degree == 3 and g.spins == (1,) and g.symmetric is True
+    vals = np.array([-m.eigenvalue for m in res.modes])
     assert min(abs(vals - momentum)) <= 100 * EPS
     assert min(abs(vals - stress)) <= 100 * EPS
-    assert res["claimed"]["gap"] == pytest.approx(gap, abs=4 * EPS)
+    assert float(res.claimed_gap) == pytest.approx(gap, abs=4 * EPS)
 
 
 @pytest.mark.parametrize("degree", [3, 4])
@@ -195,11 +195,11 @@ def test_kac_gap_two_particles_refutes_claim(degree):
     res = kac_gap(2, degree)
     # N = 2: only the relative velocity moves; its spin-l blocks decay at 2l/(2l+1), the
     # slowest being the momentum mode 2/3, above the claimed (4/15) 2 = 8/15
-    assert abs(res["gap"] - 2 / 3) <= 100 * EPS
-    assert res["gap_mode"]["degree"] == 1 and res["gap_mode"]["spins"] == [1]
-    assert res["gap"] - _claimed(2)[0] >= 2 / 15 - 100 * EPS
+    assert abs(res.gap - 2 / 3) <= 100 * EPS
+    assert res.gap_mode.degree == 1 and res.gap_mode.spins == (1,)
+    assert res.gap - _claimed(2)[0] >= 2 / 15 - 100 * EPS
     # and 8/15 is not an eigenvalue at all on degree <= 4
-    vals = np.array([-m["eigenvalue"] for m in kac_gap(2, degree, max_modes=50)["modes"]])
+    vals = np.array([-m.eigenvalue for m in kac_gap(2, degree, max_modes=50).modes])
     assert np.min(np.abs(vals - 8 / 15)) > 1e-3
 
 
@@ -228,7 +228,7 @@ def test_reduced_layout_has_every_labelled_eigenvalue(n, m):
     if m == 3:
         top = max(np.max(v[v < -1e-9]) for v in
                   [_distinct_eigenvalues((1,) * n, d, n) for d in range(1, m + 1)])
-        assert abs(-top - kac_gap(n, m)["gap"]) <= 100 * EPS
+        assert abs(-top - kac_gap(n, m).gap) <= 100 * EPS
 
 
 def _gap_candidate(n, corrected):
@@ -271,7 +271,7 @@ def test_gap_eigenfunction(n):
 def test_bad_input():
     with pytest.raises(ValueError, match="pool sizes"):
         PolynomialSector((0, 2), 2)
-    with pytest.raises(ValueError, match="at least 2"):
+    with pytest.raises(ValueError, match="n_particles must be an integer >= 2"):
         kac_gap(1)
     with pytest.raises(ValueError, match="kind"):
         generator_matrix(PolynomialSector((2,), 1), (0,), kind="X")
@@ -281,5 +281,5 @@ def test_bad_input():
 @pytest.mark.parametrize("n,degree", [(3, 6), (4, 6), (10, 4)])
 def test_kac_gap_large(n, degree):
     res = kac_gap(n, degree)
-    assert abs(res["gap"] - _claimed(n)[0]) <= 100 * EPS
-    assert res["gap_mode"]["degree"] == 3 and res["gap_mode"]["spins"] == [1]
+    assert abs(res.gap - _claimed(n)[0]) <= 100 * EPS
+    assert res.gap_mode.degree == 3 and res.gap_mode.spins == (1,)

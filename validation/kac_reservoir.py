@@ -48,6 +48,7 @@ from kacspectral.kac.finite_reservoir import (  # noqa: E402
 )
 from kacspectral.kac.montecarlo import simulate  # noqa: E402
 from kacspectral.kac.projector import lemma1_ratio, lemma2_sides  # noqa: E402
+from kacspectral.kac.results import jsonable  # noqa: E402
 from kacspectral.kac.tables import _pmul  # noqa: E402
 from kacspectral.provenance import versions  # noqa: E402
 
@@ -62,20 +63,21 @@ def gaps_table(nmax, deg6_max):
         d = 6 if n <= deg6_max else 4
         t0 = time.time()
         r = kac.kac_gap(n, d)
-        c = r["claimed"]
-        vals = [-m["eigenvalue"] for m in r["modes"]]
+        c = {"gap": float(r.claimed_gap), "momentum": float(r.claimed_momentum),
+             "stress": float(r.claimed_stress)}
+        vals = [-m.eigenvalue for m in r.modes]
         rows.append({
-            "N": n, "degree": d, "gap": r["gap"], "claimed": c["gap"],
-            "gap_minus_claim": r["gap"] - c["gap"],
-            "confirmed": abs(r["gap"] - c["gap"]) <= 1e-12,
-            "gap_mode": r["gap_mode"],
+            "N": n, "degree": d, "gap": r.gap, "claimed": c["gap"],
+            "gap_minus_claim": r.gap - c["gap"],
+            "confirmed": abs(r.gap - c["gap"]) <= 1e-12,
+            "gap_mode": jsonable(r.gap_mode),
             "momentum_found": bool(min(abs(np.array(vals) - c["momentum"])) <= 1e-12),
             "stress_found": bool(min(abs(np.array(vals) - c["stress"])) <= 1e-12),
-            "modes": r["modes"], "max_asymmetry": r["max_asymmetry"],
+            "modes": jsonable(r.modes), "max_asymmetry": r.max_asymmetry,
             "seconds": time.time() - t0,
         })
-        log(f"L_S N={n} deg<={d}: gap={r['gap']:.15g} claim={c['gap']:.15g} "
-            f"mode={r['gap_mode']['degree']}/{r['gap_mode']['spins']} ({time.time() - t0:.1f}s)")
+        log(f"L_S N={n} deg<={d}: gap={r.gap:.15g} claim={c['gap']:.15g} "
+            f"mode={r.gap_mode.degree}/{list(r.gap_mode.spins)} ({time.time() - t0:.1f}s)")
     return rows
 
 
@@ -102,8 +104,8 @@ def reservoir_gap_table(pairs, degrees):
         for d in degrees:
             t0 = time.time()
             g = reservoir_gap(ReservoirProblem(M, n), d)
-            rows.append({"M": M, "N": n, "degree": d, "k": g["k"], "mode": g["mode"],
-                         "modes": g["modes"], "mu_over_3_times_1_plus_M_over_N":
+            rows.append({"M": M, "N": n, "degree": d, "k": g["k"], "mode": jsonable(g["mode"]),
+                         "modes": jsonable(g["modes"]), "mu_over_3_times_1_plus_M_over_N":
                          (1 + M / n) / 3, "seconds": time.time() - t0})
             log(f"k M={M} N={n} deg<={d}: {g['k']:.15g} mode {g['mode']} "
                 f"({time.time() - t0:.1f}s)")
@@ -157,17 +159,16 @@ def distance_tables(ns_energy, ns_quartic, times):
             t0 = time.time()
             p = ReservoirProblem(2, n)
             r = reservoir_distance(p, INITIAL_STATES[name](2, eps), times, gap_degree=3)
-            row = {"N": n, "distance": r["distance"], "bound": r["bound"],
-                   "ratio": np.where(r["bound"] > 0, r["distance"] / np.maximum(r["bound"],
-                                                                                 1e-300), 0),
-                   "norm0": r["norm0"], "C": r["C"], "k": r["k"], "k_mode": r["k_mode"],
-                   "l": r["l"], "b": r["b"], "lambda": r["lambda"],
+            row = {"N": n, "distance": r.distance, "bound": r.bound,
+                   "ratio": np.where(r.bound > 0, r.distance / np.maximum(r.bound, 1e-300), 0),
+                   "norm0": r.norm0, "C": r.C, "k": r.k, "k_mode": jsonable(r.k_mode),
+                   "l": r.l, "b": r.b, "lambda": r.rate_lambda,
                    "seconds": time.time() - t0}
             if name == "energy":
                 row["closed_form_max_diff"] = float(np.max(np.abs(
-                    r["distance"] - energy_sector_distance(p, times, eps))))
+                    r.distance - energy_sector_distance(p, times, eps))))
             out[name].append(row)
-            log(f"{name} N={n}: dist(inf)/norm0={r['distance'][-1] / r['norm0']:.6e} "
+            log(f"{name} N={n}: dist(inf)/norm0={r.distance[-1] / r.norm0:.6e} "
                 f"({time.time() - t0:.1f}s)")
         ns_arr = np.array(ns, dtype=float)
         fits, fits3 = {}, {}
@@ -189,9 +190,9 @@ def distance_tables(ns_energy, ns_quartic, times):
     for M in ms:
         r = reservoir_distance(ReservoirProblem(M, 1000), INITIAL_STATES["energy"](M, Fraction(
             1, 8)), [1e-6, math.inf], with_bound=False)
-        rel.append({"M": M, "N": 1000, "long_time_over_norm0": r["distance"][1] / r["norm0"],
+        rel.append({"M": M, "N": 1000, "long_time_over_norm0": r.distance[1] / r.norm0,
                     "sqrt_M_over_M_plus_N": math.sqrt(M / (M + 1000)),
-                    "short_time_slope_over_norm0": r["distance"][0] / 1e-6 / r["norm0"],
+                    "short_time_slope_over_norm0": r.distance[0] / 1e-6 / r.norm0,
                     "slope_formula_mu_over_3_sqrt_M_over_N": math.sqrt(M / 1000) / 3})
     out["M_scaling"] = rel
     out["M_exponent_long_time_absolute"] = float(np.polyfit(

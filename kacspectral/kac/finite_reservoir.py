@@ -53,17 +53,23 @@ from fractions import Fraction
 
 import numpy as np
 
+from kacspectral.kac.eigen import one_blas_thread
 from kacspectral.kac.generators import (
+    MAX_BYTES,
+    MAX_SECONDS,
     ZERO,
     PolynomialSector,
     _canon,
     _reduced_pools,
+    check_cost,
+    gap_search_cost,
     generator_matrix,
     monomials,
     spectrum_modes,
     symmetrize,
     thermostat_eigenvalue,
 )
+from kacspectral.kac.results import KacMode, ReservoirDistanceResult, short
 from kacspectral.results import ResultMixin
 
 __all__ = [
@@ -75,6 +81,7 @@ __all__ = [
     "thermostat_l",
     "reservoir_gap",
     "reservoir_distance",
+    "reservoir_cost",
     "energy_sector_distance",
     "seed_bound",
     "INITIAL_STATES",
@@ -82,12 +89,19 @@ __all__ = [
 ]
 
 
+#: largest ratio of two collision rates accepted (the kernel tolerance is 1e-10 relative)
+RATE_RATIO_MAX = 10**6
+#: largest reservoir accepted (checked against the closed form up to 1e12 in the tests)
+RESERVOIR_MAX = 10**12
+
+
 @dataclass(frozen=True)
 class ReservoirProblem(ResultMixin):
     """Parameters of the R- and T-systems (seed 000 section 2, conventions page, section 6).
 
-    system : M >= 1 system particles;  reservoir : N >= 2 reservoir particles;
-    lambda_s, lambda_r, mu : collision rates (positive; lambda_s unused when M = 1).
+    system : M >= 1 system particles;  reservoir : 2 <= N <= 10^12 reservoir particles;
+    lambda_s, lambda_r, mu : collision rates (> 0, within a ratio 10^6 of each other and
+    between 1e-150 and 1e150; lambda_s unused when M = 1).
     """
 
     system: int
@@ -104,10 +118,28 @@ class ReservoirProblem(ResultMixin):
         if self.reservoir < 2:
             raise ValueError(f"reservoir must hold at least 2 particles, got {self.reservoir}")
         for name in ("lambda_s", "lambda_r", "mu"):
-            v = Fraction(getattr(self, name))
+            raw = getattr(self, name)
+            try:
+                v = Fraction(raw)
+            except (TypeError, ValueError, OverflowError, ZeroDivisionError):
+                raise ValueError(f"{name} must be a finite number > 0, got {raw!r}") from None
             if v <= 0:
-                raise ValueError(f"{name} must be positive, got {getattr(self, name)!r}")
+                raise ValueError(f"{name} must be > 0, got {v}")
             object.__setattr__(self, name, v)
+        rates = [self.lambda_r, self.mu] + ([self.lambda_s] if self.system >= 2 else [])
+        for name in ("lambda_s", "lambda_r", "mu"):
+            if not Fraction(1, 10**150) <= getattr(self, name) <= 10**150:
+                raise ValueError(f"{name} must lie between 1e-150 and 1e150, got "
+                                 f"{short(getattr(self, name))}")
+        if max(rates) / min(rates) > RATE_RATIO_MAX:
+            raise ValueError(
+                f"the collision rates differ by more than {RATE_RATIO_MAX:.0e} (lambda_s = "
+                f"{float(self.lambda_s):.3g}, lambda_r = {float(self.lambda_r):.3g}, mu = "
+                f"{float(self.mu):.3g}): the slow modes could not be told from the conserved "
+                f"quantities at the kernel tolerance 1e-10")
+        if self.reservoir > RESERVOIR_MAX:
+            raise ValueError(f"reservoir must be at most {RESERVOIR_MAX:.0e} particles (the "
+                             f"rates mu/N are floats), got {self.reservoir}")
 
 
 # ----------------------------------------------------------------------------------------
@@ -155,10 +187,14 @@ def wick_components(poly: dict) -> dict:
     """
     out: dict = {}
     for e, c in poly.items():
-        choices = [[(k, math.comb(n, 2 * k) * math.prod(range(1, 2 * k, 2)))
-                    for k in range(n // 2 + 1)] for n in e]
+        nz = [i for i, n in enumerate(e) if n]  # only the variables present (sparse in 3M)
+        choices = [[(k, math.comb(e[i], 2 * k) * math.prod(range(1, 2 * k, 2)))
+                    for k in range(e[i] // 2 + 1)] for i in nz]
         for pick in itertools.product(*choices):
-            top = tuple(n - 2 * k for n, (k, _) in zip(e, pick, strict=False))
+            top_l = list(e)
+            for i, (k, _) in zip(nz, pick, strict=True):
+                top_l[i] -= 2 * k
+            top = tuple(top_l)
             w = math.prod(f for _, f in pick)
             comp = out.setdefault(sum(top), {})
             comp[top] = comp.get(top, 0) + Fraction(c) * w
@@ -167,13 +203,29 @@ def wick_components(poly: dict) -> dict:
 
 
 def _is_exchangeable(comp: dict, M: int) -> bool:
+    """Symmetric under every permutation of the M system particles: the coefficient depends
+    only on the multiset of the non-zero particle exponents, and every arrangement of that
+    multiset is present (there are M!/((M - k)! prod mult!) of them for k non-zero parts).
+    O(M) per monomial, not M! permutations."""
+    groups: dict = {}
     for e, c in comp.items():
-        parts = [e[3 * i:3 * i + 3] for i in range(M)]
-        for perm in itertools.permutations(range(M)):
-            f = tuple(x for i in perm for x in parts[i])
-            if comp.get(f, 0) != c:
-                return False
+        parts = tuple(sorted(e[3 * i:3 * i + 3] for i in range(M) if any(e[3 * i:3 * i + 3])))
+        g = groups.setdefault(parts, [c, 0])
+        if g[0] != c:
+            return False
+        g[1] += 1
+    for parts, (_, count) in groups.items():
+        mult = math.prod(math.factorial(k) for k in _multiplicities(parts))
+        if count != math.perm(M, len(parts)) // mult:
+            return False
     return True
+
+
+def _multiplicities(parts: tuple) -> list[int]:
+    out: dict = {}
+    for p in parts:
+        out[p] = out.get(p, 0) + 1
+    return list(out.values())
 
 
 def _embed(comp: dict, M: int, sector: PolynomialSector, pooled: bool) -> np.ndarray:
@@ -233,7 +285,28 @@ def _layout(M, N, k_sys, k_res):
     return sys_pools + res_pools, len(sys_pools)
 
 
-def reservoir_gap(problem: ReservoirProblem, degree: int = 3, max_modes: int = 4) -> dict:
+def _normalised(problem: ReservoirProblem) -> tuple[ReservoirProblem, Fraction]:
+    """(problem with the rates divided by rho = the largest rate, rho): L is linear in the
+    rates, L(rates) = rho L(rates/rho), so spectra scale by rho and times by 1/rho."""
+    rho = max(problem.lambda_s, problem.lambda_r, problem.mu)
+    return ReservoirProblem(problem.system, problem.reservoir, problem.lambda_s / rho,
+                            problem.lambda_r / rho, problem.mu / rho), rho
+
+
+def _gap_layouts(M: int, N: int, degree: int) -> list:
+    layouts = []
+    seen = set()
+    for m in range(1, degree + 1):
+        for a in range(m + 1):
+            pools, nsys = _layout(M, N, a, m - a)
+            if (pools, m, nsys) not in seen:
+                seen.add((pools, m, nsys))
+                layouts.append((pools, m, nsys))
+    return layouts
+
+
+def reservoir_gap(problem: ReservoirProblem, degree: int = 3, max_modes: int = 4,
+                  progress=None) -> dict:
     """Spectral gap k of the R-system generator L = L_S + L_R + L_I on polynomials of degree
     <= ``degree`` (orthogonal complement of the functions of total energy and momentum).
 
@@ -243,26 +316,47 @@ def reservoir_gap(problem: ReservoirProblem, degree: int = 3, max_modes: int = 4
     for a = 0..m.  The true gap over all of L^2 is at most the value returned.  Degree >= 3
     matters: for lambda_R = mu = 1 and N = 100 the degree <= 2 value is (mu/3)(1 + M/N)
     (momentum/energy exchange) but a degree-3 mode (reservoir heat flux) is slower.
+    Computed with the rates divided by the largest one, eigenvalues scaled back exactly.
+    ``progress``: callable() or None, called once per sector.
+
+    Returns a dict: ``k``, ``mode`` (a :class:`KacMode`), ``modes``, ``degree``,
+    ``max_asymmetry``.
     """
     M, N = problem.system, problem.reservoir
-    layouts = []
-    seen = set()
-    for m in range(1, degree + 1):
-        for a in range(m + 1):
-            pools, nsys = _layout(M, N, a, m - a)
-            if (pools, m, nsys) not in seen:
-                seen.add((pools, m, nsys))
-                layouts.append((pools, m, nsys))
+    layouts = _gap_layouts(M, N, degree)
+    unit, rho = _normalised(problem)
 
     def build(sec, nsys):
         g = range(len(sec.pools))
-        return generator_matrix(sec, g[:nsys], g[nsys:], lambda_s=problem.lambda_s,
-                                lambda_r=problem.lambda_r, mu=problem.mu, kind="R")
+        return generator_matrix(sec, g[:nsys], g[nsys:], lambda_s=unit.lambda_s,
+                                lambda_r=unit.lambda_r, mu=unit.mu, kind="R")
 
     modes, checks = spectrum_modes(layouts, build, max_modes,
-                                   symmetric_layout=((M, N), 1))
-    return {"k": -modes[0]["eigenvalue"], "mode": modes[0], "modes": modes,
+                                   symmetric_layout=((M, N), 1), progress=progress)
+    for m in modes:
+        m["eigenvalue"] *= float(rho)
+    modes = [KacMode.from_dict(m) for m in modes]
+    return {"k": -modes[0].eigenvalue, "mode": modes[0], "modes": modes,
             "degree": degree, "max_asymmetry": checks["max_asymmetry"]}
+
+
+def reservoir_cost(problem: ReservoirProblem, degrees, pooled: bool,
+                   gap_degree: int | None) -> dict:
+    """Estimated seconds and bytes of :func:`reservoir_distance` (cost model of
+    :func:`kacspectral.kac.generators.gap_search_cost`): two generators (R and T) per sector
+    of the Wick degrees of h_0, plus the gap search of degree ``gap_degree`` (None: none)."""
+    M, N = problem.system, problem.reservoir
+    pools = (M, N) if pooled else (1,) * M + (N,)
+    if not pooled and M > 40:
+        return {"seconds": math.inf, "bytes": math.inf, "max_dimension": math.inf}
+    cost = gap_search_cost([(pools, m) for m in degrees])
+    cost["seconds"] *= 2
+    if gap_degree is not None:
+        g = gap_search_cost(_gap_layouts(M, N, gap_degree))
+        cost = {"seconds": cost["seconds"] + g["seconds"],
+                "bytes": max(cost["bytes"], g["bytes"]),
+                "max_dimension": max(cost["max_dimension"], g["max_dimension"])}
+    return cost
 
 
 def seed_bound(problem: ReservoirProblem, t, k: float, l: float, norm0: float) -> np.ndarray:
@@ -271,11 +365,16 @@ def seed_bound(problem: ReservoirProblem, t, k: float, l: float, norm0: float) -
     M, N = problem.system, problem.reservoir
     mu, lam = float(problem.mu), float(problem.lambda_s) / 2 + float(problem.mu)
     C = lemma1_constant(M, N)
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         first = C * (1 - np.exp(-lam * M * t))
         if abs(k - mu / 3) > 1e-12 * max(k, 1.0):
-            # e^{-mu t/3} - e^{-k t} = -e^{-mu t/3} expm1(-(k - mu/3) t), no cancellation
-            second = mu * l / (k - mu / 3) * (-np.exp(-mu * t / 3) * np.expm1(-(k - mu / 3) * t))
+            # e^{-mu t/3} - e^{-k t} with the slower exponential factored out: no cancellation
+            # at small t, and exp(-a t) expm1(-(b - a) t) -> 0 * (-1) (not 0 * inf) at huge t
+            if k > mu / 3:
+                diff = -np.exp(-mu * t / 3) * np.expm1(-(k - mu / 3) * t)
+            else:
+                diff = np.exp(-k * t) * np.expm1(-(mu / 3 - k) * t)
+            second = mu * l / (k - mu / 3) * diff
         else:
             second = mu * l * t * np.exp(-k * t)
         second = np.where(np.isinf(t), 0.0, second)
@@ -285,34 +384,58 @@ def seed_bound(problem: ReservoirProblem, t, k: float, l: float, norm0: float) -
 # ----------------------------------------------------------------------------------------
 # Exact distance
 # ----------------------------------------------------------------------------------------
-def _evolve(a: np.ndarray, y0: np.ndarray, times: np.ndarray, tol=1e-10) -> np.ndarray:
-    """exp(a t) y0 for symmetric a (rows: times); t = inf keeps the kernel component."""
-    w, v = np.linalg.eigh(0.5 * (a + a.T))
+def _evolve(a: np.ndarray, y0: np.ndarray, times: np.ndarray, tol=1e-10,
+            increment: bool = False) -> np.ndarray:
+    """exp(a t) y0 (or, with ``increment``, (exp(a t) - I) y0, computed with expm1 so that it
+    is accurate relative to its own size for small t) for symmetric negative semi-definite a
+    (rows: times).
+
+    Eigenvalues within ``tol`` max|w| of 0 (the kernel: conserved quantities) are set to
+    exactly 0, so that exp(w t) is 1 on the kernel and underflows to 0 elsewhere for any huge
+    finite t (t = 1e308 gives the t = inf limit, not 0 * inf = nan); t = inf keeps the kernel
+    component."""
+    with one_blas_thread():
+        w, v = np.linalg.eigh(0.5 * (a + a.T))
+    scale = float(np.max(np.abs(w))) if w.size else 0.0  # relative: rates of any size
+    if np.any(w > tol * scale):
+        raise RuntimeError(f"generator has a positive eigenvalue {np.max(w):.3e}")
+    w = np.where(np.abs(w) <= tol * scale, 0.0, w)
     c = v.T @ y0
     out = np.empty((len(times), len(y0)))
     for i, t in enumerate(times):
         if np.isinf(t):
-            f = np.where(np.abs(w) <= tol * max(1.0, np.max(np.abs(w))), 1.0, 0.0)
+            f = np.where(w == 0.0, 0.0, -1.0)
         else:
-            f = np.exp(w * t)
+            with np.errstate(under="ignore"):
+                f = np.expm1(w * t)
         out[i] = v @ (f * c)
-    return out
+    return out if increment else out + y0[None, :]
 
 
 def reservoir_distance(problem: ReservoirProblem, h0: dict, times, *, gap_degree: int = 3,
-                       with_bound: bool = True, pool_system: bool | None = None) -> dict:
+                       with_bound: bool = True, pool_system: bool | None = None,
+                       max_seconds: float = MAX_SECONDS, max_bytes: float = MAX_BYTES,
+                       progress=None) -> ReservoirDistanceResult:
     """Exact ||h_t - h~_t|| (module docstring) for a polynomial h_0 of the scaled system
-    velocities, at the given times (``inf`` allowed: the limit R[h_0] - 1 vs 0).
+    velocities, at the given times (``inf`` allowed: the limit R[h_0] - 1 vs 0; a huge finite
+    t gives that limit too, every decay underflowing to 0).
     ``pool_system``: treat the system particles as one exchangeable pool (default: when h_0 is
-    symmetric under their permutations) or as labelled particles (False).
+    symmetric under their permutations) or as labelled particles (False).  The work is
+    estimated first (:func:`reservoir_cost`) and refused (ValueError with the estimate) beyond
+    ``max_seconds`` or ``max_bytes``.  ``progress``: callable() or None, called once per
+    sector.
 
-    Returns a dict: ``distance`` (array over times), ``norm0`` = ||h_0 - 1||, ``bound`` and the
-    constants used (``C``, ``lambda``, ``k``, ``k_mode``, ``l``, ``b``), ``layout``.
+    Returns a :class:`kacspectral.kac.results.ReservoirDistanceResult`: ``distance`` (array
+    over times), ``norm0`` = ||h_0 - 1||, ``bound`` and the constants used (``C``,
+    ``rate_lambda``, ``k``, ``k_mode``, ``l``, ``b``), the layout (``pools``,
+    ``exchangeable_system``).
     """
     M, N = problem.system, problem.reservoir
     times = np.atleast_1d(np.asarray(times, dtype=float))
     if np.any(times < 0) or np.any(np.isnan(times)):
         raise ValueError(f"times must be >= 0, got {times.tolist()}")
+    if isinstance(gap_degree, bool) or not isinstance(gap_degree, int) or gap_degree < 1:
+        raise ValueError(f"gap_degree must be an integer >= 1, got {gap_degree!r}")
     _check_polynomial(h0, 3 * M, "h0")
     comps = wick_components(h0)
     if comps.get(0, {}).get(tuple([0] * 3 * M), 0) != 1:
@@ -322,11 +445,19 @@ def reservoir_distance(problem: ReservoirProblem, h0: dict, times, *, gap_degree
         if pool_system and not pooled:
             raise ValueError("pool_system=True needs h0 symmetric in the system particles")
         pooled = bool(pool_system)
+    check_cost(reservoir_cost(problem, [m for m in comps if m], pooled,
+                              gap_degree if with_bound else None),
+               f"reservoir_distance(M = {M}, N = {N}, degrees {sorted(comps)}, gap_degree "
+               f"{gap_degree})", max_seconds, max_bytes)
+    unit, rho = _normalised(problem)
+    with np.errstate(over="ignore"):
+        times_unit = times * float(rho)  # overflow to inf: the limit, as for a huge t
     pools = (M, N) if pooled else (1,) * M + (N,)
     sys_idx = (0,) if pooled else tuple(range(M))
     res_idx = (len(pools) - 1,)
     dist2 = np.zeros(len(times))
     norm02 = 0.0
+    kw = dict(lambda_s=unit.lambda_s, lambda_r=unit.lambda_r, mu=unit.mu)
     for m, comp in sorted(comps.items()):
         if m == 0:
             continue
@@ -337,25 +468,31 @@ def reservoir_distance(problem: ReservoirProblem, h0: dict, times, *, gap_degree
             sec = PolynomialSector(pools, m, par)
             y0 = _embed(part, M, sec, pooled) * sec.scale
             norm02 += float(y0 @ y0)
-            kw = dict(lambda_s=problem.lambda_s, lambda_r=problem.lambda_r, mu=problem.mu)
             a_r = symmetrize(sec, generator_matrix(sec, sys_idx, res_idx, kind="R", **kw))
             a_t = symmetrize(sec, generator_matrix(sec, sys_idx, res_idx, kind="T", **kw))
-            diff = _evolve(a_r, y0, times) - _evolve(a_t, y0, times)
+            # (e^{L t} - I) h0 - (e^{L~ t} - I) h0: exactly 0 at t = 0, accurate for small t
+            diff = (_evolve(a_r, y0, times_unit, increment=True)
+                    - _evolve(a_t, y0, times_unit, increment=True))
             dist2 += np.sum(diff**2, axis=1)
-    out = {"times": times, "distance": np.sqrt(dist2), "norm0": math.sqrt(norm02),
-           "layout": {"pools": pools, "exchangeable_system": pooled}}
+            if progress is not None:
+                progress()
+    if not (np.all(np.isfinite(dist2)) and math.isfinite(norm02)):
+        raise ValueError("h0 has coefficients too large for floating point (||h0 - 1||^2 "
+                         "overflows); scale the amplitude down (the distance is linear in it)")
+    fields: dict = {"times": times, "distance": np.sqrt(dist2), "norm0": math.sqrt(norm02),
+                    "pools": pools, "exchangeable_system": pooled}
     if with_bound:
-        gap = reservoir_gap(problem, gap_degree, max_modes=1)
+        gap = reservoir_gap(problem, gap_degree, max_modes=1, progress=progress)
         lres = thermostat_l()
         k, mu = gap["k"], float(problem.mu)
-        out.update({
-            "bound": seed_bound(problem, times, k, lres["l"], out["norm0"]),
-            "C": lemma1_constant(M, N), "lambda": float(problem.lambda_s) / 2 + mu,
+        fields.update({
+            "bound": seed_bound(problem, times, k, lres["l"], fields["norm0"]),
+            "C": lemma1_constant(M, N), "rate_lambda": float(problem.lambda_s) / 2 + mu,
             "k": k, "k_mode": gap["mode"], "k_degree": gap_degree, "l": lres["l"],
-            "l_block": lres["block"],
-            "b": mu * lres["l"] / (k - mu / 3) if abs(k - mu / 3) > 1e-12 else float("inf"),
+            "l_block": tuple(lres["block"]),
+            "b": mu * lres["l"] / (k - mu / 3) if abs(k - mu / 3) > 1e-12 * mu else None,
         })
-    return out
+    return ReservoirDistanceResult(**fields)
 
 
 def energy_sector_distance(problem: ReservoirProblem, times, epsilon=1) -> np.ndarray:

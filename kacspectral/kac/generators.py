@@ -53,7 +53,20 @@ from functools import cache
 import numpy as np
 import scipy.sparse as sp
 
+from kacspectral.kac.eigen import DENSE_MAX, symmetrized, top_eigenpairs
 from kacspectral.kac.lemma3 import exact_eigenvalue
+from kacspectral.kac.results import KacGapResult, KacMode, short
+from kacspectral.kac.sectors import (  # re-exported: the sector basis and its cost model
+    MAX_BYTES,
+    MAX_SECONDS,
+    ZERO,
+    PolynomialSector,
+    _canon,
+    _orbit_size,
+    check_cost,
+    gap_search_cost,
+    sector_dimensions,
+)
 from kacspectral.kac.tables import (  # re-exported: this module is the public entry point
     angular_momentum_pair_table,
     casimir_table,
@@ -87,10 +100,11 @@ __all__ = [
     "invariant_count",
     "spectrum_modes",
     "kac_gap",
+    "gap_search_cost",
+    "check_cost",
     "PARITIES",
+    "sector_dimensions",
 ]
-
-ZERO = (0, 0, 0)
 
 
 @cache
@@ -103,116 +117,6 @@ def thermostat_eigenvalue(n: int, l: int) -> Fraction:
     against the integral above by direct sympy integration), returned as a Fraction.
     """
     return exact_eigenvalue(n, l, "kac")
-
-
-
-
-
-# ----------------------------------------------------------------------------------------
-# Sectors of products of monomial symmetric functions over pools
-# ----------------------------------------------------------------------------------------
-@cache
-def _nonzero_exps(maxdeg: int) -> tuple:
-    return tuple(e for d in range(1, maxdeg + 1) for e in monomials(3, d))
-
-
-@cache
-def _vector_partitions(d: int, maxparts: int) -> tuple:
-    """Multisets (sorted descending tuples) of non-zero 3-exponents of total degree d."""
-    exps = _nonzero_exps(d)
-    out = []
-
-    def rec(start, left, parts):
-        if left == 0:
-            out.append(tuple(sorted(parts, reverse=True)))
-            return
-        if len(parts) >= maxparts:
-            return
-        for i in range(start, len(exps)):
-            if sum(exps[i]) <= left:
-                rec(i, left - sum(exps[i]), parts + [exps[i]])
-
-    rec(0, d, [])
-    return tuple(out)
-
-
-def _canon(parts) -> tuple:
-    return tuple(sorted((p for p in parts if p != ZERO), reverse=True))
-
-
-@cache
-def _orbit_size(part: tuple, n: int) -> int:
-    """Number of distinct monomials in m_lambda over a pool of n particles."""
-    ell = len(part)
-    if ell > n:
-        return 0
-    mult = math.prod(math.factorial(c) for c in _counts(part))
-    return math.perm(n, ell) // mult
-
-
-def _counts(part):
-    out: dict = defaultdict(int)
-    for p in part:
-        out[p] += 1
-    return tuple(out.values())
-
-
-def _efact(e) -> int:
-    return math.prod(math.factorial(k) for k in e)
-
-
-class PolynomialSector:
-    """Basis of S_{n_1} x ... x S_{n_G}-symmetric homogeneous polynomials of one degree/parity.
-
-    Parameters
-    ----------
-    pools : tuple of int
-        Pool sizes (a pool of size 1 is a labelled particle).
-    degree : int
-        Homogeneous degree m (the Wick degree).
-    parity : tuple of three ints in {0, 1}, or None
-        Parity of the exponent sum along each axis (preserved by every operator here, since
-        each reflection x_k -> -x_k of all particles commutes with them); None: all parities.
-
-    Attributes
-    ----------
-    elements : list of tuples (one multiset of 3-exponents per pool)
-    norm2 : exact squared Fischer (= L^2(Gamma) of the Wick product) norms, as ints
-    """
-
-    def __init__(self, pools, degree: int, parity=None):
-        pools = tuple(int(n) for n in pools)
-        if not pools or any(n < 1 for n in pools):
-            raise ValueError(f"pool sizes must be positive integers, got {pools}")
-        if degree < 0:
-            raise ValueError(f"degree must be >= 0, got {degree}")
-        self.pools, self.degree = pools, int(degree)
-        self.parity = None if parity is None else tuple(int(p) % 2 for p in parity)
-        elements = []
-        for split in itertools.product(range(degree + 1), repeat=len(pools)):
-            if sum(split) != degree:
-                continue
-            choices = [_vector_partitions(d, n) for d, n in zip(split, pools, strict=False)]
-            for el in itertools.product(*choices):
-                if self.parity is not None:
-                    tot = [sum(e[k] for part in el for e in part) % 2 for k in range(3)]
-                    if tuple(tot) != self.parity:
-                        continue
-                elements.append(tuple(el))
-        self.elements = elements
-        self.index = {el: i for i, el in enumerate(elements)}
-        self.norm2 = [
-            math.prod(_orbit_size(part, n) for part, n in zip(el, pools, strict=False))
-            * math.prod(_efact(e) for part in el for e in part)
-            for el in elements
-        ]
-        self.scale = np.sqrt(np.array([float(v) for v in self.norm2]))
-
-    def __len__(self) -> int:
-        return len(self.elements)
-
-    def __repr__(self) -> str:
-        return f"PolynomialSector(pools={self.pools}, degree={self.degree}, dim={len(self)})"
 
 
 def _ratio(old: tuple, new: tuple, n: int, exact: bool = True):
@@ -232,16 +136,73 @@ def _tables(table_of_degree, exact):
     return lambda m: _float_table(table_of_degree, m)
 
 
-def _assemble(sector, entries, exact):
-    """entries: dict (row, col) -> Fraction.  exact: keep it; else scipy CSR of floats."""
-    if exact:
-        return {k: v for k, v in entries.items() if v != 0}
-    d = len(sector)
-    if not entries:
-        return sp.csr_matrix((d, d))
-    rows, cols = zip(*entries.keys(), strict=False)
-    vals = [float(v) for v in entries.values()]
-    return sp.csr_matrix((vals, (rows, cols)), shape=(d, d))
+class _Entries:
+    """Matrix entries (row, col, value): summed exactly in a dict (exact) or as COO triplets."""
+
+    def __init__(self, exact: bool):
+        self.exact = exact
+        self.dict: dict = defaultdict(Fraction)
+        self.rows: list[int] = []
+        self.cols: list[int] = []
+        self.vals: list[float] = []
+
+    def add(self, row: int, col: int, value) -> None:
+        if self.exact:
+            self.dict[(row, col)] += value
+        else:
+            self.rows.append(row)
+            self.cols.append(col)
+            self.vals.append(value)
+
+    def assemble(self, d: int):
+        """exact: dict (row, col) -> Fraction without zeros; else scipy CSR of floats."""
+        if self.exact:
+            return {k: v for k, v in self.dict.items() if v != 0}
+        out = sp.csr_matrix((self.vals, (self.rows, self.cols)), shape=(d, d), dtype=float)
+        out.sum_duplicates()
+        return out
+
+
+def _same_pool_images(P: tuple, n_g: int, tab, num, exact):
+    """Images of m_P under sum_{pairs in a pool of n_g} A_ij (pairs touching P), with the
+    orbit ratios applied: ([(new part, coefficient)], number of pairs touching P)."""
+    mass: dict = defaultdict(num)
+    ell, empty = len(P), n_g - len(P)
+    for p, q in itertools.combinations(range(ell), 2):
+        rest = P[:p] + P[p + 1:q] + P[q + 1:]
+        for (a2, b2), c in tab(sum(P[p]) + sum(P[q]))[(P[p], P[q])].items():
+            mass[_canon(rest + (a2, b2))] += c
+    if empty:
+        for p in range(ell):
+            rest = P[:p] + P[p + 1:]
+            for (a2, b2), c in tab(sum(P[p]))[(P[p], ZERO)].items():
+                mass[_canon(rest + (a2, b2))] += empty * c
+    images = [(newp, c * _ratio(P, newp, n_g, exact)) for newp, c in mass.items()]
+    return images, ell * (ell - 1) // 2 + empty * ell
+
+
+def _cross_pool_images(P: tuple, Q: tuple, n_g: int, n_h: int, tab, num, exact):
+    """As :func:`_same_pool_images` for the pairs (i in pool g, j in pool h), g != h:
+    ([((new P, new Q), coefficient)], number of pairs touching P or Q)."""
+    mass: dict = defaultdict(num)
+    eg, eh = n_g - len(P), n_h - len(Q)
+    for p in range(len(P)):
+        Pr = P[:p] + P[p + 1:]
+        for q in range(len(Q)):
+            Qr = Q[:q] + Q[q + 1:]
+            for (a2, b2), c in tab(sum(P[p]) + sum(Q[q]))[(P[p], Q[q])].items():
+                mass[(_canon(Pr + (a2,)), _canon(Qr + (b2,)))] += c
+        if eh:
+            for (a2, b2), c in tab(sum(P[p]))[(P[p], ZERO)].items():
+                mass[(_canon(Pr + (a2,)), _canon(Q + (b2,)))] += eh * c
+    if eg:
+        for q in range(len(Q)):
+            Qr = Q[:q] + Q[q + 1:]
+            for (a2, b2), c in tab(sum(Q[q]))[(ZERO, Q[q])].items():
+                mass[(_canon(P + (a2,)), _canon(Qr + (b2,)))] += eg * c
+    images = [((newp, newq), c * _ratio(P, newp, n_g, exact) * _ratio(Q, newq, n_h, exact))
+              for (newp, newq), c in mass.items()]
+    return images, len(P) * len(Q) + len(P) * eh + eg * len(Q)
 
 
 def two_body(sector: PolynomialSector, g: int, h: int, table_of_degree, subtract_identity=True,
@@ -251,86 +212,69 @@ def two_body(sector: PolynomialSector, g: int, h: int, table_of_degree, subtract
 
     ``table_of_degree(m)`` gives the pair action {(a, b): {(a', b'): c}} on degree-m monomials
     of the pair (A_ij symmetric in i, j).  Matrices act on coefficient vectors in the basis
-    ``sector.elements`` (columns: inputs).
+    ``sector.elements`` (columns: inputs).  The images depend on a basis element only through
+    its parts in pools g and h, and are computed once per distinct pair of parts.
     """
     num = Fraction if exact else float
-    entries: dict = defaultdict(num)
-    table_of_degree = _tables(table_of_degree, exact)
-    unit = table_of_degree(0)[(ZERO, ZERO)].get((ZERO, ZERO), 0)
+    out = _Entries(exact)
+    tab = _tables(table_of_degree, exact)
+    unit = tab(0)[(ZERO, ZERO)].get((ZERO, ZERO), 0)
     n_g, n_h = sector.pools[g], sector.pools[h]
+    total = n_g * (n_g - 1) // 2 if g == h else n_g * n_h
+    index = sector.index
+    memo: dict = {}
     for col, el in enumerate(sector.elements):
-        mass: dict = defaultdict(num)
-        diag = 0
         if g == h:
-            P = el[g]
-            ell, empty = len(P), n_g - len(P)
-            for p, q in itertools.combinations(range(ell), 2):
-                rest = P[:p] + P[p + 1:q] + P[q + 1:]
-                for (a2, b2), c in table_of_degree(sum(P[p]) + sum(P[q]))[(P[p], P[q])].items():
-                    mass[(_canon(rest + (a2, b2)),)] += c
-            if empty:
-                for p in range(ell):
-                    rest = P[:p] + P[p + 1:]
-                    for (a2, b2), c in table_of_degree(sum(P[p]))[(P[p], ZERO)].items():
-                        mass[(_canon(rest + (a2, b2)),)] += empty * c
-            diag = ell * (ell - 1) // 2 + empty * ell
-            for (newp,), c in mass.items():
-                new = el[:g] + (newp,) + el[g + 1:]
-                entries[(sector.index[new], col)] += c * _ratio(P, newp, n_g, exact)
+            key = el[g]
+            if key not in memo:
+                memo[key] = _same_pool_images(key, n_g, tab, num, exact)
+            images, diag = memo[key]
+            for newp, c in images:
+                out.add(index[el[:g] + (newp,) + el[g + 1:]], col, c)
         else:
-            P, Q = el[g], el[h]
-            eg, eh = n_g - len(P), n_h - len(Q)
-            for p in range(len(P)):
-                Pr = P[:p] + P[p + 1:]
-                for q in range(len(Q)):
-                    Qr = Q[:q] + Q[q + 1:]
-                    for (a2, b2), c in table_of_degree(sum(P[p]) + sum(Q[q]))[(P[p], Q[q])].items():
-                        mass[(_canon(Pr + (a2,)), _canon(Qr + (b2,)))] += c
-                if eh:
-                    for (a2, b2), c in table_of_degree(sum(P[p]))[(P[p], ZERO)].items():
-                        mass[(_canon(Pr + (a2,)), _canon(Q + (b2,)))] += eh * c
-            if eg:
-                for q in range(len(Q)):
-                    Qr = Q[:q] + Q[q + 1:]
-                    for (a2, b2), c in table_of_degree(sum(Q[q]))[(ZERO, Q[q])].items():
-                        mass[(_canon(P + (a2,)), _canon(Qr + (b2,)))] += eg * c
-            diag = len(P) * len(Q) + len(P) * eh + eg * len(Q)
-            for (newp, newq), c in mass.items():
+            key = (el[g], el[h])
+            if key not in memo:
+                memo[key] = _cross_pool_images(key[0], key[1], n_g, n_h, tab, num, exact)
+            images, diag = memo[key]
+            for (newp, newq), c in images:
                 new = list(el)
                 new[g], new[h] = newp, newq
-                r = _ratio(P, newp, n_g, exact) * _ratio(Q, newq, n_h, exact)
-                entries[(sector.index[tuple(new)], col)] += c * r
+                out.add(index[tuple(new)], col, c)
         if subtract_identity:
             if diag:
-                entries[(col, col)] -= diag
+                out.add(col, col, -diag)
         elif unit:  # pairs of two empty particles: A_ij 1 = unit * 1
-            total = n_g * (n_g - 1) // 2 if g == h else n_g * n_h
-            entries[(col, col)] += unit * (total - diag)
-    return _assemble(sector, entries, exact)
+            out.add(col, col, unit * (total - diag))
+    return out.assemble(len(sector))
 
 
 def one_body(sector: PolynomialSector, g: int, table_of_degree, subtract_identity=True,
              exact=False):
     """Matrix of sum_{i in pool g} (A_i - I), A_i given on monomials by ``table_of_degree(m)``
     ({a: {a': c}}, with A_i 1 = 1 so empty particles do not contribute)."""
-    entries: dict = defaultdict(Fraction if exact else float)
-    table_of_degree = _tables(table_of_degree, exact)
-    unit = table_of_degree(0)[ZERO].get(ZERO, 0)
+    num = Fraction if exact else float
+    out = _Entries(exact)
+    tab = _tables(table_of_degree, exact)
+    unit = tab(0)[ZERO].get(ZERO, 0)
     n = sector.pools[g]
+    memo: dict = {}
     for col, el in enumerate(sector.elements):
         P = el[g]
-        for p in range(len(P)):
-            rest = P[:p] + P[p + 1:]
-            for a2, c in table_of_degree(sum(P[p]))[P[p]].items():
-                newp = _canon(rest + (a2,))
-                new = el[:g] + (newp,) + el[g + 1:]
-                entries[(sector.index[new], col)] += c * _ratio(P, newp, n, exact)
+        if P not in memo:
+            mass: dict = defaultdict(num)
+            for p in range(len(P)):
+                rest = P[:p] + P[p + 1:]
+                for a2, c in tab(sum(P[p]))[P[p]].items():
+                    mass[_canon(rest + (a2,))] += c
+            memo[P] = [(newp, c * _ratio(P, newp, n, exact)) for newp, c in mass.items()]
+        for newp, c in memo[P]:
+            out.add(sector.index[el[:g] + (newp,) + el[g + 1:]], col, c)
         if subtract_identity:
             if P:
-                entries[(col, col)] -= len(P)
+                out.add(col, col, -len(P))
         elif unit and n > len(P):  # empty particles: A_i 1 = unit * 1
-            entries[(col, col)] += unit * (n - len(P))
-    return _assemble(sector, entries, exact)
+            out.add(col, col, unit * (n - len(P)))
+    return out.assemble(len(sector))
 
 
 def _pair_sum(sector, pools, table, subtract_identity, exact):
@@ -398,10 +342,13 @@ def casimir_matrix(sector: PolynomialSector, exact: bool = False):
     return _lincomb(sector, terms, exact)
 
 
-def symmetrize(sector: PolynomialSector, matrix) -> np.ndarray:
-    """Dense matrix in the orthonormal basis e_lambda/||e_lambda||: S A S^{-1}, S = diag(norms).
+def symmetrize(sector: PolynomialSector, matrix, dense: bool = True):
+    """Matrix in the orthonormal basis e_lambda/||e_lambda||: S A S^{-1}, S = diag(norms),
+    dense (numpy array) or, with ``dense=False``, scipy CSR.
 
     For an operator self-adjoint in L^2(Gamma) the result is symmetric (checked by callers)."""
+    if not dense:
+        return symmetrized(matrix, sector.scale)
     a = matrix.toarray() if sp.issparse(matrix) else np.asarray(matrix, dtype=float)
     s = sector.scale
     return a * s[:, None] / s[None, :]
@@ -420,31 +367,37 @@ def invariant_count(m: int, parity) -> int:
                if tuple(x % 2 for x in a) == tuple(parity))
 
 
-def _sector_spectrum(sector, matrix, kernel_dim, tol=1e-9, vectors=True):
-    """Eigen-decomposition of the symmetrised matrix with the kernel (invariants) removed
-    (eigenvalues only, and v = None, when ``vectors`` is False)."""
-    a = symmetrize(sector, matrix)
-    asym = float(np.max(np.abs(a - a.T))) if a.size else 0.0
-    scale = max(1.0, float(np.max(np.abs(a))) if a.size else 1.0)
+def _symmetric_form(sector, matrix):
+    """(sparse symmetric S A S^{-1}, asymmetry, scale); RuntimeError if A is not self-adjoint."""
+    a = symmetrize(sector, matrix, dense=False)
+    asym = float(abs(a - a.T).max()) if a.nnz else 0.0
+    scale = max(1.0, float(abs(a).max()) if a.nnz else 1.0)
     if asym > 1e-11 * scale:
         raise RuntimeError(f"generator not self-adjoint on {sector!r}: asymmetry {asym:.2e}")
-    if vectors:
-        w, v = np.linalg.eigh(0.5 * (a + a.T))
-    else:
-        w, v = np.linalg.eigvalsh(0.5 * (a + a.T)), None
-    order = np.argsort(np.abs(w))
-    ker = order[:kernel_dim]
-    if kernel_dim and np.max(np.abs(w[ker])) > tol * scale:
-        raise RuntimeError(f"expected a {kernel_dim}-dimensional kernel on {sector!r}, "
-                           f"smallest |eigenvalues| {np.sort(np.abs(w))[:kernel_dim + 1]}")
-    keep = np.sort(order[kernel_dim:])
-    return w[keep], (None if v is None else v[:, keep]), asym
+    return 0.5 * (a + a.T), asym, scale
+
+
+def _sector_spectrum(sector, matrix, kernel_dim, tol=1e-9, vectors=True, n_distinct=None,
+                     dense_max=DENSE_MAX, form=None):
+    """Eigenvalues (and vectors, else v = None) of the symmetrised matrix with the kernel
+    (invariants) removed: all of them (``n_distinct`` None, dense), or every eigenvalue down to
+    the ``n_distinct``-th largest distinct one (sparse Lanczos above ``dense_max``, see
+    :func:`kacspectral.kac.eigen.top_eigenpairs`).  ``form``: a precomputed
+    :func:`_symmetric_form`.  Returns (w ascending, v, asymmetry, method)."""
+    a, asym, scale = form if form is not None else _symmetric_form(sector, matrix)
+    try:
+        w, v, method = top_eigenpairs(a, kernel_dim, n_distinct, tol=tol,
+                                      kernel_tol=tol * scale, vectors=vectors,
+                                      dense_max=dense_max)
+    except RuntimeError as exc:
+        raise RuntimeError(f"{exc} on {sector!r}") from None
+    return w, v, asym, method
 
 
 def _spins(sector, vectors) -> list[int]:
     """Spins l (total angular momentum, Casimir -l(l+1)) present in span(vectors)."""
-    c = symmetrize(sector, casimir_matrix(sector))
-    cw = np.linalg.eigvalsh(vectors.T @ c @ vectors)
+    c = symmetrize(sector, casimir_matrix(sector), dense=False)
+    cw = np.linalg.eigvalsh(vectors.T @ (c @ vectors))
     return sorted({int(round((-1 + math.sqrt(max(1 - 4 * x, 0.0))) / 2)) for x in cw})
 
 
@@ -457,7 +410,7 @@ def _distinct(values, tol=1e-9):
 
 
 def spectrum_modes(layouts, build, max_modes: int = 6, symmetric_layout=None, tol=1e-9,
-                   progress=None):
+                   progress=None, dense_max: int = DENSE_MAX):
     """Top non-conserved modes of a family of sector generators.
 
     layouts : list of (pools, degree, ctx) (each a valid S_{n-k}-reduction, see
@@ -467,11 +420,17 @@ def spectrum_modes(layouts, build, max_modes: int = 6, symmetric_layout=None, to
         permutation-symmetric modes (None: skip)
     progress : callable() or None, called once after each (layout, parity) sector of the
         first pass (4 per layout), e.g. ``kacspectral.cli._common.Progress(...).update``
+    dense_max : sectors of larger dimension use sparse Lanczos for the top ``max_modes``
+        distinct eigenvalues (:mod:`kacspectral.kac.eigen`); 0 forces it everywhere, a huge
+        value forces the dense solver (the reference path of the tests)
     Returns (modes, checks): modes sorted by decreasing eigenvalue, each a dict with
-    ``eigenvalue``, ``degree``, ``parity``, ``spins``, ``symmetric``.
+    ``eigenvalue``, ``degree``, ``parities``, ``spins``, ``symmetric``, ``also_in_degrees``;
+    checks: ``max_asymmetry`` and ``solvers`` (number of sectors per eigensolver).
     """
-    found = []  # (eigenvalue, degree, parity, sector, ctx); eigenvalues only on this pass
+    found = []  # (eigenvalue, degree, parity, sector); eigenvalues only on this pass
+    forms: dict = {}
     max_asym = 0.0
+    solvers: dict = defaultdict(int)
     for pools, m, ctx in layouts:
         for par in PARITIES:
             if sum(par) % 2 != m % 2:
@@ -481,20 +440,27 @@ def spectrum_modes(layouts, build, max_modes: int = 6, symmetric_layout=None, to
                 progress()
             if not len(sec):
                 continue
-            w, _, asym = _sector_spectrum(sec, build(sec, ctx), invariant_count(m, par), tol,
-                                          vectors=False)
+            forms[id(sec)] = _symmetric_form(sec, build(sec, ctx))
+            w, _, asym, method = _sector_spectrum(sec, None, invariant_count(m, par), tol,
+                                                  vectors=False, n_distinct=max_modes,
+                                                  dense_max=dense_max, form=forms[id(sec)])
+            solvers[method] += 1
             max_asym = max(max_asym, asym)
-            found.extend((float(x), m, par, sec, ctx) for x in w)
+            found.extend((float(x), m, par, sec) for x in w)
     values = _distinct([f[0] for f in found], tol)[:max_modes]
     modes = []
+    pairs: dict = {}
     for val in values:
         hits = [f for f in found if abs(f[0] - val) <= tol]
         degrees = sorted({h[1] for h in hits})
         primary = [h for h in hits if h[1] == degrees[0]]
         spins: set = set()
-        for sec, ctx in {id(h[3]): (h[3], h[4]) for h in primary}.values():
-            w, v, _ = _sector_spectrum(sec, build(sec, ctx), invariant_count(sec.degree,
-                                                                             sec.parity), tol)
+        for sec in {id(h[3]): h[3] for h in primary}.values():
+            if id(sec) not in pairs:  # eigenvectors: dense, once per sector
+                pairs[id(sec)] = _sector_spectrum(
+                    sec, None, invariant_count(sec.degree, sec.parity), tol,
+                    n_distinct=max_modes, dense_max=dense_max, form=forms[id(sec)])[:2]
+            w, v = pairs[id(sec)]
             spins.update(_spins(sec, v[:, np.abs(w - val) <= tol]))
         sym = None
         if symmetric_layout is not None:
@@ -503,12 +469,14 @@ def spectrum_modes(layouts, build, max_modes: int = 6, symmetric_layout=None, to
                 sec = PolynomialSector(symmetric_layout[0], degrees[0], par)
                 k = invariant_count(degrees[0], par)
                 if len(sec) > k:
-                    w, _, _ = _sector_spectrum(sec, build(sec, symmetric_layout[1]), k, tol)
+                    w, _, _, _ = _sector_spectrum(sec, build(sec, symmetric_layout[1]), k, tol,
+                                                  vectors=False, n_distinct=max_modes,
+                                                  dense_max=dense_max)
                     sym = sym or bool(np.any(np.abs(w - val) <= tol))
         modes.append({"eigenvalue": val, "degree": degrees[0], "spins": sorted(spins),
                       "parities": sorted({h[2] for h in primary}), "symmetric": sym,
                       "also_in_degrees": degrees[1:]})
-    return modes, {"max_asymmetry": max_asym}
+    return modes, {"max_asymmetry": max_asym, "solvers": dict(solvers)}
 
 
 def _reduced_pools(n: int, k: int) -> tuple:
@@ -517,8 +485,29 @@ def _reduced_pools(n: int, k: int) -> tuple:
     return (1,) * k + ((n - k,) if n > k else ())
 
 
+def _check_count(value, name: str, minimum: int) -> int:
+    """An int >= minimum (bool, float such as 2.5 and strings such as "3" refused)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r} "
+                        f"({type(value).__name__})")
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _positive_rate(value, name: str) -> Fraction:
+    try:
+        rate = Fraction(value)
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        raise ValueError(f"{name} must be a finite number > 0, got {value!r}") from None
+    if rate <= 0:
+        raise ValueError(f"{name} must be > 0, got {rate}")
+    return rate
+
+
 def kac_gap(n_particles: int, degree: int = 4, lambda_s=1, max_modes: int = 6,
-            progress=None) -> dict:
+            progress=None, *, max_seconds: float = MAX_SECONDS,
+            max_bytes: float = MAX_BYTES) -> KacGapResult:
     """Spectral gap of the 3D Kac generator L_S = lambda_S/(N-1) sum_{i<j}(R_ij - I) on
     polynomials of degree <= ``degree``, on the orthogonal complement of the functions of total
     energy and momentum (seed 000 section 2; conventions page, section 6).
@@ -533,18 +522,22 @@ def kac_gap(n_particles: int, degree: int = 4, lambda_s=1, max_modes: int = 6,
 
     Parameters
     ----------
-    n_particles : N >= 2;  degree : maximal Wick degree searched (>= 1);
-    lambda_s : rate lambda_S > 0;  max_modes : number of slowest distinct eigenvalues listed;
-    progress : callable() or None, called once per sector of the search (4 per degree).
+    n_particles : int, N >= 2;  degree : int, maximal Wick degree searched (>= 1);
+    lambda_s : rate lambda_S > 0 (exact: int, Fraction or a string such as "1/2");
+    max_modes : number of slowest distinct eigenvalues listed;
+    progress : callable() or None, called once per sector of the search (4 per degree);
+    max_seconds, max_bytes : refuse (ValueError with the estimate of :func:`gap_search_cost`)
+        a search estimated to take longer or to need more memory.
 
-    Cost: the dimension of the degree-m sectors grows fast with min(m, N); degree 4 takes a
-    few seconds for any N, degree 6 about a minute for N = 4 (the ``kac-gap`` command
-    refuses degree > 4 for N > 4).
+    Cost: the dimension of the degree-m sectors grows fast with min(m, N) (N = 10: 1155 at
+    degree 4, 9155 at degree 5); degree 4 takes about 2 s for any N
+    (validation/results/bench_kac.json).
 
-    Returns a dict with ``gap`` (= minus the largest non-zero eigenvalue), ``modes`` and the
-    claimed values (4/15) N/(N-1), N/(3(N-1)), (2/5) N/(N-1) times lambda_S.  The gap is a
-    statement about the polynomial sectors of degree <= ``degree`` searched, not a proof over
-    all of L^2: the true gap is at most the value returned.
+    Returns a :class:`kacspectral.kac.results.KacGapResult`: ``gap`` (= minus the largest
+    non-zero eigenvalue), ``modes``, the exact claimed values (4/15, 1/3, 2/5) lambda_S
+    N/(N-1) and the verdict (None for degree < 3, which cannot hold the claimed gap mode).  The
+    gap is a statement about the polynomial sectors of degree <= ``degree`` searched, not a
+    proof over all of L^2: the true gap is at most the value returned.
 
     Findings (validation/kac_reservoir.py; tests/test_kac.py ``test_kac_gap_confirms_claim``,
     ``test_gap_eigenfunction``, ``test_kac_gap_two_particles_refutes_claim``):
@@ -557,25 +550,41 @@ def kac_gap(n_particles: int, degree: int = 4, lambda_s=1, max_modes: int = 6,
     * the claim is **refuted for N = 2**: the gap is the momentum mode 2/3 > 8/15 (only the
       relative velocity moves, its spin-l blocks decay at rate 2l/(2l+1)).
     """
-    n = int(n_particles)
-    if n < 2:
-        raise ValueError(f"the Kac system needs at least 2 particles, got {n_particles}")
-    if degree < 1:
-        raise ValueError(f"degree must be >= 1, got {degree}")
-    lam = Fraction(lambda_s)
-    if lam <= 0:
-        raise ValueError(f"lambda_S must be positive, got {lambda_s}")
+    n = _check_count(n_particles, "n_particles", 2)
+    if n > 10**12:
+        raise ValueError(f"n_particles must be at most 1e12 (the rates lambda_S/(N-1) are "
+                         f"floats in the sectors), got {n}")
+    degree = _check_count(degree, "degree", 1)
+    max_modes = _check_count(max_modes, "max_modes", 1)
+    lam = _positive_rate(lambda_s, "lambda_s")
+    if not 1e-300 <= lam <= 1e300:
+        raise ValueError(f"lambda_s must be between 1e-300 and 1e300 (rates are floats "
+                         f"then), got {short(lam)}")
     layouts = [(_reduced_pools(n, m), m, None) for m in range(1, degree + 1)]
+    check_cost(gap_search_cost(layouts), f"kac_gap(N = {n}, degree = {degree})", max_seconds,
+               max_bytes)
 
-    def build(sec, _ctx):
-        return generator_matrix(sec, range(len(sec.pools)), kind="S", lambda_s=lam)
+    def build(sec, _ctx):  # lambda_S = 1: L_S is linear in lambda_S, scaled below
+        return generator_matrix(sec, range(len(sec.pools)), kind="S", lambda_s=1)
 
     modes, checks = spectrum_modes(layouts, build, max_modes, symmetric_layout=((n,), None),
                                    progress=progress)
-    f = float(lam) * n / (n - 1)
-    return {
-        "particles": n, "degree": degree, "lambda_s": float(lam),
-        "gap": -modes[0]["eigenvalue"], "gap_mode": modes[0], "modes": modes,
-        "claimed": {"gap": 4 * f / 15, "momentum": f / 3, "stress": 2 * f / 5},
-        "max_asymmetry": checks["max_asymmetry"],
-    }
+    for m in modes:  # exact scaling by lambda_S (no overflow or underflow in the matrices)
+        m["eigenvalue"] *= float(lam)
+    f = lam * n / (n - 1)
+    claimed = f * Fraction(4, 15)
+    gap = -modes[0]["eigenvalue"]
+    if degree < 3:
+        agrees = None
+        verdict = (f"undecided: degree {degree} < 3 cannot contain the claimed gap mode "
+                   f"sum_j |v_j|^2 v_j (degree 3)")
+    else:
+        # eigenvalues carry errors ~ eps ||B|| ~ 1e-15 N lambda_S (measured <= 1e-14)
+        agrees = abs(gap - float(claimed)) <= 1e-12 * max(1.0, float(claimed))
+        verdict = "agrees" if agrees else "disagrees"
+    return KacGapResult(
+        particles=n, degree=degree, lambda_s=lam, gap=gap,
+        modes=tuple(KacMode.from_dict(m) for m in modes),
+        claimed_gap=claimed, claimed_momentum=f / 3, claimed_stress=f * Fraction(2, 5),
+        agrees_with_claim=agrees, verdict=verdict, max_asymmetry=checks["max_asymmetry"],
+        solvers=tuple(sorted(checks["solvers"].items())))

@@ -188,48 +188,88 @@ def _table_from_polys(m: int, image) -> dict:
     return table
 
 
+class _PowerCache:
+    """Substitution of integer linear forms with the powers of each form kept across calls."""
+
+    def __init__(self, forms: list[dict]):
+        self.forms = forms
+        self.nout = len(next(iter(forms[0])))
+        self.powers: dict = {}
+
+    def power(self, i: int, e: int) -> dict:
+        if (i, e) not in self.powers:
+            self.powers[(i, e)] = ({(0,) * self.nout: 1} if e == 0
+                                   else _pmul(self.power(i, e - 1), self.forms[i]))
+        return self.powers[(i, e)]
+
+    def __call__(self, poly: dict) -> dict:
+        out: dict = defaultdict(int)
+        for expo, coef in poly.items():
+            term = {(0,) * self.nout: 1}
+            for i, e in enumerate(expo):
+                if e:
+                    term = _pmul(term, self.power(i, e))
+            for k, v in term.items():
+                out[k] += coef * v
+        return {k: v for k, v in out.items() if v != 0}
+
+
+def _unit_forms(signs) -> list[dict]:
+    """Six forms in six variables (p1..3, q1..3): p_k + s q_k for the two signs s."""
+    forms = []
+    for s in signs:
+        for k in range(3):
+            a, b = [0] * 6, [0] * 6
+            a[k], b[3 + k] = 1, 1
+            forms.append({tuple(a): 1, tuple(b): s})
+    return forms
+
+
+@cache
+def _reflection_coefficients(k: int) -> tuple[list[Fraction], int]:
+    """Interpolation coefficients of :func:`reflection_average` for degree k, and their
+    common denominator."""
+    ls = list(range(k, -1, -2))
+    mus = [Fraction(-l * (l + 1)) for l in ls]
+    coeffs = _solve_exact([[mu**r for r in range(len(ls))] for mu in mus],
+                          [harmonic_factor(l) for l in ls])
+    return coeffs, math.lcm(*(c.denominator for c in coeffs))
+
+
 @cache
 def pair_table(m: int) -> dict:
     """R_ij on monomials x_i^a x_j^b with |a| + |b| = m, via the harmonic factors kappa_l.
 
     Returns {(a, b): {(a', b'): coefficient}} (top-degree action = action on Wick products).
+    The algebra is done in Python integers: with c = (x + y)/2 and w = (x - y)/2 (w = u/2;
+    the reflection average is the same linear map on w as on u), x = c + w, y = c - w, and
+    back c, w = (x + y)/2, (x - y)/2, so the result is an integer polynomial over
+    2^m times the common denominator of the Funk-Hecke interpolation (3x faster than the same
+    algebra in Fractions; the exact reference is :func:`pair_table_direct`).
     """
-    half = Fraction(1, 2)
-    # x = c + u/2, y = c - u/2 in variables (c1,c2,c3,u1,u2,u3)
-    to_cu = []
-    for k in range(3):
-        cu = [0] * 6
-        cu[k] = 1
-        ee = tuple(cu)
-        uu = [0] * 6
-        uu[3 + k] = 1
-        to_cu.append({ee: Fraction(1), tuple(uu): half})
-    for k in range(3):
-        cu = [0] * 6
-        cu[k] = 1
-        uu = [0] * 6
-        uu[3 + k] = 1
-        to_cu.append({tuple(cu): Fraction(1), tuple(uu): -half})
-    back = []  # c = (x + y)/2, u = x - y in variables (x1..3, y1..3)
-    for k in range(3):
-        a, b = [0] * 6, [0] * 6
-        a[k], b[3 + k] = 1, 1
-        back.append({tuple(a): half, tuple(b): half})
-    for k in range(3):
-        a, b = [0] * 6, [0] * 6
-        a[k], b[3 + k] = 1, 1
-        back.append({tuple(a): Fraction(1), tuple(b): Fraction(-1)})
+    to_cw = _PowerCache(_unit_forms((1, -1)))  # (x, y) in terms of (c, w)
+    back = _PowerCache(_unit_forms((1, -1)))   # 2c, 2w in terms of (x, y)
+    denom = math.lcm(*(_reflection_coefficients(k)[1] for k in range(m + 1)))
 
     def image(e):
-        cu = _substitute({e: Fraction(1)}, to_cu)
+        cw = to_cw({e: 1})
         groups: dict = defaultdict(dict)
-        for key, v in cu.items():
+        for key, v in cw.items():
             groups[key[:3]][key[3:]] = v
-        out: dict = {}
-        for cexp, upoly in groups.items():
-            avg = reflection_average(upoly, m - sum(cexp))
-            out = _padd(out, {cexp + ue: v for ue, v in avg.items()})
-        return _substitute(out, back)
+        out: dict = defaultdict(int)
+        for cexp, wpoly in groups.items():
+            k = m - sum(cexp)
+            coeffs, _ = _reflection_coefficients(k)
+            q = dict(wpoly)
+            for r, c in enumerate(coeffs):
+                if r:
+                    q = _padd(_r2mul(_lap3(q)), q, -k * (k + 1))
+                ci = c * denom  # an integer: denom is the lcm of the denominators
+                for ue, v in q.items():
+                    out[cexp + ue] += int(ci) * v
+        poly = back({key: v for key, v in out.items() if v})
+        scale = denom * 2**m
+        return {key: Fraction(v, scale) for key, v in poly.items()}
 
     return _table_from_polys(m, image)
 

@@ -1,0 +1,218 @@
+"""Results of the Kac sector computations: frozen dataclasses with ``to_dict`` and ``save``.
+
+:class:`KacGapResult` (from :func:`kacspectral.kac.generators.kac_gap`),
+:class:`ReservoirDistanceResult` (from
+:func:`kacspectral.kac.finite_reservoir.reservoir_distance`) and the modes they list
+(:class:`KacMode`).  ``to_dict()`` is JSON-ready (``json.dumps(..., allow_nan=False)`` accepts
+it): exact rationals as strings such as ``"4/15"``, arrays as lists, a value that is not finite
+as ``None``, plus ``version`` and ``versions`` (:func:`kacspectral.provenance.versions`);
+``save(path)`` writes it as JSON.  Dict-style access ``result["gap"]`` (the plain dicts returned
+before) still works for one release and emits a DeprecationWarning.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import warnings
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kacspectral.provenance import versions
+
+__all__ = ["KacMode", "KacGapResult", "ReservoirDistanceResult", "jsonable", "short"]
+
+
+def short(x) -> str:
+    """A number for a message: ``1e+400`` style for any size (a Fraction with 400 digits, or
+    one beyond the float range, is not printed in full)."""
+    x = Fraction(x)
+    if x == 0:
+        return "0"
+    if len(str(x)) <= 12:
+        return str(x)
+    mag = math.log10(abs(x.numerator)) - math.log10(x.denominator)
+    if -300 < mag < 300:
+        return f"{float(x):.3g}"
+    return f"{'-' if x < 0 else ''}1e{round(mag):+d} (about)"
+
+
+def jsonable(obj: Any) -> Any:
+    """JSON-ready copy: Fraction -> "p/q", arrays/tuples -> lists, numpy scalars -> Python,
+    non-finite floats -> None, dataclasses -> their ``to_dict`` (or fields)."""
+    if hasattr(obj, "_fields_dict"):
+        return jsonable(obj._fields_dict())
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return jsonable({f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)})
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return jsonable(obj.tolist())
+    if isinstance(obj, Fraction):
+        return str(obj)
+    if isinstance(obj, (bool, np.bool_)):
+        return bool(obj)
+    if isinstance(obj, (int, np.integer)):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        return float(obj) if math.isfinite(obj) else None
+    return obj
+
+
+class _Verbs:
+    """``to_dict``, ``save`` and the deprecated dict-style access, shared by the results."""
+
+    _legacy: dict[str, str] = {}
+
+    def _fields_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}  # type: ignore
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict of every field, with ``type``, ``version`` and ``versions``."""
+        ver = versions()
+        out = {"type": type(self).__name__, "version": ver["kacspectral"], "versions": ver}
+        out.update(jsonable(self._fields_dict()))
+        return out
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write :meth:`to_dict` to ``path`` as JSON; returns the path."""
+        path = Path(path)
+        path.write_text(json.dumps(self.to_dict(), indent=1, allow_nan=False) + "\n")
+        return path
+
+    def _legacy_value(self, key: str) -> Any:
+        return getattr(self, self._legacy.get(key, key))
+
+    def __getitem__(self, key: str) -> Any:
+        warnings.warn(f"{type(self).__name__}[{key!r}] is deprecated (results are dataclasses "
+                      f"now): use the attribute", DeprecationWarning, stacklevel=2)
+        try:
+            return self._legacy_value(key)
+        except AttributeError:
+            raise KeyError(key) from None
+
+
+@dataclass(frozen=True)
+class KacMode(_Verbs):
+    """One eigenvalue of a sector generator (rate -eigenvalue), where it first appears.
+
+    eigenvalue : float (<= 0);  degree : lowest Wick degree holding it;  spins : total angular
+    momenta l of its eigenspace there;  parities : per-axis parity classes holding it;
+    symmetric : whether it lives in the fully permutation-symmetric sector (None: not checked);
+    also_in_degrees : higher searched degrees where it appears again.
+    """
+
+    eigenvalue: float
+    degree: int
+    spins: tuple[int, ...]
+    parities: tuple[tuple[int, int, int], ...]
+    symmetric: bool | None
+    also_in_degrees: tuple[int, ...] = ()
+
+    @classmethod
+    def from_dict(cls, d: dict) -> KacMode:
+        return cls(float(d["eigenvalue"]), int(d["degree"]), tuple(d["spins"]),
+                   tuple(tuple(p) for p in d["parities"]), d["symmetric"],
+                   tuple(d.get("also_in_degrees", ())))
+
+    def _legacy_value(self, key: str) -> Any:
+        value = getattr(self, key)
+        return list(value) if isinstance(value, tuple) else value
+
+
+@dataclass(frozen=True)
+class KacGapResult(_Verbs):
+    """Spectral gap of L_S on the polynomial sectors of degree <= ``degree``
+    (:func:`kacspectral.kac.generators.kac_gap`).
+
+    gap : -(largest non-zero eigenvalue) on the sectors searched (an upper bound for the gap
+        on all of L^2);  modes : the slowest ``max_modes`` distinct modes, slowest first;
+    claimed_gap, claimed_momentum, claimed_stress : the exact claimed rates (4/15, 1/3, 2/5)
+        lambda_S N/(N-1);
+    agrees_with_claim : gap == claimed_gap to 1e-12 relative, or None when ``degree`` < 3
+        (the claimed gap mode has degree 3: a smaller search cannot decide);
+    verdict : that decision in words;  max_asymmetry : largest |B - B^T| of the symmetrised
+        matrices;  solvers : (eigensolver, number of sectors) pairs.
+    """
+
+    particles: int
+    degree: int
+    lambda_s: Fraction
+    gap: float
+    modes: tuple[KacMode, ...]
+    claimed_gap: Fraction
+    claimed_momentum: Fraction
+    claimed_stress: Fraction
+    agrees_with_claim: bool | None
+    verdict: str
+    max_asymmetry: float
+    solvers: tuple[tuple[str, int], ...] = ()
+
+    _legacy = {}
+
+    @property
+    def gap_mode(self) -> KacMode:
+        """The slowest mode (rate ``gap``)."""
+        return self.modes[0]
+
+    def _fields_dict(self) -> dict:
+        out = super()._fields_dict()
+        out["gap_mode"] = self.gap_mode
+        return out
+
+    def _legacy_value(self, key: str) -> Any:
+        if key == "claimed":
+            return {"gap": float(self.claimed_gap), "momentum": float(self.claimed_momentum),
+                    "stress": float(self.claimed_stress)}
+        if key == "lambda_s":
+            return float(self.lambda_s)
+        if key == "modes":
+            return list(self.modes)
+        return getattr(self, key)
+
+
+@dataclass(frozen=True, eq=False)
+class ReservoirDistanceResult(_Verbs):
+    """Exact ||h_t - h~_t|| and the seed's bound
+    (:func:`kacspectral.kac.finite_reservoir.reservoir_distance`).
+
+    times, distance : arrays over the times (inf allowed: the long-time limit);
+    norm0 : ||h_0 - 1||;  pools, exchangeable_system : the sector layout used;
+    bound : the seed's bound at the times (None without ``with_bound``), with its constants
+    C, rate_lambda (= lambda_S/2 + mu), k (gap of L on degree <= k_degree, mode k_mode),
+    l (l_block: the block (n, l) of T attaining it) and b = mu l/(k - mu/3) (None if k = mu/3).
+    """
+
+    times: np.ndarray
+    distance: np.ndarray
+    norm0: float
+    pools: tuple[int, ...]
+    exchangeable_system: bool
+    bound: np.ndarray | None = None
+    C: float | None = None
+    rate_lambda: float | None = None
+    k: float | None = None
+    k_mode: KacMode | None = None
+    k_degree: int | None = None
+    l: float | None = None
+    l_block: tuple[int, int] | None = None
+    b: float | None = None
+    extra: dict = field(default_factory=dict)
+
+    _legacy = {"lambda": "rate_lambda"}
+
+    def _legacy_value(self, key: str) -> Any:
+        if key == "layout":
+            return {"pools": self.pools, "exchangeable_system": self.exchangeable_system}
+        if key in ("bound", "C", "k", "k_mode", "k_degree", "l", "l_block", "b", "lambda") \
+                and self.bound is None:
+            raise AttributeError(key)
+        return getattr(self, self._legacy.get(key, key))
