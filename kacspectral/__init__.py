@@ -38,7 +38,12 @@ from kacspectral.boltzmann.isotropic.exact import exact_moments
 from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_ness
 from kacspectral.boltzmann.wasserstein import w2_isotropic
 from kacspectral.efield.problem import Diffusion, EFieldProblem
-from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
+from kacspectral.errors import (
+    BudgetError,
+    ConvergenceError,
+    NegativeDensityWarning,
+    TruncationWarning,
+)
 from kacspectral.kac.finite_reservoir import ReservoirProblem, reservoir_distance
 from kacspectral.kac.generators import kac_gap
 from kacspectral.kac.kinetic_limit import kac_ness
@@ -70,6 +75,7 @@ __all__ = [
     "AngularKernel",
     "BKW",
     "CollisionOperator",
+    "BudgetError",
     "ConvergenceError",
     "Diffusion",
     "EFieldProblem",

@@ -84,7 +84,7 @@ def test_non_exact_kernel_labels_reference_as_quadrature(capsys):
     [
         (["lemma3", "--m-max", "0"], "--m-max"),
         (["lemma3", "--m-max", "abc"], "--m-max"),
-        (["lemma3", "--m-max", "500"], "--m-max must be <= 120"),
+        (["lemma3", "--m-max", "500"], "--m-max must be <= 60"),
         (["lemma3", "--kernel", "s-5"], "negative"),
         (["lemma3", "--kernel", "2"], "not normalised"),
         (["lemma3", "--kernel", "constant", "--method", "omega"], "kac kernel only"),

@@ -237,14 +237,15 @@ def test_cli_json_carries_the_result_and_output_saves_it(tmp_path, capsys):
     from kacspectral.cli import main
 
     out = tmp_path / "ness.json"
-    assert main(["ness", "--truncation", "30", "--contraction-steps", "4", "--json",
+    # K = 47: the automatic choice for tol 1e-14 (a lower K is flagged with exit status 1)
+    assert main(["ness", "--truncation", "47", "--contraction-steps", "4", "--json",
                  "--output", str(out)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert {"moments", "truncation", "residual", "contraction"} <= set(data)  # README keys
     saved = ks.load(out)
-    assert isinstance(saved, NessResult) and saved.truncation == 30
+    assert isinstance(saved, NessResult) and saved.truncation == 47
     assert_same(saved, from_dict(data["result"]))
-    assert data["result"]["coefficients"]["shape"] == [31]
+    assert data["result"]["coefficients"]["shape"] == [48]
     out3 = tmp_path / "lemma3.json"
     assert main(["lemma3", "--m-max", "2", "--output", str(out3)]) == 0
     capsys.readouterr()

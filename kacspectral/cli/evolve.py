@@ -20,9 +20,10 @@ import numpy as np
 
 from kacspectral._version import __version__
 from kacspectral.boltzmann.anisotropic.diagnostics import TRUNCATION_TOL, evolution_diagnostics
-from kacspectral.boltzmann.anisotropic.evolution import evolve
+from kacspectral.boltzmann.anisotropic.evolution import estimate_evolution, evolve
 from kacspectral.boltzmann.anisotropic.fokker_planck import DiffusiveEvolutionProblem
 from kacspectral.boltzmann.lyapunov import limit_reference, lyapunov_columns
+from kacspectral.errors import check_budget, short
 from kacspectral.physics.bkw import BKW
 from kacspectral.physics.kernels import get_kernel
 from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
@@ -34,10 +35,13 @@ from ._common import (
     add_kernel_option,
     add_output_option,
     add_reservoir_options,
+    check_finite,
     emit_json,
     non_negative_int,
     number,
     positive_int,
+    report_warnings,
+    warn,
     write_output,
 )
 from ._diffusive import add_diffusive_options, diffusive_from_args
@@ -46,6 +50,10 @@ COMMAND = "evolve"
 HELP = "time evolution of anisotropic data towards the NESS (Hermite-Bobylev solver)"
 
 DEFAULT_DEGREE = 8
+#: Seconds of diagnostics per output time (3D GTW distance on 100 directions x 40 radii,
+#: entropy and minimum on the Gauss rule): measured 0.27-0.42 s at degree 8
+#: (validation/cli_limits.py).
+DIAGNOSTIC_SECONDS_PER_TIME = 0.5
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -101,6 +109,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--scheme", choices=sorted(SCHEMES), default="etdrk4",
         help="time integrator (default: etdrk4, exact for the loss term)",
     )
+    parser.add_argument(
+        "--force", action="store_true",
+        help="run even when the estimated run time exceeds an hour (memory is always checked)",
+    )
     add_diffusive_options(parser)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     add_output_option(parser)
@@ -118,7 +130,7 @@ def _initial(args: argparse.Namespace):
                 f"--initial maxwellian needs 3 temperatures Tx Ty Tz, got {len(temps)}"
             )
         if min(temps) <= 0:
-            raise ValueError(f"--initial-temperatures must be > 0, got {temps}")
+            raise ValueError(f"--initial-temperatures must be > 0, got {[short(t) for t in temps]}")
         return (temps, lambda space: space.maxwellian(temps),
                 f"Maxwellian with (Tx, Ty, Tz) = {tuple(temps)}", None)
     if args.initial == "mixture":
@@ -134,7 +146,7 @@ def _initial(args: argparse.Namespace):
     bkw = BKW(-0.5, args.kernel)
     t0 = float(args.bkw_start)
     if not (math.isfinite(t0) and t0 >= 0):
-        raise ValueError(f"--bkw-start must be a number >= 0, got {args.bkw_start}")
+        raise ValueError(f"--bkw-start must be a number >= 0, got {short(args.bkw_start)}")
     return ([bkw.K(t0), bkw.K(float(args.t_end))], lambda space: bkw.coefficients(space, t0),
             f"BKW (A0 = -1/2) at t = {t0:g}", bkw)
 
@@ -142,21 +154,21 @@ def _initial(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     gamma = args.gamma
     if not 0 <= gamma < 1:
-        raise ValueError(f"--gamma must be in [0, 1), got {gamma}")
+        raise ValueError(f"--gamma must be in [0, 1), got {short(gamma)}")
     kernel = get_kernel(args.kernel)
     reservoir = MaxwellianMixture(args.weights, args.temperatures) if gamma > 0 else None
     t_start = float(args.bkw_start) if args.initial == "bkw" else 0.0
     t_end = float(args.t_end)
     if not (math.isfinite(t_end) and t_end > t_start):
-        raise ValueError(f"--t-end must be > the start time {t_start:g}, got {args.t_end}")
+        raise ValueError(f"--t-end must be > the start time {t_start:g}, got {short(args.t_end)}")
     dt = float(args.dt)
     if not (math.isfinite(dt) and dt > 0):
-        raise ValueError(f"--dt must be a positive number, got {args.dt}")
+        raise ValueError(f"--dt must be a positive number, got {short(args.dt)}")
     if args.degree < 4:
         raise ValueError(f"--degree must be >= 4 (the fourth moment needs the coefficients of "
-                         f"degree 4), got {args.degree}")
+                         f"degree 4), got {short(args.degree)}")
     if args.n_times < 2:
-        raise ValueError(f"--n-times must be at least 2 (both ends), got {args.n_times}")
+        raise ValueError(f"--n-times must be at least 2 (both ends), got {short(args.n_times)}")
     temps, build, description, bkw = _initial(args)
     diffusive = diffusive_from_args(args)  # seed 003, section 3 (kacspectral.cli._diffusive)
     if diffusive is not None:
@@ -164,22 +176,35 @@ def run(args: argparse.Namespace) -> int:
     if args.t_ref is not None:
         t_ref = float(args.t_ref)
         if not (math.isfinite(t_ref) and t_ref > 0):
-            raise ValueError(f"--t-ref must be a positive number, got {args.t_ref}")
+            raise ValueError(f"--t-ref must be a positive number, got {short(args.t_ref)}")
     else:
         t_ref = HermiteSpace.choose_temperature(
             temps + ([float(t) for t in reservoir.T] if reservoir is not None else []))
     l_max = args.l_max
     if l_max is None and args.initial in ("bkw", "mixture"):
         l_max = 0
+    check_budget(f"--n-times {short(args.n_times)}",
+                 seconds=args.n_times * DIAGNOSTIC_SECONDS_PER_TIME, force=args.force,
+                 hint="the diagnostics (GTW distance, entropy) cost about "
+                 f"{DIAGNOSTIC_SECONDS_PER_TIME:g} s per output time")
     space = HermiteSpace(args.degree, t_ref, l_max)
     problem = DiffusiveEvolutionProblem(gamma, reservoir, kernel, space, diffusive=diffusive)
     times = np.linspace(t_start, t_end, args.n_times)
+    problem.operator  # noqa: B018 -- builds the collision tensor (memory budget) first
+    est = estimate_evolution(space, times, dt, args.scheme, even_kernel=kernel.is_even)
+    check_budget(f"evolve --dt {short(args.dt)} ({est['steps']:.3g} steps of {args.scheme} "
+                 f"and {args.n_times} output times)",
+                 seconds=est["seconds"] + args.n_times * DIAGNOSTIC_SECONDS_PER_TIME,
+                 force=args.force, hint="raise --dt or lower --n-times (or pass --force)")
+    if dt > float(np.max(np.diff(times))) * (1 + 1e-12):
+        warn(f"--dt {short(args.dt)} is larger than the output spacing: the step used is "
+             f"{est['step_used']:.6g} (one step per output interval)")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         a0 = build(space)
-        with Progress(len(times) - 1, "evolve", enabled=not args.json) as bar:
-            result = evolve(problem, a0, times, dt=dt, scheme=args.scheme,
-                            callback=lambda i, t, a: bar.update() if i > 0 else None)
+        with Progress(est["steps"], "evolve", enabled=not args.json) as bar:
+            result = evolve(problem, a0, times, dt=dt, scheme=args.scheme, progress=bar,
+                            force=args.force)
         m2_0 = space.moments(a0)["m2"]
         ref = limit_reference(problem, m2_0)
         diag = evolution_diagnostics(space, result.coefficients,
@@ -192,13 +217,8 @@ def run(args: argparse.Namespace) -> int:
         if bkw is not None and problem.gamma == 0:
             bkw_error = [float(np.max(np.abs(a - bkw.coefficients(space, t))))
                          for t, a in zip(result.times, result.coefficients, strict=True)]
-    notes = []
     truncation_ok = max(diag["truncation_estimate"]) <= TRUNCATION_TOL
-    for w in caught:
-        note = f"{w.category.__name__}: {' '.join(str(w.message).split())}"
-        if note not in notes:
-            notes.append(note)
-            print(f"kacspectral: warning: {note}", file=sys.stderr)
+    notes = report_warnings(caught)
     d0 = diag["gtw_distance"][0]
     rate = problem.decay_rate
     payload = {
@@ -210,7 +230,11 @@ def run(args: argparse.Namespace) -> int:
         "reservoir": reservoir.describe() if reservoir is not None else None,
         "space": space.describe(),
         "scheme": args.scheme,
-        "dt": dt,
+        "dt": est["step_used"],
+        "dt_requested": dt,
+        "dt_definition": "the largest step used: each output interval is cut into "
+        "ceil(spacing/dt_requested) equal steps",
+        "steps": est["steps"],
         "lambda": problem.lam,
         "times": result.times.tolist(),
         "second_moments": diag["second_moment"],
@@ -252,6 +276,7 @@ def run(args: argparse.Namespace) -> int:
     }
     if bkw_error is not None:
         payload["bkw_coefficient_error"] = bkw_error
+    check_finite(payload)
     write_output(args, result, payload)  # payload["result"]: the EvolutionResult
     if args.json:
         emit_json(payload)
@@ -270,7 +295,9 @@ def _print_table(p: dict, out) -> None:
     sp = p["space"]
     print(f"  kernel = {p['kernel']['name']}, lambda = {p['lambda']:.12g}; Hermite degree "
           f"{sp['degree']}, l_max {sp['l_max']}, T_ref = {sp['temperature']:.6g}, "
-          f"{sp['size']} coefficients; {p['scheme']}, dt = {p['dt']:g}", file=out)
+          f"{sp['size']} coefficients; {p['scheme']}, dt = {p['dt']:.6g}"
+          + (f" (requested {p['dt_requested']:.6g})"
+             if p["dt"] != p["dt_requested"] else "") + f", {p['steps']} steps", file=out)
     print(f"  GTW distance to the {p['gtw_reference']}", file=out)
     head = (f"{'t':>8} {'Txx':>10} {'Tyy':>10} {'Tzz':>10} {'m4':>12} {'entropy H':>12} "
             f"{'min f':>11} {'d_GTW':>11} {'bound':>11} {'H(f|f_inf)':>11} {'dp_GTW':>11}")

@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import argparse
 
-from kacspectral.kac.lemma3 import lemma3_check, tensor_top_eigenvalue
+from kacspectral.errors import format_seconds, short
+from kacspectral.kac.lemma3 import MAX_M, estimate_lemma3, lemma3_check, tensor_top_eigenvalue
+from kacspectral.kac.thermostat import ZONAL_METHODS, resolve_method
+from kacspectral.physics.kernels import get_kernel
 
-from ._common import add_kernel_option, add_output_option, emit_json, positive_int, write_output
+from ._common import (
+    Progress,
+    add_kernel_option,
+    add_output_option,
+    check_finite,
+    emit_json,
+    non_negative_int,
+    positive_int,
+    write_output,
+)
 
 COMMAND = "lemma3"
 HELP = "Spectrum of the thermostat gain on V_m vs the exact lambda_{n,l}; Lemma 3 (2/3 bound)"
 
-#: Largest --m-max accepted (the zonal construction costs ~m^5; m = 60 takes seconds).
-M_MAX_LIMIT = 120
+#: Largest --m-max accepted: :data:`kacspectral.kac.lemma3.MAX_M` (about a minute; the work
+#: grows like m_max^6, see :func:`kacspectral.kac.lemma3.estimate_lemma3`).
+M_MAX_LIMIT = MAX_M
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -21,7 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--m-max",
         type=positive_int,
         default=10,
-        help=f"check V_1 .. V_M (default: 10; at most {M_MAX_LIMIT})",
+        help=f"check V_1 .. V_M (default: 10; at most {M_MAX_LIMIT}, about a minute)",
     )
     add_kernel_option(parser, default="kac")
     parser.add_argument(
@@ -33,7 +46,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--tensor-m-max",
-        type=int,
+        type=non_negative_int,
         default=0,
         help="also the top eigenvalue of int A_Omega^(x)m dsigma on (R^3)^(x)m for m <= K "
         "(seed 000's last step; K <= 6; default 0: skip)",
@@ -45,11 +58,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the check and print a table (or JSON)."""
     if args.m_max > M_MAX_LIMIT:
-        raise ValueError(f"--m-max must be <= {M_MAX_LIMIT}, got {args.m_max}")
+        used = resolve_method(get_kernel(args.kernel), args.method, ZONAL_METHODS)
+        est = estimate_lemma3(args.m_max, used)
+        raise ValueError(
+            f"--m-max must be <= {M_MAX_LIMIT}, got {short(args.m_max)} (about "
+            f"{format_seconds(est['seconds'])}; the work grows like m_max^6)")
     if not 0 <= args.tensor_m_max <= 6:
-        raise ValueError(f"--tensor-m-max must be in 0..6, got {args.tensor_m_max}")
-    res = lemma3_check(args.m_max, args.kernel, args.method)
+        raise ValueError(f"--tensor-m-max must be in 0..6, got {short(args.tensor_m_max)}")
+    with Progress(1, f"lemma3 m <= {args.m_max}", enabled=not args.json) as bar:
+        res = lemma3_check(args.m_max, args.kernel, args.method, progress=bar)
     tensor = [tensor_top_eigenvalue(m) for m in range(1, args.tensor_m_max + 1)]
+    check_finite({"result": res.to_dict(), "tensor": tensor})
     write_output(args, res)
     if args.json:
         payload = res.to_dict()

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import reduce
@@ -46,6 +47,7 @@ import sympy as sp
 from numpy.typing import NDArray
 from scipy import special
 
+from kacspectral.errors import check_budget, format_seconds, short
 from kacspectral.kac.thermostat import (
     ZONAL_METHODS,
     apply_gain,
@@ -63,7 +65,9 @@ from kacspectral.spectral.polynomials import legendre_coefficients
 __all__ = [
     "Lemma3Result",
     "Lemma3Row",
+    "MAX_M",
     "eigenvalue",
+    "estimate_lemma3",
     "exact_eigenvalue",
     "exact_spectrum",
     "lemma2_constant",
@@ -72,6 +76,7 @@ __all__ = [
     "numerical_spectrum",
     "tensor_average",
     "tensor_top_eigenvalue",
+    "zonal_evaluations",
 ]
 
 #: The bound of Lemma 3 (seed 000) for the kac kernel.
@@ -146,7 +151,7 @@ def eigenvalue(n: int, l: int, kernel: AngularKernel | str = "kac") -> float:
 
 def _check_m(m: int, name: str = "m", minimum: int = 0) -> int:
     if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {m!r}")
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {short(m)}")
     return int(m)
 
 
@@ -256,11 +261,48 @@ def _exact_str(n: int, l: int, kernel: AngularKernel) -> str:
     return repr(eigenvalue(n, l, kernel))
 
 
+#: Largest ``m_max`` of :func:`lemma3_check`: the range validated by validation/lemma3.py,
+#: about a minute (:func:`estimate_lemma3`).  Beyond it the work grows like ``m_max^6``
+#: (about 4 minutes at 80, 40 at 120) and the Fourier construction's rounding (8e-12 at
+#: ``m = 60``) reaches the default tolerance 1e-11.
+MAX_M = 60
+#: Seconds per basis-function evaluation of the zonal constructions, measured at ``m = 30..60``
+#: with one thread (validation/cli_limits.py: 5.6-8.7e-8 and 1.5-1.8e-6): velocity space
+#: (float64) and Fourier (``numpy.longdouble``).
+SECONDS_PER_EVALUATION = {"omega": 8e-8, "fourier": 1.8e-6}
+
+
+def zonal_evaluations(m: int, method: str) -> int:
+    """Basis-function evaluations of the zonal matrix on ``V_m`` (:mod:`kacspectral.kac.
+    thermostat`): ``omega``: ``ceil((m+1)/2)`` folded Legendre nodes times ``m//2 + 1``
+    functions on ``(m+1) (m//2+1)^2`` points; ``fourier``: ``m//2 + 1`` functions on
+    ``(m+1)^2 (m//2+1)`` points of ``S^2 x`` the kernel rule (degree-``m`` Gauss-Jacobi,
+    ``m//2 + 1`` nodes)."""
+    h = m // 2 + 1
+    if method == "omega":
+        return ((m + 2) // 2) * h * (m + 1) * h * h
+    return h * (m + 1) * h * (m + 1)
+
+
+def estimate_lemma3(m_max: int, method: str) -> dict:
+    """Work of :func:`lemma3_check` up to ``m_max`` with a resolved ``method``:
+    ``{"evaluations": sum_m zonal_evaluations(m), "seconds"}`` (the exact reference and the
+    eigensolvers add a few percent)."""
+    m_max = int(m_max)
+    if m_max > 1000:  # the sum grows like m_max^6 (omega) or m_max^5 (fourier)
+        power = 6 if method == "omega" else 5
+        ev = estimate_lemma3(1000, method)["evaluations"] * (m_max / 1000) ** power
+    else:
+        ev = sum(zonal_evaluations(m, method) for m in range(1, m_max + 1))
+    return {"evaluations": ev, "seconds": ev * SECONDS_PER_EVALUATION[method]}
+
+
 def lemma3_check(
     m_max: int,
     kernel: AngularKernel | str = "kac",
     method: str = "auto",
     tolerance: float = 1e-11,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Lemma3Result:
     """Check Lemma 3 for ``m = 1..m_max``: numerical spectra of the gain on ``V_m`` (matrices
     from the definition) against ``lambda_{n,l}[b]``, the top eigenvalue on mean-zero functions,
@@ -277,11 +319,14 @@ def lemma3_check(
     ``m_max = 1``).  For another kernel the "bound" is the exact supremum over ``m <= m_max``
     (``1/2`` for ``constant``) and ``holds`` means the numerical supremum matches it.
 
+    ``progress(done, total)`` is called after each ``m`` with the work done so far
+    (:func:`zonal_evaluations`).
+
     Raises
     ------
     ValueError
-        ``m_max`` not an integer ``>= 1``, ``tolerance`` not a finite number ``> 0``, or an
-        unknown ``method``.
+        ``m_max`` not an integer in ``1..MAX_M`` (the message gives the estimated run time),
+        ``tolerance`` not a finite number ``> 0``, or an unknown ``method``.
     """
     m_max = _check_m(m_max, "m_max", 1)
     if (
@@ -296,6 +341,17 @@ def lemma3_check(
     # reference values: the exact kac kernel whenever b is kac (e.g. given as a callable)
     ref = get_kernel("kac") if kac and not kernel.is_exact else kernel
     used = resolve_method(kernel, method, ZONAL_METHODS)
+    if m_max > MAX_M:
+        est = estimate_lemma3(m_max, used)
+        raise ValueError(
+            f"m_max = {short(m_max)} is beyond the maximum {MAX_M}: about {est['evaluations']:.3g} "
+            f"basis evaluations ({used}), {format_seconds(est['seconds'])} (the work per degree "
+            f"grows like m^5; {MAX_M} takes about "
+            f"{format_seconds(estimate_lemma3(MAX_M, used)['seconds'])})")
+    est = estimate_lemma3(m_max, used)
+    check_budget(f"lemma3_check(m_max={m_max}, method={used!r})", seconds=est["seconds"])
+    total = est["evaluations"]
+    done = 0
     rows = []
     l2_matrix = 0.0
     for m in range(1, m_max + 1):
@@ -323,6 +379,9 @@ def lemma3_check(
                 cpu_seconds=cpu,
             )
         )
+        done += zonal_evaluations(m, used)
+        if progress is not None:
+            progress(done, total)
     max_err = max(r.max_abs_error for r in rows)
     sup = max(r.top for r in rows)
     # exact supremum and where it is reached (over all blocks with 2n + l <= m_max)

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kacspectral.errors import NegativeDensityWarning
+from kacspectral.errors import NegativeDensityWarning, short
 from kacspectral.physics.kernels import AngularKernel, KernelSpec, get_kernel
 from kacspectral.results import ResultMixin
 from kacspectral.spectral.burnett import fischer_norm
@@ -82,9 +82,12 @@ class BKW(ResultMixin):
         def __init__(self, A0: float = -0.5, kernel: KernelSpec = "constant") -> None: ...
 
     def __post_init__(self) -> None:
-        a0 = float(self.A0)
+        try:
+            a0 = float(self.A0)
+        except (TypeError, ValueError, OverflowError):
+            a0 = math.nan
         if not (-0.5 <= a0 < 0):
-            raise ValueError(f"A0 must be in [-1/2, 0), got {self.A0!r}")
+            raise ValueError(f"A0 must be a number in [-1/2, 0), got {short(self.A0)}")
         object.__setattr__(self, "A0", a0)
         object.__setattr__(self, "kernel", get_kernel(self.kernel))
 

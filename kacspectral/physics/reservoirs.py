@@ -24,6 +24,7 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
+from kacspectral.errors import short
 from kacspectral.results import ResultMixin
 from kacspectral.spectral.polynomials import double_factorial
 
@@ -64,6 +65,17 @@ def as_fraction(value: object, name: str = "value") -> Fraction:
             raise ValueError(f"{name} must be a number such as 0.5 or 1/6, got {value!r}") from None
         return out
     raise ValueError(f"{name} must be a number, got {value!r}")
+
+
+_TINY = float(np.finfo(float).tiny)
+
+
+def _float(x: Fraction) -> float:
+    """``float(x)``, ``+-inf`` beyond the float range (instead of OverflowError)."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
 
 
 def double_factorial_odd(n: int) -> int:
@@ -112,16 +124,17 @@ class MaxwellianMixture(ResultMixin):
         t = tuple(as_fraction(x, "temperature") for x in temperatures)
         for x in w:
             if x < 0:
-                raise ValueError(f"weights must be >= 0, got {float(x)!r} in {[str(y) for y in w]}")
+                raise ValueError(f"weights must be >= 0, got {short(x)}")
         for x in t:
             if x <= 0:
+                raise ValueError(f"temperatures must be > 0, got {short(x)}")
+            if not _TINY <= _float(x) < math.inf:
                 raise ValueError(
-                    f"temperatures must be > 0, got {float(x)!r} in {[str(y) for y in t]}"
-                )
-        total = sum(w)
-        if abs(float(total) - 1.0) > 1e-14:
+                    f"temperature {short(x)} is outside double precision (2.2e-308 .. 1.8e308)")
+        total = sum(w, Fraction(0))
+        if abs(_float(total) - 1.0) > 1e-14:
             raise ValueError(
-                f"weights must sum to 1, got sum {float(total)!r} for {[str(y) for y in w]}"
+                f"weights must sum to 1, got sum {short(total)} for {[short(y) for y in w]}"
             )
         if total != 1:  # float input within 1e-14: renormalise exactly
             w = tuple(x / total for x in w)

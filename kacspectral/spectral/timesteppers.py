@@ -31,7 +31,7 @@ Every scheme's order is checked by a fitted slope of the error against the step 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,10 +42,12 @@ from kacspectral.errors import ConvergenceError
 __all__ = [
     "SCHEMES",
     "SCHEME_ORDERS",
+    "SCHEME_STAGES",
     "SplitODE",
     "get_scheme",
     "integrate",
     "phi_functions",
+    "step_plan",
 ]
 
 
@@ -192,6 +194,43 @@ SCHEME_ORDERS: dict[str, int] = {
 }
 
 
+#: Evaluations of the nonlinear part ``N`` per step (checked against counted evaluations).
+SCHEME_STAGES: dict[str, int] = {
+    "rk4": 4,
+    "heun": 2,
+    "lawson-rk4": 4,
+    "etdrk4": 4,
+    "etdrk2": 2,
+}
+
+#: Most steps :func:`step_plan` accepts (a larger count could never run).
+MAX_STEPS = 10**15
+
+
+def step_plan(times: Sequence[float] | NDArray, dt: float) -> tuple[list[int], float]:
+    """Steps per output interval and the largest step used by :func:`integrate`.
+
+    Interval ``[t_i, t_{i+1}]`` is cut into ``n_i = max(1, ceil((t_{i+1} - t_i)/dt - 1e-12))``
+    equal steps ``h_i = (t_{i+1} - t_i)/n_i <= dt``; returns ``([n_i], max_i h_i)``.  So a
+    ``dt`` larger than the output spacing is clamped to it.  ValueError when a count exceeds
+    :data:`MAX_STEPS` (``dt`` far too small for the time span).
+    """
+    t = np.asarray(times, dtype=float)
+    if not (np.isfinite(dt) and dt > 0):
+        raise ValueError(f"dt must be a positive number, got {dt!r}")
+    counts, used = [], 0.0
+    for t0, t1 in zip(t[:-1], t[1:], strict=True):
+        ratio = (float(t1) - float(t0)) / dt
+        if not ratio <= MAX_STEPS:
+            raise ValueError(
+                f"dt = {dt:.3g} needs more than {MAX_STEPS:.0e} steps for the interval "
+                f"[{t0:g}, {t1:g}]: raise dt or shorten the time span")
+        n = max(1, int(math.ceil(ratio - 1e-12)))
+        counts.append(n)
+        used = max(used, (float(t1) - float(t0)) / n)
+    return counts, used
+
+
 def get_scheme(name: str) -> Callable[[SplitODE, float, NDArray, float], NDArray]:
     """The step function registered under ``name`` (ValueError naming the choices otherwise)."""
     try:
@@ -209,11 +248,13 @@ def integrate(
     dt: float,
     scheme: str = "etdrk4",
     callback: Callable[[int, float, NDArray], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> NDArray:
     """Integrate from ``times[0]`` through every output time with steps of at most ``dt``.
 
     Between consecutive output times ``t_i < t_{i+1}`` the interval is cut into
-    ``ceil((t_{i+1} - t_i)/dt)`` equal steps, so every output time is hit exactly.
+    ``ceil((t_{i+1} - t_i)/dt)`` equal steps, so every output time is hit exactly
+    (:func:`step_plan`; ``progress(done, total)`` after every step).
 
     Parameters
     ----------
@@ -239,8 +280,8 @@ def integrate(
         raise ValueError(f"times must be a non-empty 1-D sequence, got shape {times.shape}")
     if np.any(np.diff(times) <= 0) or not np.all(np.isfinite(times)):
         raise ValueError(f"times must be finite and strictly increasing, got {times.tolist()}")
-    if not (np.isfinite(dt) and dt > 0):
-        raise ValueError(f"dt must be a positive number, got {dt!r}")
+    counts, _ = step_plan(times, dt)
+    total, done = sum(counts), 0
     y = np.array(y0, dtype=float, copy=True)
     out = np.empty((times.size,) + y.shape)
     out[0] = y
@@ -248,10 +289,13 @@ def integrate(
         callback(0, float(times[0]), y)
     for i in range(1, times.size):
         t0, t1 = float(times[i - 1]), float(times[i])
-        n = max(1, int(math.ceil((t1 - t0) / dt - 1e-12)))
+        n = counts[i - 1]
         h = (t1 - t0) / n
         for j in range(n):
             y = step(ode, t0 + j * h, y, h)
+            if progress is not None:
+                progress(done + j + 1, total)
+        done += n
         if not np.all(np.isfinite(y)):
             raise ConvergenceError(
                 f"the {scheme} integration blew up before t = {t1:g} (step {h:g}); "

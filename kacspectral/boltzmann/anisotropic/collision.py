@@ -68,7 +68,21 @@ __all__ = ["CollisionOperator", "HermiteSpace", "clear_operator_cache", "reduced
 _CACHE: dict = {}
 
 
+#: Degree at which the (monotone) size estimate is probed first: counting the couplings of a
+#: full space of degree 200 takes a minute, and degree 40 alone exceeds the budget.
+_PROBE_DEGREE = 40
+
+
 def _check_tensor_budget(space: HermiteSpace, even: bool, max_bytes: float) -> None:
+    if space.degree > _PROBE_DEGREE:
+        lm = None if space.l_max is None else min(space.l_max, _PROBE_DEGREE)
+        low = estimate_tensor_size(_PROBE_DEGREE, lm, even)
+        if low["bytes"] > max_bytes:
+            raise ValueError(
+                f"the collision tensor for degree={space.degree}, l_max={space.l_max} would "
+                f"need more than {low['bytes'] / 1e9:.3g} GB (its size at degree "
+                f"{_PROBE_DEGREE} alone) > the budget {max_bytes / 1e9:.3g} GB: lower the "
+                f"degree or use a harmonic truncation l_max / --l-max")
     est = estimate_tensor_size(space.degree, space.l_max, even)
     if est["bytes"] <= max_bytes:
         return

@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "BobylevTensor",
     "MAX_TENSOR_BYTES",
+    "estimate_apply_seconds",
     "estimate_tensor_size",
     "kernel_key",
     "reduced_coefficients",
@@ -90,6 +91,24 @@ def estimate_tensor_size(degree: int, l_max: int | None, even_kernel: bool = Tru
     per = _BYTES_PER_ENTRY + (16 if not even_kernel else 0)
     return {"entries": int(entries), "pairs": int(pairs),
             "bytes": int(entries * per + pairs * 16)}
+
+
+#: Fixed cost of one application of the tensor (Python and numpy call overhead), seconds;
+#: measured 8-65 us for 5-11 coefficients, depending on the machine's load
+#: (validation/cli_limits.py).
+APPLY_OVERHEAD_SECONDS = 3e-5
+#: Multiply-adds per second assumed for the sparse application (measured 0.9-3e9 entries/s
+#: per core at degree 8-16, so the estimate is an upper bound within a factor ~3).
+APPLY_OPERATIONS_PER_SECOND = 1e9
+
+
+def estimate_apply_seconds(degree: int, l_max: int | None, even_kernel: bool = True) -> float:
+    """Seconds of one bilinear application ``Q(a, b)`` (``CollisionOperator.collision``):
+    :data:`APPLY_OVERHEAD_SECONDS` plus ``2 entries + 4 pairs`` operations of
+    :func:`estimate_tensor_size` at :data:`APPLY_OPERATIONS_PER_SECOND`."""
+    est = estimate_tensor_size(degree, l_max, even_kernel)
+    return APPLY_OVERHEAD_SECONDS + (2 * est["entries"] + 4 * est["pairs"]) / (
+        APPLY_OPERATIONS_PER_SECOND)
 
 
 def kernel_key(kernel: AngularKernel) -> tuple:

@@ -47,12 +47,19 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.integrate import solve_ivp
 
 from kacspectral.boltzmann.anisotropic.collision import CollisionOperator, HermiteSpace
+from kacspectral.boltzmann.anisotropic.collision_tensor import estimate_apply_seconds
 from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_ness
-from kacspectral.errors import ConvergenceError
+from kacspectral.errors import ConvergenceError, check_budget
 from kacspectral.physics.kernels import AngularKernel, KernelSpec, get_kernel
 from kacspectral.physics.reservoirs import ExactNumber, MaxwellianMixture, as_fraction
 from kacspectral.results import ResultMixin
-from kacspectral.spectral.timesteppers import SCHEMES, SplitODE, integrate
+from kacspectral.spectral.timesteppers import (
+    SCHEME_STAGES,
+    SCHEMES,
+    SplitODE,
+    integrate,
+    step_plan,
+)
 
 __all__ = [
     "EvolutionProblem",
@@ -60,6 +67,7 @@ __all__ = [
     "SCIPY_METHODS",
     "EquilibriumReference",
     "equilibrium_reference",
+    "estimate_evolution",
     "evolve",
     "reference_temperature",
 ]
@@ -245,6 +253,8 @@ def evolve(
     rtol: float = 1e-12,
     atol: float = 1e-14,
     callback: Callable[[int, float, NDArray], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    force: bool = False,
 ) -> EvolutionResult:
     """Evolve the coefficients ``initial`` through the output ``times`` (the first is ``t_0``).
 
@@ -262,6 +272,17 @@ def evolve(
         (``"scipy:DOP853"``) using ``rtol``/``atol``.
     callback : callable, optional
         ``callback(i, t_i, a_i)`` at each output time (fixed-step schemes).
+    progress : callable, optional
+        ``progress(done, total)`` after every step (fixed-step schemes).
+    force : bool
+        Run even when :func:`estimate_evolution` predicts more than an hour (memory is always
+        checked).
+
+    Raises
+    ------
+    ValueError
+        Bad ``initial``/``times``/``dt``/``scheme``, or work beyond the budget
+        (:class:`~kacspectral.errors.BudgetError`, with the estimate).
     """
     a0 = np.asarray(initial, dtype=float)
     if a0.shape != (problem.space.size,):
@@ -304,11 +325,43 @@ def evolve(
             f"unknown time-stepping scheme {scheme!r}; expected one of {sorted(SCHEMES)} or "
             f"'scipy:<method>' with a method in {SCIPY_METHODS}"
         )
-    ode = problem.split_ode()
+    ode = problem.split_ode()  # builds the collision tensor (its memory budget checked)
+    est = estimate_evolution(problem.space, t, dt, scheme, even_kernel=problem.kernel.is_even)
+    check_budget(f"the evolution with dt = {float(dt):.3g} ({est['steps']:.3g} steps of "
+                 f"{scheme})", nbytes=est["bytes"], seconds=est["seconds"], force=force,
+                 hint="raise dt (or pass force=True / --force to run anyway)")
     counted = SplitODE(ode.linear, lambda tt, y: (count.__setitem__(0, count[0] + 1),
                                                   ode.nonlinear(tt, y))[1])
-    out = integrate(counted, a0, t, float(dt), scheme, callback=callback)
+    out = integrate(counted, a0, t, float(dt), scheme, callback=callback, progress=progress)
     return EvolutionResult(problem, t, out, scheme, float(dt), count[0])
+
+
+def estimate_evolution(
+    space: HermiteSpace, times: Sequence[float] | NDArray, dt: float, scheme: str = "etdrk4",
+    even_kernel: bool = True,
+) -> dict:
+    """Cost of :func:`evolve` with a fixed-step ``scheme``, without running it.
+
+    ``steps`` and the step actually used from
+    :func:`kacspectral.spectral.timesteppers.step_plan`; ``rhs_evaluations = steps *``
+    :data:`~kacspectral.spectral.timesteppers.SCHEME_STAGES` (equal to the counted
+    evaluations); each evaluation applies the collision tensor once
+    (``estimate_apply_seconds`` of :mod:`kacspectral.boltzmann.anisotropic.collision_tensor`,
+    an upper bound: it exceeds measured times by 1.5-3x); ``bytes`` for the output
+    coefficients (the tensor has its own budget check).  Returns
+    ``{"steps", "step_used", "rhs_evaluations", "seconds", "bytes"}``.
+    """
+    counts, used = step_plan(times, float(dt))
+    steps = sum(counts)
+    rhs = steps * SCHEME_STAGES[scheme]
+    per_rhs = estimate_apply_seconds(space.degree, space.l_max, even_kernel)
+    return {
+        "steps": steps,
+        "step_used": used,
+        "rhs_evaluations": rhs,
+        "seconds": rhs * per_rhs,
+        "bytes": (len(counts) + 1) * space.size * 8,
+    }
 
 
 def reference_temperature(

@@ -274,6 +274,7 @@ def basis_moments(n_max: int, t_ref: float, K: int) -> NDArray:
     n_max = _check_order(n_max)
     K = _check_order(K)
     t_ref = _check_tref(t_ref)
+    _check_moment_range(n_max, t_ref)
     j = np.arange(K + 1)
     norm = np.exp(0.5 * (special.gammaln(j + 1.0) - special.gammaln(j + 1.5)))
     out = np.empty((n_max + 1, K + 1))
@@ -288,6 +289,25 @@ def basis_moments(n_max: int, t_ref: float, K: int) -> NDArray:
         conv = np.convolve(binom, neg)[: K + 1]
         out[n] = t_ref**n * double_factorial(2 * n + 1) * norm * conv
     return out
+
+
+def _log10_moment_scale(n: int, t_ref: float) -> float:
+    """``log10(T_ref^n (2n+1)!!)``, the size of ``m_{2n}`` of a state at temperature ``T_ref``."""
+    return (n * math.log(t_ref) + special.gammaln(2 * n + 2) - special.gammaln(n + 1)
+            - n * math.log(2.0)) / math.log(10.0)
+
+
+def _check_moment_range(n_max: int, t_ref: float) -> None:
+    """ValueError when ``m_{2 n_max}`` (scale ``T_ref^n (2n+1)!!``) leaves the float range."""
+    if abs(_log10_moment_scale(n_max, t_ref)) < 300:
+        return
+    n = 0
+    while abs(_log10_moment_scale(n + 1, t_ref)) < 300:
+        n += 1
+    raise ValueError(
+        f"moments up to m_{{2n}}, n = {n_max}, leave double precision (m_{{2n}} ~ T_ref^n "
+        f"(2n+1)!! ~ 1e{_log10_moment_scale(n_max, t_ref):.0f} at T_ref = {t_ref:.6g}); n must "
+        f"be <= {n}")
 
 
 def coefficients_moments(a: ArrayLike, t_ref: float, n_max: int) -> NDArray:

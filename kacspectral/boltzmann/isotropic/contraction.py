@@ -20,18 +20,20 @@ so the slowest active mode is the fourth moment (Taylor rate
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from kacspectral.boltzmann.gtw import gtw_distance_coefficients
+from kacspectral.boltzmann.isotropic.limits import check_picard_contraction
 from kacspectral.boltzmann.isotropic.ness import (
     NessProblem,
     NessResult,
     picard_iterates,
     solve_ness,
 )
-from kacspectral.errors import ConvergenceError
+from kacspectral.errors import ConvergenceError, short
 from kacspectral.results import ResultMixin
 
 __all__ = ["ContractionReport", "picard_contraction"]
@@ -90,6 +92,7 @@ def picard_contraction(
     truncation: int | None = None,
     tol: float = 1e-14,
     ness: NessResult | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ContractionReport:
     """``d(f_n, f_inf)`` along the Picard sequence from ``f_0 = R``, with the seed's bound.
 
@@ -99,16 +102,27 @@ def picard_contraction(
     uses ``n`` in ``[n_max // 2, n_max]`` restricted to distances above ``1e-11 d(f_0, f_inf)``
     (below that, rounding dominates).  Pass ``ness`` (a :class:`NessResult` of the same
     problem) to reuse an already computed steady state and its truncation (no second solve,
-    no second truncation warning).
+    no second truncation warning).  ``progress(done, total)`` is called as the iterates and the
+    distances are computed (``total = 2 n_max + 2``).
+
+    The bound uses ``1 - lambda = gamma (1 - beta)`` computed directly (``lambda`` itself rounds
+    to 1 for ``gamma < 1e-16``), so very weak couplings get a finite (large) bound.
 
     Raises
     ------
+    ValueError
+        ``n_max`` not an integer ``>= 2``, or beyond the memory/time budget
+        (:func:`kacspectral.boltzmann.isotropic.limits.estimate_picard_contraction`), or a bound
+        ``d(Phi R, R)/(1 - lambda)`` beyond the float range (``gamma`` below about 1e-300).
     ConvergenceError
         If the computed iterates and steady state do not share mass and energy (a numerical
         failure; the maps impose both).
     """
     if isinstance(n_max, bool) or not isinstance(n_max, (int, np.integer)) or n_max < 2:
-        raise ValueError(f"n_max must be an integer >= 2, got {n_max!r}")
+        raise ValueError(f"n_max must be an integer >= 2, got {short(n_max)}")
+    known_k = ness.truncation if ness is not None else truncation
+    if known_k is not None:  # cheap refusal before any solve
+        check_picard_contraction(n_max, known_k)
     if ness is None:
         ness = solve_ness(problem, method="newton", tol=tol, truncation=truncation)
     elif not (
@@ -120,13 +134,26 @@ def picard_contraction(
             f"ness is the steady state of another problem ({ness.problem.describe()}), "
             f"expected {problem.describe()}"
         )
+    check_picard_contraction(n_max, ness.truncation)
+    n_max = int(n_max)
+    total = 2 * n_max + 2
+
+    def _steps(done: int, _n: int) -> None:
+        if progress is not None:
+            progress(done, total)
+
     seq, t_ref, K = picard_iterates(
-        problem, int(n_max), truncation=ness.truncation, tol=tol, check_truncation=False
+        problem, n_max, truncation=ness.truncation, tol=tol, check_truncation=False,
+        progress=_steps,
     )
     a_inf = ness.coefficients
     try:
-        dist = [gtw_distance_coefficients(a, a_inf, t_ref).distance for a in seq]
+        dist = []
+        for a in seq:
+            dist.append(gtw_distance_coefficients(a, a_inf, t_ref).distance)
+            _steps(n_max + len(dist), total)
         d0 = gtw_distance_coefficients(seq[1], seq[0], t_ref).distance
+        _steps(total, total)
     except ValueError as exc:
         # the iterates and the NESS are computed, not given: unequal moments are a numerical
         # failure (both maps impose mass and energy), not bad input
@@ -135,7 +162,14 @@ def picard_contraction(
             f"(gamma = {problem.gamma}, K = {K}): {exc}"
         ) from exc
     lam = problem.lam
-    bound = [lam**n / (1.0 - lam) * d0 for n in range(n_max + 1)]
+    gap = float(problem.gamma) * (1.0 - problem.kernel.beta)  # 1 - lambda, no cancellation
+    log_lam = math.log1p(-gap)
+    with np.errstate(over="ignore"):
+        bound = [math.exp(n * log_lam) * (d0 / gap) for n in range(n_max + 1)]
+    if not all(math.isfinite(b) for b in bound):
+        raise ValueError(
+            f"gamma = {short(problem.gamma)} is too small for the contraction bound: "
+            f"d(Phi R, R)/(1 - lambda) = {short(d0)}/{short(gap)} leaves the float range")
     n_lo = n_max // 2
     idx = [n for n in range(n_lo, n_max + 1) if dist[n] > 1e-11 * dist[0]]
     if len(idx) >= 2:

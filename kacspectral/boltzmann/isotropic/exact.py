@@ -57,6 +57,7 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
+from kacspectral.boltzmann.isotropic.limits import check_exact_moment_order, input_digits
 from kacspectral.physics.kernels import AngularKernel, S
 from kacspectral.physics.reservoirs import as_fraction
 from kacspectral.spectral.polynomials import double_factorial
@@ -192,10 +193,9 @@ def exact_taylor_coefficients(problem: NessProblem, n_max: int) -> list[Any]:
     ValueError
         If the kernel has no exact form.
     """
-    if isinstance(n_max, bool) or not isinstance(n_max, (int, np.integer)) or n_max < 0:
-        raise ValueError(f"n_max must be a non-negative integer, got {n_max!r}")
-    n_max = int(n_max)
     gamma, reservoir, kernel = _problem_parts(problem)
+    n_max = check_exact_moment_order(  # refuses beyond the cost limit, with the estimate
+        n_max, input_digits(gamma, *reservoir.weights, *reservoir.temperatures))
     B = exact_B_table(kernel, n_max)
     r = reservoir_taylor_coefficients(reservoir, n_max)
     one = Fraction(1)

@@ -77,6 +77,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
+from kacspectral.boltzmann.isotropic import limits
 from kacspectral.boltzmann.isotropic.bobylev import (
     basis_moments,
     coefficients_density,
@@ -87,7 +88,7 @@ from kacspectral.boltzmann.isotropic.bobylev import (
     laguerre_gain_tensor,
     mixture_coefficients,
 )
-from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
+from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning, short
 from kacspectral.physics import kernel_io  # noqa: F401  (registers the kernel's save format)
 from kacspectral.physics.kernels import AngularKernel, KernelSpec, get_kernel
 from kacspectral.physics.reservoirs import ExactNumber, MaxwellianMixture, as_fraction
@@ -143,8 +144,9 @@ class NessProblem(ResultMixin):
     def __post_init__(self) -> None:
         g = as_fraction(self.gamma, "gamma")
         if not 0 < g < 1:
-            raise ValueError(f"gamma must lie strictly between 0 and 1 (the reservoir coupling), "
-                             f"got {g} = {float(g)!r}")
+            raise ValueError(
+                f"gamma must lie strictly between 0 and 1 (the reservoir coupling), got {short(g)}"
+            )
         object.__setattr__(self, "gamma", g)
         if not isinstance(self.reservoir, MaxwellianMixture):
             raise TypeError(
@@ -526,6 +528,8 @@ def _setup(
     moment_order: int | None = None,
     check_truncation: bool = True,
 ) -> _Discretisation:
+    res = problem.reservoir
+    limits.check_representable(res.t_min, res.t_max, tol, MAX_TRUNCATION)  # hopeless ratios
     rho, theta = problem.rho, problem.temperature_ratio
     P = _check_moment_order(moment_order)
     moments = f"m_0 .. m_{2 * P}"
@@ -560,7 +564,6 @@ def _setup(
                 stacklevel=3,
             )
     t_ref = problem.t_ref
-    res = problem.reservoir
     mu = basis_moments(1, t_ref, K)
     return _Discretisation(
         K=K,
@@ -611,18 +614,16 @@ def solve_ness(
     """
     if method not in SOLVERS:
         raise ValueError(f"method must be one of {sorted(SOLVERS)}, got {method!r}")
-    tol = float(tol)
-    if not (math.isfinite(tol) and tol > 0):
-        raise ValueError(f"tol must be a positive number, got {tol!r}")
+    tol = limits.check_tolerance(tol)  # in [2.2e-16, 1e-2]
     if not isinstance(problem, NessProblem):
         raise TypeError(f"problem must be a NessProblem, got {type(problem).__name__}")
     if getattr(problem, "diffusive", None) is not None:  # DiffusiveNessProblem
         raise ValueError("problem has diffusive reservoirs: use isotropic.diffusive.solve_"
                          "diffusive_ness (solve_ness would ignore them)")
-    if max_iter is None:
-        max_iter = _DEFAULT_MAX_ITER[method]
+    max_iter = _DEFAULT_MAX_ITER[method] if max_iter is None else max_iter
     P = _check_moment_order(moment_order)
     disc = _setup(problem, tol, truncation, P)
+    limits.check_solver(method, max_iter, disc.K)  # worst-case work within the time budget
     K, tail, t_ref = disc.K, disc.tail, disc.t_ref
     mom_r = np.array([problem.reservoir.moment(p) for p in range(P + 1)])
     ctx = _Context(
@@ -684,16 +685,19 @@ def picard_iterates(
     truncation: int | None = None,
     tol: float = 1e-14,
     check_truncation: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[NDArray], float, int]:
     """Coefficients of the Picard sequence ``f_0 = R, f_n = Phi(f_{n-1})``, ``n <= n_steps``.
 
     Returns ``(iterates, t_ref, K)`` (same basis, truncation rule and normalised,
     energy-preserving map as :func:`solve_ness`).  ``check_truncation=False`` skips the
     :class:`TruncationWarning` for a ``truncation`` that was already checked (e.g. taken from a
-    :class:`NessResult`).
+    :class:`NessResult`).  ``progress(done, n_steps)`` is called after each step.
     """
     disc = _setup(problem, tol, truncation, check_truncation=check_truncation)
     seq = [disc.start()]
-    for _ in range(int(n_steps)):
+    for i in range(int(n_steps)):
         seq.append(disc.g(seq[-1]))
+        if progress is not None:
+            progress(i + 1, int(n_steps))
     return seq, disc.t_ref, disc.K
