@@ -75,7 +75,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import special
 
 from kacspectral.boltzmann.isotropic import limits
 from kacspectral.boltzmann.isotropic.bobylev import (
@@ -83,10 +82,25 @@ from kacspectral.boltzmann.isotropic.bobylev import (
     coefficients_density,
     coefficients_moments,
     coefficients_phi,
-    gain,
-    gain_jacobian,
     laguerre_gain_tensor,
     mixture_coefficients,
+)
+from kacspectral.boltzmann.isotropic.maps import (
+    energy_direction,
+    normalised_map,
+    normalised_map_jacobian,
+    reservoir_map,
+)
+from kacspectral.boltzmann.isotropic.truncation import (
+    MAX_AUTO_TRUNCATION,
+    MAX_MOMENT_ORDER,
+    MAX_TRUNCATION,
+    TAIL_MOMENT_ORDER,
+    _check_moment_order,
+    _rho,
+    choose_truncation,
+    laguerre_reference_temperature,
+    tail_bound,
 )
 from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning, short
 from kacspectral.physics import kernel_io  # noqa: F401  (registers the kernel's save format)
@@ -112,12 +126,6 @@ __all__ = [
     "solve_ness",
     "tail_bound",
 ]
-
-#: Largest truncation chosen automatically (the tensor has ``(K+1)^3`` entries).
-MAX_AUTO_TRUNCATION = 160
-#: Largest truncation accepted (Gauss-Laguerre nodes beyond ~1400 underflow ``exp(-y/2)``).
-MAX_TRUNCATION = 200
-
 
 @dataclass(frozen=True)
 class NessProblem(ResultMixin):
@@ -187,163 +195,8 @@ def default_problem() -> NessProblem:
     return NessProblem(Fraction(1, 2), reservoir, "constant")
 
 
-def laguerre_reference_temperature(t_min: float, t_max: float) -> float:
-    """``T_ref = sqrt(T_min T_max)``: makes the basis ratios of ``M_{T_min}`` and ``M_{T_max}``
-    equal and opposite, ``t = -rho`` and ``t = +rho``, minimising ``rho``."""
-    return math.sqrt(float(t_min) * float(t_max))
-
-
-def _rho(t_min: float, t_max: float, t_ref: float) -> float:
-    return max(abs(t_min - t_ref) / (t_min + t_ref), abs(t_max - t_ref) / (t_max + t_ref))
-
-
-#: Default ``P``: moments ``m_0 .. m_{2P}`` whose relative truncation error the truncation rule
-#: controls (``moment_order`` of :func:`solve_ness` raises it).
-TAIL_MOMENT_ORDER = 6
-_TAIL_TERMS = 4000
-#: Highest moment order ``n`` (``m_{2n}``) accepted.
-MAX_MOMENT_ORDER = 100
 #: Relative energy error ``|m_2 - m_2[R]|/m_2[R]`` above which :func:`solve_ness` raises.
 ENERGY_ERROR_LIMIT = 1e-10
-
-
-def _check_moment_order(moment_order: int | None) -> int:
-    if moment_order is None:
-        return TAIL_MOMENT_ORDER
-    if (
-        isinstance(moment_order, bool)
-        or not isinstance(moment_order, (int, np.integer))
-        or moment_order < 0
-    ):
-        raise ValueError(f"moment_order must be a non-negative integer, got {moment_order!r}")
-    if moment_order > MAX_MOMENT_ORDER:
-        raise ValueError(
-            f"moment_order must be <= {MAX_MOMENT_ORDER} (m_{{2n}} overflows double precision "
-            f"beyond), got {moment_order}"
-        )
-    return max(TAIL_MOMENT_ORDER, int(moment_order))
-
-
-def tail_bound(
-    K: int, rho: float, temperature_ratio: float = 1.0, moment_order: int | None = None
-) -> float:
-    """A-priori truncation bound ``tail(K)`` (module docstring), shape of the NESS coefficients.
-
-    ``tail(K) = (1+rho)^(3/2) sum_{j>K} rho^j sqrt(Gamma(j+3/2)/j!) w_j`` with
-    ``w_j = max_{p <= P} theta^p mu_{p,j} / (T_ref^p (2p+1)!!)``, ``mu`` the basis moments
-    (bobylev (B5)), ``theta = temperature_ratio = T_ref/T_min`` and
-    ``P = max(TAIL_MOMENT_ORDER, moment_order)``.
-    ``p = 0`` gives ``w_j = q_j(0) >= sup |exp(-y/2) q_j(y)|``, so ``tail(K)`` bounds the sup-norm
-    error of ``phi``; ``p >= 1`` bounds the relative error of ``m_{2p}``
-    (``m_{2p}[f_inf] >= T_min^p (2p+1)!!``).  ``inf`` when the weights overflow (very high
-    ``P``): then no truncation controls those moments.
-    """
-    return float(_tail_table(*_tail_key(rho, temperature_ratio, moment_order))[K])
-
-
-def _tail_key(rho: float, theta: float, moment_order: int | None) -> tuple[float, float, int]:
-    return round(float(rho), 15), round(float(theta), 15), _check_moment_order(moment_order)
-
-
-_TAIL_CACHE: dict = {}
-
-
-def _tail_table(rho: float, theta: float, order: int) -> NDArray:
-    key = (rho, theta, order)
-    if key not in _TAIL_CACHE:
-        j = np.arange(_TAIL_TERMS)
-        p = np.arange(order + 1)
-        with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
-            mu = basis_moments(order, 1.0, _TAIL_TERMS - 1)
-            dfact = np.exp(special.gammaln(2 * p + 2) - special.gammaln(p + 1) - p * math.log(2))
-            w = np.max(mu * (theta**p / dfact)[:, None], axis=0)
-            log_a = j * math.log(rho) if rho > 0 else np.where(j == 0, 0.0, -np.inf)
-            base = np.exp(log_a + 0.5 * (special.gammaln(j + 1.5) - special.gammaln(j + 1.0)))
-            w = np.where(np.isfinite(w), w, np.inf)  # overflowed weights: no control
-            terms = np.where(base == 0.0, 0.0, (1 + rho) ** 1.5 * base * w)
-        # tail[K] = sum_{j > K} terms[j]
-        tail = np.concatenate([np.cumsum(terms[::-1])[::-1][1:], [0.0]])
-        _TAIL_CACHE[key] = tail
-    return _TAIL_CACHE[key]
-
-
-def choose_truncation(
-    rho: float, tol: float, temperature_ratio: float = 1.0, moment_order: int | None = None
-) -> int:
-    """Smallest ``K >= 4`` with ``tail(K) <= 1e-2 tol`` (at most :data:`MAX_AUTO_TRUNCATION`);
-    ``tail`` from :func:`tail_bound` with the same ``moment_order``."""
-    tail = _tail_table(*_tail_key(rho, temperature_ratio, moment_order))
-    ok = np.nonzero(tail[: MAX_AUTO_TRUNCATION + 1] <= 1e-2 * tol)[0]
-    ok = ok[ok >= 4]
-    return int(ok[0]) if ok.size else MAX_AUTO_TRUNCATION
-
-
-# --------------------------------------------------------------------------- the maps
-def reservoir_map(a: NDArray, tensor: NDArray, r: NDArray, gamma: float) -> NDArray:
-    """``Phi(a) = (1-gamma) G(a,a) + gamma G(a,r)`` (seed 003, eq. (1.7)) in coefficients."""
-    return (1.0 - gamma) * gain(a, a, tensor) + gamma * gain(a, r, tensor)
-
-
-def energy_direction(mass: NDArray) -> NDArray:
-    """The massless direction ``d`` used to impose the energy: ``d = mass_0 e_1 - mass_1 e_0``.
-
-    ``mass . d = 0``; ``d`` is proportional to ``dM_T/dT`` at ``T = T_ref`` (bobylev (B3): only
-    ``a_0`` and ``a_1`` move to first order in ``t``), i.e. a change of temperature of the
-    Maxwellian part.
-    """
-    d = np.zeros(mass.size)
-    d[0] = -mass[1]
-    d[1] = mass[0]
-    return d
-
-
-def normalised_map(
-    a: NDArray,
-    tensor: NDArray,
-    r: NDArray,
-    gamma: float,
-    mass: NDArray,
-    energy: tuple[NDArray, float] | None = None,
-) -> NDArray:
-    """``N(a) = Phi(a) / m_0[Phi(a)]``, ``m_0[a] = mass . a`` (module docstring).
-
-    With ``energy = (row, m2_R)`` (``m_2[a] = row . a``) the result is moved along
-    :func:`energy_direction` so that ``m_2[N(a)] = m2_R`` exactly (module docstring, "Energy").
-    """
-    p = reservoir_map(a, tensor, r, gamma)
-    p = p / float(mass @ p)
-    if energy is not None:
-        row, target = energy
-        d = energy_direction(mass)
-        p = p + (float(target) - float(row @ p)) / float(row @ d) * d
-    return p
-
-
-def normalised_map_jacobian(
-    a: NDArray,
-    tensor: NDArray,
-    r: NDArray,
-    gamma: float,
-    mass: NDArray,
-    energy: tuple[NDArray, float] | None = None,
-) -> NDArray:
-    """Exact Jacobian of :func:`normalised_map`:
-    ``N' = (I - Phi mass^T / m_0) Phi' / m_0`` with
-    ``Phi' = (1-gamma) dG(a,a) + gamma dG(., r)``; with ``energy = (row, m2_R)`` it is
-    further multiplied on the left by ``I - d row^T / (row . d)``, ``d`` from
-    :func:`energy_direction`."""
-    p = reservoir_map(a, tensor, r, gamma)
-    jp = (1.0 - gamma) * gain_jacobian(a, tensor, "both") + gamma * gain_jacobian(
-        r, tensor, "first"
-    )
-    m0 = float(mass @ p)
-    proj = np.eye(a.size) - np.outer(p, mass) / m0
-    jac = proj @ jp / m0
-    if energy is not None:
-        row = energy[0]
-        d = energy_direction(mass)
-        jac = jac - np.outer(d, row @ jac) / float(row @ d)
-    return jac
 
 
 # --------------------------------------------------------------------------- solvers
