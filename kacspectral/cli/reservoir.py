@@ -8,6 +8,7 @@ import dataclasses
 import math
 import re
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -139,12 +140,15 @@ def run(args: argparse.Namespace) -> int:
         check_cost(dict(cost, seconds=seconds), f"reservoir -M {args.system} -N "
                    f"{' '.join(map(str, args.reservoir))} --gap-degree {args.gap_degree}",
                    max_seconds=MAX_SECONDS)
-    rows, constants, results = [], [], []
+    rows: list[dict[str, Any]] = []
+    constants: list[dict[str, Any]] = []
+    results = []
     with Progress(len(problems), f"reservoir M={args.system}", enabled=not args.json) as bar:
         for prob in problems:
             res = reservoir_distance(prob, h0, args.times, gap_degree=args.gap_degree)
             bar.update()
             results.append(res)
+            assert res.bound is not None and res.k_mode is not None  # with_bound (default)
             for t, d, b in zip(args.times, res.distance, res.bound, strict=True):
                 rows.append({"N": prob.reservoir, "t": "inf" if math.isinf(t) else t,
                              "distance": float(d), "bound": float(b),
