@@ -6,6 +6,7 @@ import json
 import math
 from fractions import Fraction
 
+import numpy as np
 import pytest
 
 from kacspectral.cli import main
@@ -102,3 +103,48 @@ def test_kac_gap_progress_counts_sectors():
     calls = []
     kac_gap(3, 2, progress=lambda: calls.append(1))
     assert len(calls) == 4 * 2  # 4 parity classes per degree, degrees 1 and 2
+
+
+def test_output_saves_the_result_that_load_gives_back(tmp_path, capsys):
+    """``--output FILE``: ``kacspectral.load(FILE)`` is the result of the library call, bit for
+    bit (references: the library's own result, and the energy sector's closed form)."""
+    import kacspectral as ks
+    from kacspectral.kac.finite_reservoir import ReservoirSweepResult, reservoir_distance
+    from kacspectral.kac.generators import kac_gap
+    from kacspectral.kac.results import KacGapResult
+    from kacspectral.results import from_dict
+
+    out = tmp_path / "gap.json"
+    assert main(["kac-gap", "-N", "4", "--degree", "3", "--lambda-s", "1/2", "--json",
+                 "--output", str(out)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    saved = ks.load(out)
+    assert isinstance(saved, KacGapResult) and saved == kac_gap(4, 3, Fraction(1, 2))
+    assert type(saved.lambda_s) is Fraction and saved.claimed_gap == Fraction(4, 15) * 4 / 3 / 2
+    assert from_dict(data) == saved  # --json is the same to_dict(), plus documented keys
+    assert data["gap_mode"]["degree"] == 3 and data["claim"].startswith("Delta_N")
+
+    out = tmp_path / "res.json"
+    assert main(["reservoir", "-M", "2", "-N", "10", "100", "-t", "0", "1/3", "inf", "--mu",
+                 "1/2", "--epsilon", "1/4", "--gap-degree", "2", "--json",
+                 "--output", str(out)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    sweep = ks.load(out)
+    assert isinstance(sweep, ReservoirSweepResult) and sweep.epsilon == Fraction(1, 4)
+    assert [p.reservoir for p in sweep.problems] == [10, 100] and sweep.initial == "energy"
+    h0 = energy_state(2, Fraction(1, 4))
+    for prob, res in zip(sweep.problems, sweep.results, strict=True):
+        assert prob == ReservoirProblem(2, prob.reservoir, mu=Fraction(1, 2))
+        ref = reservoir_distance(prob, h0, [0, 1 / 3, math.inf], gap_degree=2)
+        assert res.times.tobytes() == ref.times.tobytes()
+        assert res.distance.tobytes() == ref.distance.tobytes()
+        assert res.bound.tobytes() == ref.bound.tobytes() and res.k_mode == ref.k_mode
+        closed = energy_sector_distance(prob, res.times, Fraction(1, 4))
+        assert np.max(np.abs(res.distance - closed)) <= 1e-14
+    assert from_dict(data["result"]).results[1].distance.tobytes() == \
+        sweep.results[1].distance.tobytes()
+    # an unwritable --output is bad input: exit status 2, one line, before any output
+    assert main(["kac-gap", "-N", "3", "--degree", "2", "--output",
+                 str(tmp_path / "no" / "x.json")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--output" in err[0]

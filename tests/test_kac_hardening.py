@@ -20,9 +20,11 @@ from kacspectral.kac.finite_reservoir import (
     energy_sector_distance,
     energy_state,
     reservoir_distance,
+    reservoir_gap,
 )
 from kacspectral.kac.generators import _reduced_pools, gap_search_cost, kac_gap
-from kacspectral.kac.results import KacGapResult, ReservoirDistanceResult
+from kacspectral.kac.results import KacGapResult, ReservoirDistanceResult, ReservoirGapResult
+from kacspectral.results import load
 
 
 def _run(argv, capsys):
@@ -143,9 +145,11 @@ def test_results_are_dataclasses_with_to_dict_and_save(tmp_path):
     data = res.to_dict()
     text = json.dumps(data, allow_nan=False)
     assert data["claimed_gap"] == "2/5" and data["lambda_s"] == "1"
-    assert "versions" in data and data["gap_mode"]["degree"] == 3
+    assert "versions" in data and data["modes"][0]["degree"] == 3
     path = res.save(tmp_path / "gap.json")
     assert json.loads(path.read_text()) == json.loads(text)
+    back = load(path)
+    assert back == res and type(back.claimed_gap) is Fraction and back.gap_mode == res.gap_mode
     with pytest.warns(DeprecationWarning):
         assert res["gap"] == res.gap
     r = reservoir_distance(ReservoirProblem(1, 10), energy_state(1, Fraction(1, 10)),
@@ -153,9 +157,17 @@ def test_results_are_dataclasses_with_to_dict_and_save(tmp_path):
     assert isinstance(r, ReservoirDistanceResult)
     d = r.to_dict()
     json.dumps(d, allow_nan=False)
-    assert d["times"] == [1.0, None]  # inf is not JSON: None
+    # inf is not JSON: a tagged value, read back as inf
+    assert d["times"]["data"] == [1.0, {"__type__": "float", "value": "inf"}]
+    back = load(r.save(tmp_path / "dist.json"))
+    assert back.times.tobytes() == r.times.tobytes() and back.k_mode == r.k_mode
+    assert back.distance.tobytes() == r.distance.tobytes()
     with pytest.warns(DeprecationWarning):
         assert r["lambda"] == r.rate_lambda
+    g = reservoir_gap(ReservoirProblem(1, 10), 3, max_modes=1)
+    assert isinstance(g, ReservoirGapResult) and g.k == -g.mode.eigenvalue == r.k
+    with pytest.warns(DeprecationWarning):
+        assert g["k"] == g.k and g["modes"] == list(g.modes)
 
 
 OPTION_VALUES = ["0", "-1", "nan", "inf", "1e308", "1e400", "1e99999999", "10000000000000",

@@ -31,7 +31,14 @@ from kacspectral.boltzmann.anisotropic.evolution import (
 from kacspectral.boltzmann.gtw import GTWResult, gtw_distance
 from kacspectral.boltzmann.isotropic.contraction import ContractionReport, picard_contraction
 from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_ness
+from kacspectral.kac.finite_reservoir import ReservoirSweepResult, energy_state, reservoir_gap
 from kacspectral.kac.lemma3 import Lemma3Result, Lemma3Row, lemma3_check
+from kacspectral.kac.results import (
+    KacGapResult,
+    KacMode,
+    ReservoirDistanceResult,
+    ReservoirGapResult,
+)
 from kacspectral.physics.bkw import BKW
 from kacspectral.physics.kernels import AngularKernel, kernel_from_callable
 from kacspectral.physics.reservoirs import MaxwellianMixture
@@ -93,6 +100,12 @@ def examples():
                             n_refine=1)
         lemma = lemma3_check(3, "kac")
         expr = NessProblem(Fraction(1, 3), R, "3*(1+s)**2/4")
+        kgap = ks.kac_gap(3, 3, "1/2", 3)
+        rprob = ks.ReservoirProblem(2, 10, mu=Fraction(1, 2))
+        rdist = ks.reservoir_distance(rprob, energy_state(2, Fraction(1, 4)),
+                                      [0.0, 1 / 3, math.inf], gap_degree=2)
+        rgap = reservoir_gap(rprob, 2, max_modes=2)
+        sweep = ReservoirSweepResult((rprob,), (rdist,), "energy", Fraction(1, 4))
     return {
         "NessProblem": prob, "NessResult": ness, "ContractionReport": contraction,
         "HermiteSpace": space, "EvolutionProblem": eprob, "EvolutionResult": evo,
@@ -103,20 +116,25 @@ def examples():
         "DiffusiveReservoirs": ks.DiffusiveReservoirs(["1/4", "1/8"], ["1/3", "1/2"]),
         "DiffusiveNessProblem": ks.DiffusiveNessProblem(
             "1/2", R, "constant", diffusive=ks.DiffusiveReservoirs(["1/4"], ["1/3"])),
+        "KacGapResult": kgap, "KacMode": kgap.modes[0], "ReservoirDistanceResult": rdist,
+        "ReservoirGapResult": rgap, "ReservoirSweepResult": sweep,
     }
 
 
 KINDS = ["NessProblem", "NessResult", "ContractionReport", "HermiteSpace", "EvolutionProblem",
          "EvolutionResult", "EquilibriumReference", "EquilibriumReference0", "GTWResult",
          "GTWResult3d", "Lemma3Result", "Lemma3Row", "MaxwellianMixture", "BKW",
-         "NessProblemExpr", "ReservoirProblem", "DiffusiveReservoirs", "DiffusiveNessProblem"]
+         "NessProblemExpr", "ReservoirProblem", "DiffusiveReservoirs", "DiffusiveNessProblem",
+         "KacGapResult", "KacMode", "ReservoirDistanceResult", "ReservoirGapResult",
+         "ReservoirSweepResult"]
 
 
 def test_every_public_result_type_is_covered(examples):
     covered = {type(v) for v in examples.values()}
     public = {NessProblem, NessResult, ContractionReport, HermiteSpace, EvolutionProblem,
               EvolutionResult, EquilibriumReference, GTWResult, Lemma3Result, Lemma3Row,
-              MaxwellianMixture, BKW}
+              MaxwellianMixture, BKW, KacGapResult, KacMode, ReservoirDistanceResult,
+              ReservoirGapResult, ReservoirSweepResult}
     assert public <= covered
     # every dataclass of the facade shares the verbs
     for name in ks.__all__:

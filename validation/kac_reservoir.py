@@ -26,6 +26,7 @@ import math
 import random
 import sys
 import time
+from dataclasses import asdict
 from fractions import Fraction
 from pathlib import Path
 
@@ -48,7 +49,6 @@ from kacspectral.kac.finite_reservoir import (  # noqa: E402
 )
 from kacspectral.kac.montecarlo import simulate  # noqa: E402
 from kacspectral.kac.projector import lemma1_ratio, lemma2_sides  # noqa: E402
-from kacspectral.kac.results import jsonable  # noqa: E402
 from kacspectral.kac.tables import _pmul  # noqa: E402
 from kacspectral.provenance import versions  # noqa: E402
 
@@ -70,10 +70,10 @@ def gaps_table(nmax, deg6_max):
             "N": n, "degree": d, "gap": r.gap, "claimed": c["gap"],
             "gap_minus_claim": r.gap - c["gap"],
             "confirmed": abs(r.gap - c["gap"]) <= 1e-12,
-            "gap_mode": jsonable(r.gap_mode),
+            "gap_mode": asdict(r.gap_mode),
             "momentum_found": bool(min(abs(np.array(vals) - c["momentum"])) <= 1e-12),
             "stress_found": bool(min(abs(np.array(vals) - c["stress"])) <= 1e-12),
-            "modes": jsonable(r.modes), "max_asymmetry": r.max_asymmetry,
+            "modes": [asdict(m) for m in r.modes], "max_asymmetry": r.max_asymmetry,
             "seconds": time.time() - t0,
         })
         log(f"L_S N={n} deg<={d}: gap={r.gap:.15g} claim={c['gap']:.15g} "
@@ -104,10 +104,10 @@ def reservoir_gap_table(pairs, degrees):
         for d in degrees:
             t0 = time.time()
             g = reservoir_gap(ReservoirProblem(M, n), d)
-            rows.append({"M": M, "N": n, "degree": d, "k": g["k"], "mode": jsonable(g["mode"]),
-                         "modes": jsonable(g["modes"]), "mu_over_3_times_1_plus_M_over_N":
+            rows.append({"M": M, "N": n, "degree": d, "k": g.k, "mode": asdict(g.mode),
+                         "modes": [asdict(m) for m in g.modes], "mu_over_3_times_1_plus_M_over_N":
                          (1 + M / n) / 3, "seconds": time.time() - t0})
-            log(f"k M={M} N={n} deg<={d}: {g['k']:.15g} mode {g['mode']} "
+            log(f"k M={M} N={n} deg<={d}: {g.k:.15g} mode {g.mode} "
                 f"({time.time() - t0:.1f}s)")
     return rows
 
@@ -161,7 +161,7 @@ def distance_tables(ns_energy, ns_quartic, times):
             r = reservoir_distance(p, INITIAL_STATES[name](2, eps), times, gap_degree=3)
             row = {"N": n, "distance": r.distance, "bound": r.bound,
                    "ratio": np.where(r.bound > 0, r.distance / np.maximum(r.bound, 1e-300), 0),
-                   "norm0": r.norm0, "C": r.C, "k": r.k, "k_mode": jsonable(r.k_mode),
+                   "norm0": r.norm0, "C": r.C, "k": r.k, "k_mode": asdict(r.k_mode),
                    "l": r.l, "b": r.b, "lambda": r.rate_lambda,
                    "seconds": time.time() - t0}
             if name == "energy":

@@ -11,7 +11,7 @@ from kacspectral.kac.generators import (
     kac_gap,
 )
 
-from ._common import Progress, emit_json, positive_int
+from ._common import Progress, add_output_option, emit_json, positive_int, write_output
 from .reservoir import finite_number
 
 COMMAND = "kac-gap"
@@ -41,6 +41,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--modes", type=positive_int, default=6,
                         help="number of slowest modes listed (default 6, at most 50)")
     parser.add_argument("--json", action="store_true", help="print JSON")
+    add_output_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,8 +65,12 @@ def run(args: argparse.Namespace) -> int:
     with Progress(4 * args.degree, f"kac-gap N={n}", enabled=not args.json) as bar:
         res = kac_gap(n, args.degree, args.lambda_s, args.modes, progress=bar.update,
                       max_seconds=MAX_SECONDS)
+    write_output(args, res)  # the KacGapResult (kacspectral.load reads it back)
     if args.json:
+        # the result's to_dict() (kacspectral.results.from_dict reads it back), plus the
+        # slowest mode and the claim checked, in words
         payload = res.to_dict()
+        payload["gap_mode"] = payload["modes"][0]
         payload["claim"] = CLAIM
         payload["gap_eigenfunction"] = GAP_EIGENFUNCTION
         emit_json(payload)

@@ -4,9 +4,11 @@ bound of seed 000."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import re
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -14,14 +16,15 @@ from kacspectral.kac.finite_reservoir import (
     INITIAL_STATES,
     RESERVOIR_MAX,
     ReservoirProblem,
+    ReservoirSweepResult,
     reservoir_cost,
     reservoir_distance,
     wick_components,
 )
 from kacspectral.kac.generators import check_cost
-from kacspectral.kac.results import jsonable, short
+from kacspectral.kac.results import short
 
-from ._common import Progress, emit_json, positive_int
+from ._common import Progress, add_output_option, emit_json, positive_int, write_output
 
 COMMAND = "reservoir"
 HELP = "exact distance finite reservoir vs thermostat in the 3D Kac model, with the seed's bound"
@@ -96,6 +99,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "(1..4, default 3; degree 4 gives the same k to 1e-14 in "
                              "validation/kac_reservoir.py)")
     parser.add_argument("--json", action="store_true", help="print JSON")
+    add_output_option(parser)
 
 
 def _check(args: argparse.Namespace) -> None:
@@ -136,19 +140,22 @@ def run(args: argparse.Namespace) -> int:
         check_cost(dict(cost, seconds=seconds), f"reservoir -M {args.system} -N "
                    f"{' '.join(map(str, args.reservoir))} --gap-degree {args.gap_degree}",
                    max_seconds=MAX_SECONDS)
-    rows, constants = [], []
+    rows: list[dict[str, Any]] = []
+    constants: list[dict[str, Any]] = []
+    results = []
     with Progress(len(problems), f"reservoir M={args.system}", enabled=not args.json) as bar:
         for prob in problems:
             res = reservoir_distance(prob, h0, args.times, gap_degree=args.gap_degree)
             bar.update()
-            if res.bound is None:  # reservoir_distance computes it by default
+            results.append(res)
+            if res.bound is None or res.k_mode is None:  # with_bound (the default) sets both
                 raise RuntimeError("reservoir_distance returned no bound")
             for t, d, b in zip(args.times, res.distance, res.bound, strict=True):
                 rows.append({"N": prob.reservoir, "t": "inf" if math.isinf(t) else t,
                              "distance": float(d), "bound": float(b),
                              "ratio": float(d / b) if b > 0 else None})
             constants.append({"N": prob.reservoir, "C": res.C, "lambda": res.rate_lambda,
-                              "k": res.k, "k_sector": jsonable(res.k_mode), "l": res.l,
+                              "k": res.k, "k_sector": dataclasses.asdict(res.k_mode), "l": res.l,
                               "b": res.b, "norm_h0_minus_1": res.norm0})
     payload = {
         "system": args.system, "mu": args.mu, "lambda_s": args.lambda_s,
@@ -169,6 +176,10 @@ def run(args: argparse.Namespace) -> int:
                 fits["inf" if math.isinf(t) else str(t)] = float(
                     np.polyfit(np.log(ns), np.log(d), 1)[0])
         payload["exponent_in_N"] = fits
+    sweep = ReservoirSweepResult(tuple(problems), tuple(results), args.initial, args.epsilon,
+                                 payload.get("exponent_in_N", {}))
+    # payload["result"]: the ReservoirSweepResult's to_dict(); --output saves it
+    write_output(args, sweep, payload)
     if args.json:
         emit_json(payload)
         return 0

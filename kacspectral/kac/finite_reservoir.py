@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -70,7 +70,12 @@ from kacspectral.kac.generators import (
     symmetrize,
     thermostat_eigenvalue,
 )
-from kacspectral.kac.results import KacMode, ReservoirDistanceResult, short
+from kacspectral.kac.results import (
+    KacMode,
+    ReservoirDistanceResult,
+    ReservoirGapResult,
+    short,
+)
 from kacspectral.results import ResultMixin
 
 __all__ = [
@@ -82,6 +87,7 @@ __all__ = [
     "thermostat_l",
     "reservoir_gap",
     "reservoir_distance",
+    "ReservoirSweepResult",
     "reservoir_cost",
     "energy_sector_distance",
     "seed_bound",
@@ -308,7 +314,7 @@ def _gap_layouts(M: int, N: int, degree: int) -> list:
 
 
 def reservoir_gap(problem: ReservoirProblem, degree: int = 3, max_modes: int = 4,
-                  progress=None) -> dict:
+                  progress=None) -> ReservoirGapResult:
     """Spectral gap k of the R-system generator L = L_S + L_R + L_I on polynomials of degree
     <= ``degree`` (orthogonal complement of the functions of total energy and momentum).
 
@@ -321,8 +327,8 @@ def reservoir_gap(problem: ReservoirProblem, degree: int = 3, max_modes: int = 4
     Computed with the rates divided by the largest one, eigenvalues scaled back exactly.
     ``progress``: callable() or None, called once per sector.
 
-    Returns a dict: ``k``, ``mode`` (a :class:`KacMode`), ``modes``, ``degree``,
-    ``max_asymmetry``.
+    Returns a :class:`kacspectral.kac.results.ReservoirGapResult`: ``k``, ``mode`` (a
+    :class:`KacMode`), ``modes``, ``degree``, ``max_asymmetry``.
     """
     M, N = problem.system, problem.reservoir
     layouts = _gap_layouts(M, N, degree)
@@ -337,9 +343,9 @@ def reservoir_gap(problem: ReservoirProblem, degree: int = 3, max_modes: int = 4
                                    symmetric_layout=((M, N), 1), progress=progress)
     for m in modes:
         m["eigenvalue"] *= float(rho)
-    modes = [KacMode.from_dict(m) for m in modes]
-    return {"k": -modes[0].eigenvalue, "mode": modes[0], "modes": modes,
-            "degree": degree, "max_asymmetry": checks["max_asymmetry"]}
+    found = tuple(KacMode.from_dict(m) for m in modes)
+    return ReservoirGapResult(k=-found[0].eigenvalue, mode=found[0], modes=found,
+                              degree=degree, max_asymmetry=float(checks["max_asymmetry"]))
 
 
 def reservoir_cost(problem: ReservoirProblem, degrees, pooled: bool,
@@ -486,16 +492,34 @@ def reservoir_distance(problem: ReservoirProblem, h0: dict, times, *, gap_degree
     if with_bound:
         gap = reservoir_gap(problem, gap_degree, max_modes=1, progress=progress)
         lres = thermostat_l()
-        k, mu = gap["k"], float(problem.mu)
+        k, mu = gap.k, float(problem.mu)
         fields.update({
             "bound": seed_bound(problem, times, k, lres["l"], fields["norm0"]),
             "C": lemma1_constant(M, N), "rate_lambda": float(problem.lambda_s) / 2 + mu,
-            "k": k, "k_mode": gap["mode"], "k_degree": gap_degree, "l": lres["l"],
+            "k": k, "k_mode": gap.mode, "k_degree": gap_degree, "l": lres["l"],
             "l_block": tuple(lres["block"]),
             "b": mu * lres["l"] / (k - mu / 3) if abs(k - mu / 3) > 1e-12 * mu else None,
         })
     return ReservoirDistanceResult(**fields)
 
+
+
+@dataclass(frozen=True, eq=False)
+class ReservoirSweepResult(ResultMixin):
+    """:func:`reservoir_distance` of one initial state over several reservoir sizes (what
+    ``kacspectral reservoir --output FILE`` saves; ``kacspectral.load(FILE)`` gives it back).
+
+    problems, results : the problems (one per N) and their results, in the order given;
+    initial, epsilon : the initial state (a key of :data:`INITIAL_STATES`) and its amplitude;
+    exponent_in_N : fitted slope of log distance against log N per time (key ``str(t)`` or
+        ``"inf"``; empty with fewer than 3 distinct N).
+    """
+
+    problems: tuple[ReservoirProblem, ...]
+    results: tuple[ReservoirDistanceResult, ...]
+    initial: str
+    epsilon: Fraction
+    exponent_in_N: dict[str, float] = field(default_factory=dict)
 
 def energy_sector_distance(problem: ReservoirProblem, times, epsilon=1) -> np.ndarray:
     """Closed form for h_0 = energy_state(M, eps) (independent of the sector machinery).

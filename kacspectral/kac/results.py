@@ -1,32 +1,31 @@
-"""Results of the Kac sector computations: frozen dataclasses with ``to_dict`` and ``save``.
+"""Results of the Kac sector computations: frozen :class:`~kacspectral.results.ResultMixin`
+dataclasses.
 
 :class:`KacGapResult` (from :func:`kacspectral.kac.generators.kac_gap`),
 :class:`ReservoirDistanceResult` (from
-:func:`kacspectral.kac.finite_reservoir.reservoir_distance`) and the modes they list
-(:class:`KacMode`).  ``to_dict()`` is JSON-ready (``json.dumps(..., allow_nan=False)`` accepts
-it): exact rationals as strings such as ``"4/15"``, arrays as lists, a value that is not finite
-as ``None``, plus ``version`` and ``versions`` (:func:`kacspectral.provenance.versions`);
-``save(path)`` writes it as JSON.  Dict-style access ``result["gap"]`` (the plain dicts returned
-before) still works for one release and emits a DeprecationWarning.
+:func:`kacspectral.kac.finite_reservoir.reservoir_distance`), :class:`ReservoirGapResult`
+(from :func:`kacspectral.kac.finite_reservoir.reservoir_gap`) and the modes they list
+(:class:`KacMode`).  They share the package's verbs (``to_dict``, ``save``, ``ks.load``,
+pickling; encoding in :mod:`kacspectral.results`): exact rationals stay
+:class:`fractions.Fraction` (written ``"4/15"``), arrays come back bit for bit, ``inf`` (the
+long-time limit in ``times``) is written as a tagged value, never as a bare ``Infinity``.
+Dict-style access ``result["gap"]`` (the plain dicts returned before) still works for one
+release and emits a DeprecationWarning.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import math
-import os
 import warnings
 from dataclasses import dataclass, field
 from fractions import Fraction
-from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from kacspectral.provenance import versions
+from kacspectral.results import ResultMixin
 
-__all__ = ["KacMode", "KacGapResult", "ReservoirDistanceResult", "jsonable", "short"]
+__all__ = ["KacMode", "KacGapResult", "ReservoirDistanceResult", "ReservoirGapResult", "short"]
 
 
 def short(x) -> str:
@@ -43,50 +42,10 @@ def short(x) -> str:
     return f"{'-' if x < 0 else ''}1e{round(mag):+d} (about)"
 
 
-def jsonable(obj: Any) -> Any:
-    """JSON-ready copy: Fraction -> "p/q", arrays/tuples -> lists, numpy scalars -> Python,
-    non-finite floats -> None, dataclasses -> their ``to_dict`` (or fields)."""
-    if hasattr(obj, "_fields_dict"):
-        return jsonable(obj._fields_dict())
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return jsonable({f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)})
-    if isinstance(obj, dict):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return jsonable(obj.tolist())
-    if isinstance(obj, Fraction):
-        return str(obj)
-    if isinstance(obj, (bool, np.bool_)):
-        return bool(obj)
-    if isinstance(obj, (int, np.integer)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        return float(obj) if math.isfinite(obj) else None
-    return obj
+class _LegacyItems:
+    """Deprecated dict-style access ``result[key]`` (these results were plain dicts before)."""
 
-
-class _Verbs:
-    """``to_dict``, ``save`` and the deprecated dict-style access, shared by the results."""
-
-    _legacy: dict[str, str] = {}
-
-    def _fields_dict(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}  # type: ignore
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict of every field, with ``type``, ``version`` and ``versions``."""
-        ver = versions()
-        out = {"type": type(self).__name__, "version": ver["kacspectral"], "versions": ver}
-        out.update(jsonable(self._fields_dict()))
-        return out
-
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write :meth:`to_dict` to ``path`` as JSON; returns the path."""
-        path = Path(path)
-        path.write_text(json.dumps(self.to_dict(), indent=1, allow_nan=False) + "\n")
-        return path
+    _legacy: ClassVar[dict[str, str]] = {}
 
     def _legacy_value(self, key: str) -> Any:
         return getattr(self, self._legacy.get(key, key))
@@ -101,7 +60,7 @@ class _Verbs:
 
 
 @dataclass(frozen=True)
-class KacMode(_Verbs):
+class KacMode(_LegacyItems, ResultMixin):
     """One eigenvalue of a sector generator (rate -eigenvalue), where it first appears.
 
     eigenvalue : float (<= 0);  degree : lowest Wick degree holding it;  spins : total angular
@@ -129,7 +88,7 @@ class KacMode(_Verbs):
 
 
 @dataclass(frozen=True)
-class KacGapResult(_Verbs):
+class KacGapResult(_LegacyItems, ResultMixin):
     """Spectral gap of L_S on the polynomial sectors of degree <= ``degree``
     (:func:`kacspectral.kac.generators.kac_gap`).
 
@@ -156,17 +115,10 @@ class KacGapResult(_Verbs):
     max_asymmetry: float
     solvers: tuple[tuple[str, int], ...] = ()
 
-    _legacy = {}
-
     @property
     def gap_mode(self) -> KacMode:
         """The slowest mode (rate ``gap``)."""
         return self.modes[0]
-
-    def _fields_dict(self) -> dict:
-        out = super()._fields_dict()
-        out["gap_mode"] = self.gap_mode
-        return out
 
     def _legacy_value(self, key: str) -> Any:
         if key == "claimed":
@@ -180,7 +132,7 @@ class KacGapResult(_Verbs):
 
 
 @dataclass(frozen=True, eq=False)
-class ReservoirDistanceResult(_Verbs):
+class ReservoirDistanceResult(_LegacyItems, ResultMixin):
     """Exact ||h_t - h~_t|| and the seed's bound
     (:func:`kacspectral.kac.finite_reservoir.reservoir_distance`).
 
@@ -205,9 +157,9 @@ class ReservoirDistanceResult(_Verbs):
     l: float | None = None
     l_block: tuple[int, int] | None = None
     b: float | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
-    _legacy = {"lambda": "rate_lambda"}
+    _legacy: ClassVar[dict[str, str]] = {"lambda": "rate_lambda"}
 
     def _legacy_value(self, key: str) -> Any:
         if key == "layout":
@@ -216,3 +168,26 @@ class ReservoirDistanceResult(_Verbs):
                 and self.bound is None:
             raise AttributeError(key)
         return getattr(self, self._legacy.get(key, key))
+
+
+@dataclass(frozen=True)
+class ReservoirGapResult(_LegacyItems, ResultMixin):
+    """Spectral gap k of the R-system generator L = L_S + L_R + L_I on the polynomial sectors
+    of degree <= ``degree`` (:func:`kacspectral.kac.finite_reservoir.reservoir_gap`).
+
+    k : -(largest non-zero eigenvalue) on the sectors searched (an upper bound for the gap on
+        all of L^2);  mode : the slowest mode (rate k);  modes : the slowest ``max_modes``
+        distinct modes, slowest first;  degree : the maximal degree searched;
+    max_asymmetry : largest |B - B^T| of the symmetrised matrices.
+    """
+
+    k: float
+    mode: KacMode
+    modes: tuple[KacMode, ...]
+    degree: int
+    max_asymmetry: float
+
+    def _legacy_value(self, key: str) -> Any:
+        if key == "modes":
+            return list(self.modes)
+        return getattr(self, key)
