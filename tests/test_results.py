@@ -31,7 +31,10 @@ from kacspectral.boltzmann.anisotropic.evolution import (
 from kacspectral.boltzmann.gtw import GTWResult, gtw_distance
 from kacspectral.boltzmann.isotropic.contraction import ContractionReport, picard_contraction
 from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_ness
+from kacspectral.kac.kinetic_limit import kac_ness, kinetic_parameters
 from kacspectral.kac.lemma3 import Lemma3Result, Lemma3Row, lemma3_check
+from kacspectral.kac.multi_thermostat import MultiThermostat, stationary_moments
+from kacspectral.kac.ness_gap import ness_gaps
 from kacspectral.physics.bkw import BKW
 from kacspectral.physics.kernels import AngularKernel, kernel_from_callable
 from kacspectral.physics.reservoirs import MaxwellianMixture
@@ -93,6 +96,7 @@ def examples():
                             n_refine=1)
         lemma = lemma3_check(3, "kac")
         expr = NessProblem(Fraction(1, 3), R, "3*(1+s)**2/4")
+        thermo = MultiThermostat(["1/6", "1/2"], [1, 1], "1/2")
     return {
         "NessProblem": prob, "NessResult": ness, "ContractionReport": contraction,
         "HermiteSpace": space, "EvolutionProblem": eprob, "EvolutionResult": evo,
@@ -103,13 +107,17 @@ def examples():
         "DiffusiveReservoirs": ks.DiffusiveReservoirs(["1/4", "1/8"], ["1/3", "1/2"]),
         "DiffusiveNessProblem": ks.DiffusiveNessProblem(
             "1/2", R, "constant", diffusive=ks.DiffusiveReservoirs(["1/4"], ["1/3"])),
+        "MultiThermostat": thermo, "StationaryMoments": stationary_moments(thermo, 3, 4),
+        "NessGaps": ness_gaps(thermo, 2, 2), "KacNessResult": kac_ness(thermo, 3, 2),
+        "KineticParameters": kinetic_parameters(thermo),
     }
 
 
 KINDS = ["NessProblem", "NessResult", "ContractionReport", "HermiteSpace", "EvolutionProblem",
          "EvolutionResult", "EquilibriumReference", "EquilibriumReference0", "GTWResult",
          "GTWResult3d", "Lemma3Result", "Lemma3Row", "MaxwellianMixture", "BKW",
-         "NessProblemExpr", "ReservoirProblem", "DiffusiveReservoirs", "DiffusiveNessProblem"]
+         "NessProblemExpr", "ReservoirProblem", "DiffusiveReservoirs", "DiffusiveNessProblem",
+         "MultiThermostat", "StationaryMoments", "NessGaps", "KacNessResult", "KineticParameters"]
 
 
 def test_every_public_result_type_is_covered(examples):

@@ -43,6 +43,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+import numpy as np
+
 from kacspectral.kac.multi_thermostat import (
     MultiThermostat,
     canonical_type,
@@ -173,8 +175,18 @@ class KacNessResult(ResultMixin):
             out["at_n"] = self.exact["|v1|^2|v2|^2"] - self.exact["|v1|^2"] ** 2
         return out
 
-    def moments(self) -> dict:
-        """{name: float} at N (or the limit when particles is None)."""
+    def moments(self, n: int | None = None) -> np.ndarray:
+        """Radial moments m_0, m_2, .., m_{2n} of the one-particle marginal at N (the limit when
+        ``particles`` is None): the package's one meaning of ``moments``, a float array whose
+        index k holds m_{2k} = E|v_1|^{2k}; ``n`` defaults to ``degree // 2``."""
+        n = self.degree // 2 if n is None else int(n)
+        if not 0 <= n <= self.degree // 2:
+            raise ValueError(f"n must be in 0..{self.degree // 2} (degree {self.degree}), got {n}")
+        vals = self.exact or self.limit
+        return np.array([1.0] + [float(vals[f"|v1|^{2 * k}"]) for k in range(1, n + 1)])
+
+    def named_moments(self) -> dict[str, float]:
+        """{observable name: float} at N (or the limit when particles is None)."""
         return {k: float(v) for k, v in (self.exact or self.limit).items()}
 
     def summary(self) -> dict:
@@ -188,7 +200,7 @@ class KacNessResult(ResultMixin):
             return {k: str(v) for k, v in d.items()}
 
         return {"problem": self.problem.describe(), "particles": self.particles,
-                "degree": self.degree, "moments": self.moments(),
+                "degree": self.degree, "moments": self.named_moments(),
                 "exact_moments": s(self.exact or self.limit), "limit_moments": s(self.limit),
                 "one_over_n_coefficients": s(self.one_over_n),
                 "second_order_coefficients": s(self.second_order),
