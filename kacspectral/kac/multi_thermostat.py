@@ -81,6 +81,7 @@ import numpy as np
 from kacspectral.kac.tables import pair_table, sphere_moment
 from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
 from kacspectral.results import ResultMixin
+from kacspectral.spectral.polynomials import double_factorial
 
 __all__ = [
     "MultiThermostat",
@@ -178,7 +179,7 @@ class MultiThermostat(ResultMixin):
         if any(k % 2 for k in b):
             return Fraction(0)
         return self.temperature_moment(sum(b) // 2) * math.prod(
-            math.prod(range(1, k, 2)) for k in b)
+            double_factorial(k - 1) for k in b)
 
     def describe(self) -> dict:
         """JSON-ready parameters (exact values as strings)."""
