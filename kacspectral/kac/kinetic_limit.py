@@ -36,6 +36,17 @@ Findings (validation/kac_ness.py; T = (1/6, 1/2), mu = (1, 1), lambda_S = 1, so 
   degree <= 6 factorises; also for three thermostats.
 * E|v_1|^4 = 65/36 + (10/891)/N + O(N^-2), E|v_1|^6 = 175/36 + (70/891)/N + O(N^-2).
 * The correlation E|v_1|^2|v_2|^2 - (E|v_1|^2)^2 = 1/(36 N) + 71/(3564 N^2) + O(N^-3).
+
+References
+----------
+* "seed 000": F. Bonetto, A. Popa, M. Powell, P. Chen, S. Tung, "Improved Approximation of
+  Infinite Thermostat by Finite Reservoir Using the 3D Kac Model" (2025): the 3D Kac collision
+  and the thermostat operator (section 2).
+* "seed 003": E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and
+  properties of, a non-equilibrium steady state in a dilute gas" (arXiv:1406.4097, 2014): the
+  kinetic equation (1.4) with R of (1.3), and the question of its N-particle derivation
+  (section 6).
+* Conventions (Maxwellians, kernels, Taylor coefficients): ``docs/conventions.md``.
 """
 
 from __future__ import annotations

@@ -64,6 +64,17 @@ Closed forms (tests/test_kac_ness.py checks them)
 * One thermostat (A = 1, temperature T): the product Maxwellian M_T^{(x)N} is stationary (each
   collision conserves the energy of a pair, and detailed balance holds), so
   y_lambda = prod_p prod_k T^{lambda_pk/2} (lambda_pk - 1)!!.
+
+References
+----------
+* "seed 000": F. Bonetto, A. Popa, M. Powell, P. Chen, S. Tung, "Improved Approximation of
+  Infinite Thermostat by Finite Reservoir Using the 3D Kac Model" (2025): the 3D Kac collision
+  and the thermostat operator (section 2).
+* "seed 003": E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and
+  properties of, a non-equilibrium steady state in a dilute gas" (arXiv:1406.4097, 2014): the
+  kinetic equation (1.4) with R of (1.3), and the question of its N-particle derivation
+  (section 6).
+* Conventions (Maxwellians, kernels, Taylor coefficients): ``docs/conventions.md``.
 """
 
 from __future__ import annotations

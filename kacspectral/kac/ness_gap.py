@@ -29,6 +29,17 @@ c_n of phi(k) (``docs/conventions.md`` section 4) with diagonal
 the Picard map on the k^{2n} mode (``fourth_moment_rate`` of
 :mod:`kacspectral.boltzmann.isotropic.contraction` for n = 2).  In the particle time t the rate
 is (lambda_S + mu)(1 - q_n); n = 1 gives mu/3, n = 2 gives (4/15) lambda_S + (7/15) mu.
+
+References
+----------
+* "seed 000": F. Bonetto, A. Popa, M. Powell, P. Chen, S. Tung, "Improved Approximation of
+  Infinite Thermostat by Finite Reservoir Using the 3D Kac Model" (2025): the 3D Kac collision
+  and the thermostat operator (section 2).
+* "seed 003": E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and
+  properties of, a non-equilibrium steady state in a dilute gas" (arXiv:1406.4097, 2014): the
+  kinetic equation (1.4) with R of (1.3), and the question of its N-particle derivation
+  (section 6).
+* Conventions (Maxwellians, kernels, Taylor coefficients): ``docs/conventions.md``.
 """
 
 from __future__ import annotations
