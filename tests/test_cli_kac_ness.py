@@ -43,8 +43,33 @@ def test_kac_ness_inf_and_table(capsys):
     ["-N", "3", "--temperatures", "nan", "1"], ["-N", "3", "--temperatures", "inf", "1"],
     ["-N", "3", "--rates", "1"], ["-N", "3", "--lambda-s", "0"], ["-N", "3", "--degree", "7"],
     ["-N", "3", "--degree", "1"], ["-N", "3", "--temperatures", "1e308", "1"],
+    ["-N", "3", "--degree", "0"], ["-N", "inf", "--degree", "nan"], ["-N", "garbage"],
+    ["-N", "3", "--lambda-s", "nan"], ["-N", "3", "--lambda-s", "inf"],
+    ["-N", "3", "--lambda-s", "-1"], ["-N", "3", "--temperatures", "abc"],
+    ["-N", "3", "--rates", "1/0", "1"], ["-N", "inf", "--temperatures", "1", "2", "3"],
 ])
 def test_kac_ness_bad_input(argv, capsys):
     assert main(["kac-ness", *argv]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def _no_nan(text: str) -> dict:
+    def refuse(token):
+        raise AssertionError(f"non-finite token {token} in JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("argv", [
+    ["-N", "1"], ["-N", "1000000000000"], ["-N", "3", "--lambda-s", "1e308"],
+    ["-N", "3", "--temperatures", "1e-300", "1"], ["-N", "inf", "--degree", "3"],
+])
+def test_kac_ness_extreme_but_valid_input_gives_complete_json(argv, capsys):
+    assert main(["kac-ness", *argv, "--json"]) == 0
+    out = _no_nan(capsys.readouterr().out)
+    for key in ("moments", "exact_moments", "kinetic_moments", "one_over_n_coefficients",
+                "version"):
+        assert out[key] != {} and key in out
+    assert Fraction(out["exact_moments"]["|v1|^2"]) == 3 * Fraction(
+        sum(Fraction(t) for t in out["problem"]["temperatures"]), 2)

@@ -136,6 +136,31 @@ def test_known_values_two_thermostats():
         assert abs(resid) * n**3 < 1
 
 
+def _richardson(values: list) -> Fraction:
+    """Eliminate the 1/N, 1/N^2, .. terms of values at N_0 2^k (k = 0, 1, ..), exactly."""
+    s = list(values)
+    for j in range(1, len(s)):
+        s = [(2**j * s[i + 1] - s[i]) / (2**j - 1) for i in range(len(s) - 1)]
+    return s[0]
+
+
+def test_one_over_n_coefficients_by_richardson_on_exact_finite_n_solves():
+    """Independent of the 1/N series and of the rational functions: exact finite-N solves at
+    N = 1000 2^k (k = 0..4), N (E_N - kinetic limit) Richardson-extrapolated in exact arithmetic.
+    The remaining error is O(N^-4) ~ 1e-12 relative; measured 3e-21 absolute for m_4."""
+    lim = kinetic_moments(TWO, 2)
+    ns = [1000 * 2**k for k in range(5)]
+    named = [stationary_moments(TWO, n, 4).named() for n in ns]
+    c4 = _richardson([n * (e["|v1|^4"] - lim[2]) for n, e in zip(ns, named, strict=True)])
+    corr = _richardson([n * (e["|v1|^2|v2|^2"] - e["|v1|^2"] ** 2)
+                        for n, e in zip(ns, named, strict=True)])
+    assert abs(c4 - Fraction(10, 891)) < Fraction(1, 10**15)
+    assert abs(corr - Fraction(1, 36)) < Fraction(1, 10**15)
+    res = kac_ness(TWO, None, 4)
+    assert res.one_over_n["|v1|^4"] == Fraction(10, 891)
+    assert res.correlation["one_over_n"] == Fraction(1, 36)
+
+
 @pytest.mark.slow
 def test_degree_six_limit_and_one_over_n():
     """m_6: limit = kinetic exact moment; 1/N coefficient checked against exact solves at
@@ -268,3 +293,26 @@ def test_results_save_and_load_exactly(tmp_path):
     assert res.summary()["exact_moments"]["|v1|^4"] == str(res.exact["|v1|^4"])
     mc = simulate_stationary(TWO, 2, chains=50, records=2, seed=4)
     assert ks.load(mc.save(tmp_path / "mc.json")) == mc
+
+
+def test_results_are_mixin_results_with_one_meaning_of_moments(tmp_path):
+    """StationaryMoments and NessGaps round-trip exactly through save/load; ``moments(n)`` is the
+    float array m_0, m_2, .., m_2n of the one-particle marginal (the package's one meaning)."""
+    import kacspectral as ks
+
+    st = stationary_moments(TWO, 3, 4)
+    back = ks.load(st.save(tmp_path / "st.json"))
+    assert back == st and back.values == st.values
+    assert all(type(v) is Fraction for v in back.values.values())
+    m = st.moments()
+    assert m.dtype == float and m.shape == (3,)
+    assert m.tolist() == [1.0, float(st.one_particle_moment(1)), float(st.one_particle_moment(2))]
+    res = kac_ness(TWO, None, 4)
+    assert res.moments(2).tolist() == [1.0, 1.0, 65 / 36]
+    with pytest.raises(ValueError):
+        res.moments(3)
+    g = ness_gaps(TWO, 2, 2)
+    gb = ks.load(g.save(tmp_path / "g.json"))
+    assert gb == g and gb.rates == g.rates and gb.picard_factors == g.picard_factors
+    # q_1 = lambda = 1 - gamma (1 - beta) = 1 - (2/3)(1/3) = 7/9 (kac kernel, gamma = 2/3)
+    assert g.picard_factors[1] == g.picard_factors["lambda"] == Fraction(7, 9)

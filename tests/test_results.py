@@ -32,7 +32,10 @@ from kacspectral.boltzmann.gtw import GTWResult, gtw_distance
 from kacspectral.boltzmann.isotropic.contraction import ContractionReport, picard_contraction
 from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_ness
 from kacspectral.kac.finite_reservoir import ReservoirSweepResult, energy_state, reservoir_gap
+from kacspectral.kac.kinetic_limit import kac_ness, kinetic_parameters
 from kacspectral.kac.lemma3 import Lemma3Result, Lemma3Row, lemma3_check
+from kacspectral.kac.multi_thermostat import MultiThermostat, stationary_moments
+from kacspectral.kac.ness_gap import ness_gaps
 from kacspectral.kac.results import (
     KacGapResult,
     KacMode,
@@ -106,6 +109,7 @@ def examples():
                                       [0.0, 1 / 3, math.inf], gap_degree=2)
         rgap = reservoir_gap(rprob, 2, max_modes=2)
         sweep = ReservoirSweepResult((rprob,), (rdist,), "energy", Fraction(1, 4))
+        thermo = MultiThermostat(["1/6", "1/2"], [1, 1], "1/2")
     return {
         "NessProblem": prob, "NessResult": ness, "ContractionReport": contraction,
         "HermiteSpace": space, "EvolutionProblem": eprob, "EvolutionResult": evo,
@@ -118,6 +122,9 @@ def examples():
             "1/2", R, "constant", diffusive=ks.DiffusiveReservoirs(["1/4"], ["1/3"])),
         "KacGapResult": kgap, "KacMode": kgap.modes[0], "ReservoirDistanceResult": rdist,
         "ReservoirGapResult": rgap, "ReservoirSweepResult": sweep,
+        "MultiThermostat": thermo, "StationaryMoments": stationary_moments(thermo, 3, 4),
+        "NessGaps": ness_gaps(thermo, 2, 2), "KacNessResult": kac_ness(thermo, 3, 2),
+        "KineticParameters": kinetic_parameters(thermo),
     }
 
 
@@ -126,7 +133,8 @@ KINDS = ["NessProblem", "NessResult", "ContractionReport", "HermiteSpace", "Evol
          "GTWResult3d", "Lemma3Result", "Lemma3Row", "MaxwellianMixture", "BKW",
          "NessProblemExpr", "ReservoirProblem", "DiffusiveReservoirs", "DiffusiveNessProblem",
          "KacGapResult", "KacMode", "ReservoirDistanceResult", "ReservoirGapResult",
-         "ReservoirSweepResult"]
+         "ReservoirSweepResult",
+         "MultiThermostat", "StationaryMoments", "NessGaps", "KacNessResult", "KineticParameters"]
 
 
 def test_every_public_result_type_is_covered(examples):

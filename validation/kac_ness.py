@@ -130,7 +130,7 @@ def main() -> None:
     gap_rows = []
     for n in ((1, 2, 5, 20) if args.quick else (1, 2, 3, 5, 10, 20, 50, 100, 400)):
         g = ness_gaps(prob, n, 4)
-        gap_rows.append(g.to_dict())
+        gap_rows.append(g.summary())
         print("gap", n, g.gap, g.rates, g.symmetric_rates, flush=True)
     out["gaps"] = gap_rows
     rep = picard_contraction(kinetic(prob), n_max=30)

@@ -6,6 +6,17 @@ kinetic_limit`; the kinetic side is computed independently by
 :func:`kacspectral.boltzmann.isotropic.exact.exact_moments` for gamma = mu/(lambda_S + mu),
 R = sum_a (mu_a/mu) M_{T_a} and the kac kernel (multi-particle observables by propagation of
 chaos, :func:`kacspectral.kac.kinetic_limit.chaos_expectation`).
+
+References
+----------
+* "seed 000": F. Bonetto, A. Popa, M. Powell, P. Chen, S. Tung, "Improved Approximation of
+  Infinite Thermostat by Finite Reservoir Using the 3D Kac Model" (2025): the 3D Kac collision
+  and the thermostat operator (section 2).
+* "seed 003": E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and
+  properties of, a non-equilibrium steady state in a dilute gas" (arXiv:1406.4097, 2014): the
+  kinetic equation (1.4) with R of (1.3), and the question of its N-particle derivation
+  (section 6).
+* Conventions (Maxwellians, kernels, Taylor coefficients): ``docs/conventions.md``.
 """
 
 from __future__ import annotations

@@ -36,12 +36,25 @@ Findings (validation/kac_ness.py; T = (1/6, 1/2), mu = (1, 1), lambda_S = 1, so 
   degree <= 6 factorises; also for three thermostats.
 * E|v_1|^4 = 65/36 + (10/891)/N + O(N^-2), E|v_1|^6 = 175/36 + (70/891)/N + O(N^-2).
 * The correlation E|v_1|^2|v_2|^2 - (E|v_1|^2)^2 = 1/(36 N) + 71/(3564 N^2) + O(N^-3).
+
+References
+----------
+* "seed 000": F. Bonetto, A. Popa, M. Powell, P. Chen, S. Tung, "Improved Approximation of
+  Infinite Thermostat by Finite Reservoir Using the 3D Kac Model" (2025): the 3D Kac collision
+  and the thermostat operator (section 2).
+* "seed 003": E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and
+  properties of, a non-equilibrium steady state in a dilute gas" (arXiv:1406.4097, 2014): the
+  kinetic equation (1.4) with R of (1.3), and the question of its N-particle derivation
+  (section 6).
+* Conventions (Maxwellians, kernels, Taylor coefficients): ``docs/conventions.md``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+
+import numpy as np
 
 from kacspectral.kac.multi_thermostat import (
     MultiThermostat,
@@ -173,8 +186,18 @@ class KacNessResult(ResultMixin):
             out["at_n"] = self.exact["|v1|^2|v2|^2"] - self.exact["|v1|^2"] ** 2
         return out
 
-    def moments(self) -> dict:
-        """{name: float} at N (or the limit when particles is None)."""
+    def moments(self, n: int | None = None) -> np.ndarray:
+        """Radial moments m_0, m_2, .., m_{2n} of the one-particle marginal at N (the limit when
+        ``particles`` is None): the package's one meaning of ``moments``, a float array whose
+        index k holds m_{2k} = E|v_1|^{2k}; ``n`` defaults to ``degree // 2``."""
+        n = self.degree // 2 if n is None else int(n)
+        if not 0 <= n <= self.degree // 2:
+            raise ValueError(f"n must be in 0..{self.degree // 2} (degree {self.degree}), got {n}")
+        vals = self.exact or self.limit
+        return np.array([1.0] + [float(vals[f"|v1|^{2 * k}"]) for k in range(1, n + 1)])
+
+    def named_moments(self) -> dict[str, float]:
+        """{observable name: float} at N (or the limit when particles is None)."""
         return {k: float(v) for k, v in (self.exact or self.limit).items()}
 
     def summary(self) -> dict:
@@ -188,7 +211,7 @@ class KacNessResult(ResultMixin):
             return {k: str(v) for k, v in d.items()}
 
         return {"problem": self.problem.describe(), "particles": self.particles,
-                "degree": self.degree, "moments": self.moments(),
+                "degree": self.degree, "moments": self.named_moments(),
                 "exact_moments": s(self.exact or self.limit), "limit_moments": s(self.limit),
                 "one_over_n_coefficients": s(self.one_over_n),
                 "second_order_coefficients": s(self.second_order),

@@ -64,6 +64,17 @@ Closed forms (tests/test_kac_ness.py checks them)
 * One thermostat (A = 1, temperature T): the product Maxwellian M_T^{(x)N} is stationary (each
   collision conserves the energy of a pair, and detailed balance holds), so
   y_lambda = prod_p prod_k T^{lambda_pk/2} (lambda_pk - 1)!!.
+
+References
+----------
+* "seed 000": F. Bonetto, A. Popa, M. Powell, P. Chen, S. Tung, "Improved Approximation of
+  Infinite Thermostat by Finite Reservoir Using the 3D Kac Model" (2025): the 3D Kac collision
+  and the thermostat operator (section 2).
+* "seed 003": E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and
+  properties of, a non-equilibrium steady state in a dilute gas" (arXiv:1406.4097, 2014): the
+  kinetic equation (1.4) with R of (1.3), and the question of its N-particle derivation
+  (section 6).
+* Conventions (Maxwellians, kernels, Taylor coefficients): ``docs/conventions.md``.
 """
 
 from __future__ import annotations
@@ -76,15 +87,20 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
 
+import numpy as np
+
 from kacspectral.kac.tables import pair_table, sphere_moment
 from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
 from kacspectral.results import ResultMixin
+from kacspectral.spectral.polynomials import double_factorial
 
 __all__ = [
     "MultiThermostat",
     "StationaryMoments",
     "moment_types",
     "named_observables",
+    "parse_type_key",
+    "type_key",
     "observable_expectation",
     "canonical_type",
     "stationary_moments",
@@ -174,7 +190,7 @@ class MultiThermostat(ResultMixin):
         if any(k % 2 for k in b):
             return Fraction(0)
         return self.temperature_moment(sum(b) // 2) * math.prod(
-            math.prod(range(1, k, 2)) for k in b)
+            double_factorial(k - 1) for k in b)
 
     def describe(self) -> dict:
         """JSON-ready parameters (exact values as strings)."""
@@ -314,9 +330,24 @@ def _solve_fraction(a: list[list[Fraction]], b: list) -> list:
     return sols if many else sols[0]
 
 
+def type_key(lam) -> str:
+    """String key of a type: ``"2,0,0;2,0,0"`` for ((2,0,0),(2,0,0)), ``""`` for the empty type."""
+    return ";".join(",".join(str(int(k)) for k in part) for part in lam)
+
+
+def parse_type_key(key: str) -> tuple:
+    """Inverse of :func:`type_key`."""
+    if not key:
+        return ()
+    return tuple(tuple(int(k) for k in part.split(",")) for part in key.split(";"))
+
+
 @dataclass(frozen=True)
-class StationaryMoments:
+class StationaryMoments(ResultMixin):
     """Exact stationary moments y_type of the N-particle system (rational data).
+
+    y_type = E[prod_p v_p^{type_p}] for distinct particles p (module docstring, "Moment
+    hierarchy"), in the velocity units of ``docs/conventions.md`` section 1.
 
     Attributes
     ----------
@@ -325,14 +356,35 @@ class StationaryMoments:
         N.
     degree : int
         Largest degree solved for.
-    values : dict
-        {canonical type: Fraction}; types with more than N particles are absent.
+    type_keys : tuple of str
+        The canonical types, as strings (:func:`type_key`: ``"2,0,0;2,0,0"`` for
+        E[v_{1x}^2 v_{2x}^2]); types with more than N particles are absent.
+    type_values : tuple of Fraction
+        The exact stationary value of each type (same order).
+
+    ``values`` gives {canonical type tuple: Fraction}.  ``to_dict``/``save``/``kacspectral.load``
+    (:class:`kacspectral.results.ResultMixin`) round-trip exactly; :meth:`summary` is the
+    JSON view with named observables.
     """
 
     problem: MultiThermostat
     particles: int
     degree: int
-    values: dict
+    type_keys: tuple[str, ...]
+    type_values: tuple[Fraction, ...]
+
+    @classmethod
+    def from_values(cls, problem: MultiThermostat, particles: int, degree: int,
+                    values: dict) -> StationaryMoments:
+        """Build from {canonical type tuple: Fraction}."""
+        return cls(problem, particles, degree, tuple(type_key(k) for k in values),
+                   tuple(Fraction(v) for v in values.values()))
+
+    @property
+    def values(self) -> dict:
+        """{canonical type tuple: Fraction}."""
+        return {parse_type_key(k): v
+                for k, v in zip(self.type_keys, self.type_values, strict=True)}
 
     def moment(self, parts) -> Fraction:
         """E[prod_p v_p^{parts[p]}] for distinct particles p (0 for odd types)."""
@@ -346,13 +398,23 @@ class StationaryMoments:
         """E|v_1|^{2k}."""
         return self.expectation(_norm_power(k))
 
+    def moments(self, n: int | None = None) -> np.ndarray:
+        """Radial moments m_0, m_2, .., m_{2n} of the one-particle marginal, m_{2k} = E|v_1|^{2k}
+        (the package's one meaning of ``moments``: a float array, index k holds m_{2k});
+        ``n`` defaults to ``degree // 2``."""
+        n = self.degree // 2 if n is None else int(n)
+        if not 0 <= n <= self.degree // 2:
+            raise ValueError(f"n must be in 0..{self.degree // 2} (solved up to degree "
+                             f"{self.degree}), got {n}")
+        return np.array([float(self.one_particle_moment(k)) for k in range(n + 1)])
+
     def named(self) -> dict:
         """The named observables of :func:`named_observables` (those with <= N particles)."""
         return {name: self.expectation(poly) for name, (poly, deg, npart)
                 in named_observables().items() if deg <= self.degree and npart <= self.particles}
 
-    def to_dict(self) -> dict:
-        """JSON-ready: exact values as strings, floats, parameters, versions."""
+    def summary(self) -> dict:
+        """JSON-ready view: named observables (exact strings and floats), parameters, versions."""
         from kacspectral.provenance import versions
 
         named = self.named()
@@ -361,7 +423,8 @@ class StationaryMoments:
                 "degree": self.degree,
                 "exact_moments": {k: str(v) for k, v in named.items()},
                 "moments": {k: float(v) for k, v in named.items()},
-                "types": {repr(k): str(v) for k, v in self.values.items()},
+                "types": {k: str(v) for k, v in zip(self.type_keys, self.type_values,
+                                                     strict=True)},
                 "version": ver["kacspectral"], "versions": ver}
 
 
@@ -417,7 +480,7 @@ def stationary_moments(problem: MultiThermostat, particles: int,
                 else:  # pragma: no cover - guards the closure argument of the docstring
                     raise RuntimeError(f"row {lam} refers to {tau}, outside the N = {n} system")
         values.update(zip(block, _solve_fraction(a, b), strict=True))
-    return StationaryMoments(problem, n, degree, values)
+    return StationaryMoments.from_values(problem, n, degree, values)
 
 
 # ----------------------------------------------------------------------------------------

@@ -29,6 +29,17 @@ c_n of phi(k) (``docs/conventions.md`` section 4) with diagonal
 the Picard map on the k^{2n} mode (``fourth_moment_rate`` of
 :mod:`kacspectral.boltzmann.isotropic.contraction` for n = 2).  In the particle time t the rate
 is (lambda_S + mu)(1 - q_n); n = 1 gives mu/3, n = 2 gives (4/15) lambda_S + (7/15) mu.
+
+References
+----------
+* "seed 000": F. Bonetto, A. Popa, M. Powell, P. Chen, S. Tung, "Improved Approximation of
+  Infinite Thermostat by Finite Reservoir Using the 3D Kac Model" (2025): the 3D Kac collision
+  and the thermostat operator (section 2).
+* "seed 003": E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and
+  properties of, a non-equilibrium steady state in a dilute gas" (arXiv:1406.4097, 2014): the
+  kinetic equation (1.4) with R of (1.3), and the question of its N-particle derivation
+  (section 6).
+* Conventions (Maxwellians, kernels, Taylor coefficients): ``docs/conventions.md``.
 """
 
 from __future__ import annotations
@@ -45,6 +56,7 @@ from kacspectral.kac.generators import PolynomialSector, generator_matrix, symme
 from kacspectral.kac.kinetic_limit import kinetic_parameters
 from kacspectral.kac.multi_thermostat import MultiThermostat
 from kacspectral.physics.kernels import get_kernel
+from kacspectral.results import ResultMixin
 
 __all__ = ["NessGaps", "kinetic_taylor_rate", "ness_gaps", "sector_top_eigenvalue"]
 
@@ -89,38 +101,67 @@ def sector_top_eigenvalue(sector: PolynomialSector, matrix) -> float:
 
 
 @dataclass(frozen=True)
-class NessGaps:
+class NessGaps(ResultMixin):
     """Slowest rates (minus the top eigenvalues) of the N-particle generator, per degree.
 
     Attributes
     ----------
     particles : int
     degree : int
-    rates : dict
-        {m: rate} on all polynomials of Wick degree m (every particle labelled or pooled).
-    symmetric_rates : dict
-        {m: rate} on the permutation-symmetric, parity-even sector of even degree m (the sector
-        that holds the moments).
+    rates_by_degree : tuple of float
+        Entry m - 1: the rate on all polynomials of Wick degree m = 1..degree (every particle
+        labelled or pooled).
+    symmetric_rates_by_degree : tuple of float
+        Entry m/2 - 1: the rate on the permutation-symmetric, parity-even sector of even degree
+        m = 2, 4, .. (the sector that holds the moments).
     gap : float
-        min over m of ``rates``.
+        min over m of the rates.
     kinetic_contraction_rate : Fraction
         (lambda_S + mu)(1 - lambda), seed 003's GTW rate in the particle time.
-    kinetic_taylor_rates : dict
-        {n: (lambda_S + mu)(1 - q_n)} for 2n <= degree.
-    picard_factors : dict
-        {n: q_n} (per Picard iteration), and ``"lambda"``: the GTW constant.
+    kinetic_taylor_rates_by_n : tuple of Fraction
+        Entry n - 1: (lambda_S + mu)(1 - q_n) for n = 1..degree // 2.
+    contraction_constant : Fraction
+        The GTW constant lambda = (1 - gamma) + gamma beta of the kinetic problem.
+
+    The dict views ``rates``, ``symmetric_rates``, ``kinetic_taylor_rates`` and
+    ``picard_factors`` are keyed by the integer degree m (or n).  ``to_dict``/``save``/
+    ``kacspectral.load`` (:class:`kacspectral.results.ResultMixin`) round-trip exactly.
     """
 
     particles: int
     degree: int
-    rates: dict
-    symmetric_rates: dict
+    rates_by_degree: tuple[float, ...]
+    symmetric_rates_by_degree: tuple[float, ...]
     gap: float
     kinetic_contraction_rate: Fraction
-    kinetic_taylor_rates: dict
-    picard_factors: dict
+    kinetic_taylor_rates_by_n: tuple[Fraction, ...]
+    contraction_constant: Fraction
 
-    def to_dict(self) -> dict:
+    @property
+    def rates(self) -> dict[int, float]:
+        """{m: rate on all polynomials of degree m}."""
+        return {m + 1: r for m, r in enumerate(self.rates_by_degree)}
+
+    @property
+    def symmetric_rates(self) -> dict[int, float]:
+        """{m: rate on the symmetric parity-even sector of even degree m}."""
+        return {2 * (m + 1): r for m, r in enumerate(self.symmetric_rates_by_degree)}
+
+    @property
+    def kinetic_taylor_rates(self) -> dict[int, Fraction]:
+        """{n: (lambda_S + mu)(1 - q_n)}."""
+        return {n + 1: r for n, r in enumerate(self.kinetic_taylor_rates_by_n)}
+
+    @property
+    def picard_factors(self) -> dict:
+        """{n: q_n} (per Picard iteration), and ``"lambda"``: the GTW constant."""
+        scale = self.kinetic_contraction_rate / (1 - self.contraction_constant)
+        out: dict = {n: 1 - r / scale for n, r in self.kinetic_taylor_rates.items()}
+        out["lambda"] = self.contraction_constant
+        return out
+
+    def summary(self) -> dict:
+        """JSON-ready view keyed by degree strings (exact values as strings), with versions."""
         from kacspectral.provenance import versions
 
         ver = versions()
@@ -174,8 +215,7 @@ def ness_gaps(problem: MultiThermostat, particles: int, degree: int = 4,
             sec = PolynomialSector((n,), m, (0, 0, 0))
             sym[m] = -sector_top_eigenvalue(sec, build(sec))
     kin = kinetic_parameters(problem)
-    taylor = {k: kinetic_taylor_rate(problem, k) for k in range(1, degree // 2 + 1)}
-    picard: dict = {k: 1 - r / kin.time_scale for k, r in taylor.items()}
-    picard["lambda"] = kin.contraction_constant
-    return NessGaps(n, degree, rates, sym, min(rates.values()), kin.contraction_rate, taylor,
-                    picard)
+    taylor = tuple(kinetic_taylor_rate(problem, k) for k in range(1, degree // 2 + 1))
+    return NessGaps(n, degree, tuple(rates[m] for m in sorted(rates)),
+                    tuple(sym[m] for m in sorted(sym)), min(rates.values()),
+                    kin.contraction_rate, taylor, kin.contraction_constant)

@@ -18,6 +18,17 @@ one sample, the chains are independent, so the standard error is the sample stan
 over the chains divided by sqrt(chains) (no autocorrelation enters).  The burn-in must be long
 against the relaxation time 3/mu in t (the gap, :mod:`kacspectral.kac.ness_gap`): ``burn_in``
 steps cover the time burn_in/Lambda.
+
+References
+----------
+* "seed 000": F. Bonetto, A. Popa, M. Powell, P. Chen, S. Tung, "Improved Approximation of
+  Infinite Thermostat by Finite Reservoir Using the 3D Kac Model" (2025): the 3D Kac collision
+  and the thermostat operator (section 2).
+* "seed 003": E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and
+  properties of, a non-equilibrium steady state in a dilute gas" (arXiv:1406.4097, 2014): the
+  kinetic equation (1.4) with R of (1.3), and the question of its N-particle derivation
+  (section 6).
+* Conventions (Maxwellians, kernels, Taylor coefficients): ``docs/conventions.md``.
 """
 
 from __future__ import annotations
