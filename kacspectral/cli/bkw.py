@@ -19,6 +19,7 @@ from kacspectral.errors import ConvergenceError
 from kacspectral.physics.bkw import BKW, STANDARD_BOX, STANDARD_POINTS, standard_grid
 
 from ._common import add_kernel_option, emit_json, non_negative_int, number, positive_int
+from ._grid import add_grid_options, bkw_grid_main
 
 COMMAND = "bkw"
 HELP = "collision operator on the exact BKW solution: errors on the standard grid and timing"
@@ -58,9 +59,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeat", type=positive_int, default=20,
                         help="evaluations timed for seconds_per_evaluation (default: 20)")
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--method", choices=["hermite", "grid"], default="hermite",
+                        help="hermite (default) or grid: the fast spectral solver on the N^3 grid")
+    add_grid_options(parser, sphere_default=3)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.method == "grid":
+        return bkw_grid_main(args)
     caught: list[str] = []
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always")

@@ -29,6 +29,7 @@ from ._common import (
     positive_float,
     positive_int,
 )
+from ._grid import add_ness_grid_options, ness_grid_main
 
 COMMAND = "ness"
 HELP = "non-equilibrium steady state of Maxwell molecules with thermal reservoirs"
@@ -42,8 +43,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="report m_0, m_2, ..., m_2N (default: 6)",
     )
     parser.add_argument(
-        "--method", choices=["newton", "anderson", "picard"], default="newton",
-        help="fixed-point solver (default: newton; picard is the seed's iteration)",
+        "--method", choices=["newton", "anderson", "picard", "grid"], default="newton",
+        help="fixed-point solver (default: newton; picard is the seed's iteration; grid: the "
+        "fast spectral solver on a 3D grid, any --collision)",
     )
     parser.add_argument(
         "--tol", type=positive_float, default=1e-14, help="solver tolerance (default: 1e-14)"
@@ -61,9 +63,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="also compute the exact rational moments (rational inputs, exact kernel)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_ness_grid_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.method == "grid":
+        return ness_grid_main(args)
     reservoir = MaxwellianMixture(args.weights, args.temperatures)
     kernel = get_kernel(args.kernel)
     problem = NessProblem(args.gamma, reservoir, kernel)

@@ -263,11 +263,17 @@ class FastSpectralOperator:
                   ) -> NDArray:
         """``Q(f, g) = Q+(f, g) - Q-(f, g)``, projected onto the conservative subspace when
         ``conserve`` (default: the operator's setting): mass, momentum and energy for
-        ``Q(f, f)`` (``g`` omitted), mass only for ``g`` given (``Q(f, g)`` exchanges momentum
-        and energy).  The size ``max |correction|`` is stored in :attr:`last_correction`."""
+        ``Q(f, f)`` (``g`` omitted) by the standard L2 projection; mass only for ``g`` given
+        (``Q(f, g)`` exchanges momentum and energy), by the projection weighted with ``|f|``
+        (:meth:`ConservationProjector.weighted_correction`: a uniform correction would put a
+        constant density over the whole box, where ``f`` is ~0).  The size
+        ``max |correction|`` is stored in :attr:`last_correction`."""
         q = self.gain(f, g) - self.loss(f, g)
         if self.conserve if conserve is None else conserve:
-            q, self.last_correction = self.projector.project(q, 5 if g is None else 1)
+            if g is None:
+                q, self.last_correction = self.projector.project(q, 5)
+            else:
+                q, self.last_correction = self.projector.project(q, 1, weight=np.abs(f))
         else:
             self.last_correction = 0.0
         return q
