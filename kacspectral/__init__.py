@@ -10,6 +10,8 @@ boltzmann          Maxwell molecules with thermal reservoirs (Carlen, Lebowitz a
   isotropic        the NESS, its exact moments and Picard contraction
   anisotropic      the Hermite-Bobylev solver, time evolution, diagnostics, moment equations
   gtw, gtw3d       Gabetta-Toscani-Wennberg distances
+grid               fast spectral solver on a 3D velocity grid (pyfftw): Maxwell molecules,
+                   variable hard spheres, hard spheres; reservoirs; grid <-> Hermite projections
 kac                the 3D Kac model with a thermostat or a finite reservoir (Bonetto, Popa,
                    Powell, Chen and Tung, 2025): Lemma 3, N-particle gaps, the projector R
 cli                the ``kacspectral`` command
@@ -27,6 +29,7 @@ from kacspectral.boltzmann.isotropic.contraction import picard_contraction
 from kacspectral.boltzmann.isotropic.exact import exact_moments
 from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_ness
 from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
+from kacspectral.grid.operator import FastSpectralOperator
 from kacspectral.kac.finite_reservoir import ReservoirProblem, reservoir_distance
 from kacspectral.kac.generators import kac_gap
 from kacspectral.kac.lemma3 import exact_eigenvalue, lemma3_check
@@ -46,6 +49,7 @@ __all__ = [
     "CollisionOperator",
     "ConvergenceError",
     "EvolutionProblem",
+    "FastSpectralOperator",
     "HermiteSpace",
     "MaxwellianMixture",
     "NegativeDensityWarning",
