@@ -30,3 +30,15 @@ def test_bad_input_one_line_exit_2(argv, needle, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and needle in err
+
+
+def test_ness_grid_refuses_an_unresolved_steady_state(capsys):
+    # the grid NESS is not validated yet: at N = 16 it blows up / violates the energy and
+    # entropy balances, which must end with exit status 1 and one line, not with numbers
+    argv = ["ness", "--method", "grid", "--collision", "hard-spheres", "--grid", "16",
+            "--temperatures", "1/2", "1", "--tol", "1e-6", "--json"]
+    assert main(argv) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    err = captured.err.strip()
+    assert len(err.splitlines()) == 1 and "numerical trouble" in err

@@ -133,6 +133,21 @@ def ness_grid_main(args: argparse.Namespace) -> int:
             bar.update(int(100 * frac) - bar.done)
 
         result = solve_grid_ness(problem, tol=args.tol, threads=args.threads, callback=cb)
+    # The steady state must balance energy (sum_a J_a = 0) and entropy (sigma_B + sum sigma_a =
+    # sum J_a / T_a); the grid NESS is not validated yet and can violate both, so a result that
+    # fails these checks is reported as numerical trouble instead of printed.
+    flux_scale = float(np.max(np.abs(result.heat_fluxes)))
+    budget = result.entropy_budget
+    if (abs(float(np.sum(result.heat_fluxes))) > 1e-6 * max(flux_scale, 1e-300)
+            or abs(budget["difference"]) > 1e-6 * max(abs(budget["sum_J_over_T"]), 1e-300)
+            or budget["sigma_bulk"] < 0):
+        from kacspectral.errors import ConvergenceError
+
+        raise ConvergenceError(
+            f"grid NESS at N = {args.grid}: residual {result.residual:.2e} but sum J_a = "
+            f"{float(np.sum(result.heat_fluxes)):.3e} (fluxes {flux_scale:.3e}), entropy budget "
+            f"off by {budget['difference']:.3e}, sigma_B = {budget['sigma_bulk']:.3e}: the "
+            "steady state is not resolved (try a larger --box and --grid)")
     payload = {"method": "grid", **result.to_dict()}
     if args.json:
         emit_json(payload)

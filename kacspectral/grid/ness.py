@@ -136,6 +136,10 @@ def solve_grid_ness(problem: GridNessProblem, tol: float = 1e-10, dt: float = 0.
             <= p.half_width**2)
 
     def rhs(f: NDArray) -> NDArray:
+        with np.errstate(over="ignore", invalid="ignore"):  # blow-up is detected below
+            return _rhs(f)
+
+    def _rhs(f: NDArray) -> NDArray:
         q = (1 - g) * op.collision(f)
         corr[0] = max(corr[0], op.last_correction)
         q += g * op.collision(f, rgrid)
