@@ -174,4 +174,4 @@ def add_ness_grid_options(parser: argparse.ArgumentParser) -> None:
                         help="grid method: points per axis N (default: 32)")
     parser.add_argument("--box", type=float, default=8.83,
                         help="grid method: half-width L of [-L, L)^3 (default: 8.83)")
-    add_grid_options(parser, sphere_default=3)
+    add_grid_options(parser, sphere_default=11)

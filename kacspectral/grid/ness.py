@@ -43,7 +43,7 @@ class GridNessProblem:
     reservoir: MaxwellianMixture
     n: int = 24
     half_width: float = 8.83
-    sphere_degree: int = 3
+    sphere_degree: int = 11
     radial_nodes: int | None = None
 
     def __post_init__(self) -> None:

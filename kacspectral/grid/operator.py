@@ -27,6 +27,14 @@ only half of the (antipodally symmetric) Lebedev rule is used.  The loss term is
 ``Q-(f,g) = f (g * |q|^lambda 1_{|q|<=R})``, its kernel transform
 ``4 pi int_0^R rho^(2+lambda) sinc(rho |eta|) d rho`` by a 4N-node Gauss-Jacobi rule.
 
+Sphere rule and data.  For ``f = g`` a Maxwellian the centred product is independent of the
+direction ``e`` (exact with one direction), for BKW it is a low-degree polynomial in ``e``
+(Lebedev degree 3 is exact); anisotropic or separated data need more points.  For ``f != g`` of
+different temperatures ``T_f, T_g`` the product carries the factor
+``exp(-(1/T_f - 1/T_g) v.q/2)``, strongly direction-dependent at large ``|v| |q|``: reservoir terms
+``Q(f, M_T)`` need Lebedev degree ~11 (measured: with degree 3 the energy of the Maxwell NESS
+drifts by 1e-2, with degree 11 by < 1e-5 at N = 32).
+
 Truncation (Pareschi-Russo / Mouhot-Pareschi): for ``f`` supported in the ball ``|v| <= S``,
 ``R = 2 S`` and no aliasing when ``L >= (3 + sqrt 2) S / 2``; the default ``R = 4 L/(3+sqrt 2)``.
 
