@@ -10,6 +10,8 @@ boltzmann          Maxwell molecules with thermal reservoirs (Carlen, Lebowitz a
   isotropic        the NESS, its exact moments and Picard contraction
   anisotropic      the Hermite-Bobylev solver, time evolution, diagnostics, moment equations
   gtw              the Gabetta-Toscani-Wennberg distance (3D, with an isotropic fast path)
+grid               fast spectral solver on a 3D velocity grid (pyfftw): Maxwell molecules,
+                   variable hard spheres, hard spheres; reservoirs; grid <-> Hermite projections
 kac                the 3D Kac model with a thermostat or a finite reservoir (Bonetto, Popa,
                    Powell, Chen and Tung, 2025): Lemma 3, N-particle gaps, the projector R
 efield             the gas driven by an electric field (seed 003, section 5): reduced model,
@@ -44,6 +46,7 @@ from kacspectral.errors import (
     NegativeDensityWarning,
     TruncationWarning,
 )
+from kacspectral.grid.operator import FastSpectralOperator
 from kacspectral.kac.finite_reservoir import ReservoirProblem, reservoir_distance
 from kacspectral.kac.generators import kac_gap
 from kacspectral.kac.kinetic_limit import kac_ness
@@ -80,6 +83,7 @@ __all__ = [
     "Diffusion",
     "EFieldProblem",
     "EvolutionProblem",
+    "FastSpectralOperator",
     "HermiteSpace",
     "KacGapResult",
     "MaxwellianMixture",

@@ -48,8 +48,8 @@ def test_self_convergence_in_n():
 def test_hard_sphere_relaxation_h_theorem():
     n = 24
     op = FastSpectralOperator(n, L, lam=1.0, sphere_degree=17, effort="FFTW_ESTIMATE")
-    ev = evolve_grid(op, two_beams(n), t_end=2.0, dt=0.25)
-    # entropy increases at every step (measured increments 0.71 ... 0.0069)
+    ev = evolve_grid(op, two_beams(n), t_end=1.5, dt=0.25)
+    # entropy increases at every step (measured increments 0.71 ... 0.012)
     assert np.all(ev.entropy_increments > 0)
     # conservation laws exact (projection), negative part small (measured <= 1.1e-3)
     assert np.max(np.abs(ev.step_moments - ev.step_moments[0])) < 1e-13

@@ -63,12 +63,14 @@ def test_temperature_relaxation_along_an_evolution():
     n = 32
     f = hermite_to_grid(a, space, n, STANDARD_BOX)
     op = FastSpectralOperator(n, radial_nodes=12, sphere_degree=9, effort="FFTW_ESTIMATE")
-    ev = evolve_grid(op, f, t_end=1.0, dt=0.125, outputs=2)
+    ev = evolve_grid(op, f, t_end=1.0, dt=0.25, outputs=2)
     x = -STANDARD_BOX + 2 * STANDARD_BOX * np.arange(n) / n
     h3 = (2 * STANDARD_BOX / n) ** 3
+    errs = []
     for t, g in zip(ev.times, ev.states, strict=True):
         tzz = h3 * np.einsum("ijk,k->", g, x * x)
         exact = t_mean + (TEMPS[2] - t_mean) * math.exp(-mu * t)
-        assert abs(tzz - exact) < 2e-6  # measured (RK4 at dt = 1/8 and N = 32)
+        errs.append(abs(tzz - exact))
+    assert max(errs) < 2e-6, errs  # measured 1.3e-7 (t = 1/2), 8.1e-7 (t = 1); RK4 dt = 1/4
     assert np.allclose(grid_moments(ev.states[-1], STANDARD_BOX)[[0, 4]], [1.0, 3 * t_mean],
                        atol=1e-10)

@@ -60,20 +60,6 @@ PUBLIC_BIMAXWELLIAN = {"n": 40, "error": 4.1e-7, "cpu_seconds": 8.5, "bytes": 9.
                        "target_error": 1e-6, "target_seconds": 0.85}
 
 
-def peak_rss_bytes() -> int:
-    """``VmHWM`` of ``/proc/self/status`` (peak resident set of this process image).
-
-    Not ``getrusage(...).ru_maxrss``: Linux carries a parent's ``ru_maxrss`` over ``fork`` +
-    ``exec``, so a child of a big parent would report the parent's peak."""
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    import resource  # pragma: no cover - non-Linux fallback
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
 def child(spec: dict) -> dict:
     """Run in the subprocess: build, time and measure one configuration."""
     import tracemalloc
@@ -86,6 +72,7 @@ def child(spec: dict) -> dict:
     import numpy as np
 
     from kacspectral.grid.operator import FastSpectralOperator
+    from kacspectral.grid.resources import peak_rss_bytes
 
     f = np.load(spec["f"])
     ref = np.load(spec["ref"]) if spec.get("ref") else None

@@ -30,6 +30,7 @@ from ._common import (
     positive_int,
     report_warnings,
 )
+from ._grid import add_grid_options, bkw_grid_main
 
 COMMAND = "bkw"
 HELP = "collision operator on the exact BKW solution: errors on the standard grid and timing"
@@ -69,9 +70,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeat", type=positive_int, default=20,
                         help="evaluations timed for seconds_per_evaluation (default: 20)")
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--method", choices=["hermite", "grid"], default="hermite",
+                        help="hermite (default) or grid: the fast spectral solver on the N^3 grid")
+    add_grid_options(parser, sphere_default=3)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.method == "grid":
+        return bkw_grid_main(args)
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always")
         payload = compute(args)

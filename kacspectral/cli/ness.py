@@ -38,6 +38,7 @@ from ._common import (
     write_output,
 )
 from ._diffusive import add_diffusive_options, diffusive_from_args, run_diffusive_ness
+from ._grid import add_ness_grid_options, ness_grid_main
 
 COMMAND = "ness"
 HELP = "non-equilibrium steady state of Maxwell molecules with thermal reservoirs"
@@ -51,8 +52,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="report m_0, m_2, ..., m_2N (default: 6)",
     )
     parser.add_argument(
-        "--method", choices=["newton", "anderson", "picard"], default="newton",
-        help="fixed-point solver (default: newton; picard is the seed's iteration)",
+        "--method", choices=["newton", "anderson", "picard", "grid"], default="newton",
+        help="fixed-point solver (default: newton; picard is the seed's iteration; grid: the "
+        "fast spectral solver on a 3D grid, any --collision)",
     )
     parser.add_argument(
         "--tol", type=positive_float, default=1e-14,
@@ -74,9 +76,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_diffusive_options(parser)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     add_output_option(parser)
+    add_ness_grid_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.method == "grid":
+        return ness_grid_main(args)
     diffusive = diffusive_from_args(args)
     if diffusive is not None:  # seed 003, section 3 (kacspectral.cli._diffusive)
         return run_diffusive_ness(args, diffusive)

@@ -2,6 +2,8 @@
 
 Modules: :mod:`fft` (pyfftw plans, scipy.fft fallback), :mod:`operator` (the collision operator
 ``Q(f, g)`` for ``B = |v - v_*|^lambda``, ``b`` constant), :mod:`conservation` (the constrained
-L2 projection restoring mass, momentum and energy), :mod:`projection` (grid values <-> Hermite
-coefficients), :mod:`reservoirs`, :mod:`ness` and :mod:`dsmc`.
+L2 projection restoring mass, momentum and energy), :mod:`evolution` (time stepping with the
+entropy after every step), :mod:`projection` (grid values <-> Hermite coefficients),
+:mod:`reservoirs` (jump and Fokker-Planck reservoirs), :mod:`ness` (steady states with
+reservoirs) and :mod:`resources` (peak memory).
 """

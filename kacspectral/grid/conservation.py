@@ -85,7 +85,31 @@ class ConservationProjector:
              + y[1] * x[:, None, None] + y[2] * x[None, :, None] + y[3] * x[None, None, :])
         return -self._h3 * c
 
-    def project(self, q: NDArray, laws: int = 5) -> tuple[NDArray, float]:
-        """``(Q_c, max |Q_c - Q|)``; ``Q_c`` conserves the imposed moments to rounding."""
-        c = self.correction(q, laws)
+    def weighted_correction(self, q: NDArray, weight: NDArray, laws: int = 5) -> NDArray:
+        """The correction ``-W C^T (C W C^T)^{-1} C q``, ``W = diag(weight)``, ``weight >= 0``:
+        the least-squares correction in the norm ``sum (Q_c - Q)^2 / weight``, supported where
+        the weight is (used with ``weight = |f|`` for ``Q(f, g)``, so that a mass defect is not
+        spread as a constant over the whole box, where periodic aliasing would feed it back)."""
+        if laws not in (1, 5):
+            raise ValueError(f"laws must be 1 (mass) or 5 (mass, momentum, energy), got {laws!r}")
+        x = self._x
+        ones = np.ones_like(x)
+        h3 = self._h3
+        w = np.asarray(weight, dtype=float)
+        phis = [np.broadcast_to(ones[:, None, None], w.shape)]
+        if laws == 5:
+            phis += [np.broadcast_to(x[:, None, None], w.shape),
+                     np.broadcast_to(x[None, :, None], w.shape),
+                     np.broadcast_to(x[None, None, :], w.shape),
+                     x[:, None, None] ** 2 + x[None, :, None] ** 2 + x[None, None, :] ** 2]
+        gram = np.array([[h3 * h3 * np.sum(w * a * b) for b in phis] for a in phis])
+        y = np.linalg.solve(gram, grid_moments(q, self.half_width)[:laws])
+        return -h3 * w * sum(yi * a for yi, a in zip(y, phis, strict=True))
+
+    def project(self, q: NDArray, laws: int = 5, weight: NDArray | None = None
+                ) -> tuple[NDArray, float]:
+        """``(Q_c, max |Q_c - Q|)``; ``Q_c`` conserves the imposed moments to rounding.
+        ``weight=None`` is the standard (unweighted) projection."""
+        c = self.correction(q, laws) if weight is None else self.weighted_correction(
+            q, weight, laws)
         return q + c, float(np.max(np.abs(c)))
