@@ -71,7 +71,6 @@ from kacspectral.boltzmann.isotropic.bobylev import (
     mixture_coefficients,
 )
 from kacspectral.boltzmann.isotropic.ness import (
-    MAX_TRUNCATION,
     NessProblem,
     NessResult,
     choose_truncation,
@@ -80,6 +79,7 @@ from kacspectral.boltzmann.isotropic.ness import (
     reservoir_map,
     tail_bound,
 )
+from kacspectral.boltzmann.isotropic.truncation import check_truncation_order
 from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
 from kacspectral.physics.fokker_planck import DiffusiveReservoirs, as_diffusive
 from kacspectral.physics.kernels import KernelSpec, get_kernel
@@ -252,14 +252,7 @@ def solve_diffusive_ness(
     if truncation is None:
         K = choose_truncation(rho, tol, theta_r)
     else:
-        if isinstance(truncation, bool) or not isinstance(truncation, (int, np.integer)) or not (
-            1 <= truncation <= MAX_TRUNCATION
-        ):
-            raise ValueError(
-                f"truncation must be an integer in [1, {MAX_TRUNCATION}] or None, got "
-                f"{truncation!r}"
-            )
-        K = int(truncation)
+        K = check_truncation_order(truncation)
     tail = tail_bound(K, rho, theta_r)
     if tail > tol:
         warnings.warn(f"truncation K = {K}: tail bound {tail:.3g} > tol = {tol:.3g}",

@@ -98,6 +98,7 @@ from kacspectral.boltzmann.isotropic.truncation import (
     TAIL_MOMENT_ORDER,
     _check_moment_order,
     _rho,
+    check_truncation_order,
     choose_truncation,
     laguerre_reference_temperature,
     tail_bound,
@@ -399,14 +400,7 @@ def _setup(
                 stacklevel=3,
             )
     else:
-        if isinstance(truncation, bool) or not isinstance(truncation, (int, np.integer)) or not (
-            1 <= truncation <= MAX_TRUNCATION
-        ):
-            raise ValueError(
-                f"truncation must be an integer in [1, {MAX_TRUNCATION}] or None, got "
-                f"{truncation!r}"
-            )
-        K = int(truncation)
+        K = check_truncation_order(truncation)
         tail = tail_bound(K, rho, theta, P)
         if tail > tol and check_truncation:
             warnings.warn(

@@ -24,6 +24,7 @@ __all__ = [
     "MAX_MOMENT_ORDER",
     "MAX_TRUNCATION",
     "TAIL_MOMENT_ORDER",
+    "check_truncation_order",
     "choose_truncation",
     "laguerre_reference_temperature",
     "tail_bound",
@@ -122,3 +123,14 @@ def choose_truncation(
     ok = np.nonzero(tail[: MAX_AUTO_TRUNCATION + 1] <= 1e-2 * tol)[0]
     ok = ok[ok >= 4]
     return int(ok[0]) if ok.size else MAX_AUTO_TRUNCATION
+
+
+def check_truncation_order(truncation: object) -> int:
+    """A user's Laguerre truncation ``K``: an int in ``[1, MAX_TRUNCATION]``, else ValueError."""
+    if isinstance(truncation, bool) or not isinstance(truncation, (int, np.integer)) or not (
+        1 <= truncation <= MAX_TRUNCATION
+    ):
+        raise ValueError(
+            f"truncation must be an integer in [1, {MAX_TRUNCATION}] or None, got {truncation!r}"
+        )
+    return int(truncation)
