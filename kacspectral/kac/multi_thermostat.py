@@ -445,7 +445,8 @@ class SymbolicStationaryMoments:
         return _lookup(self.values, parts, self.degree, None)
 
     def expectation(self, poly: dict) -> sp.Expr:
-        """E[poly] as a rational function of N (poly as in :meth:`StationaryMoments.expectation`)."""
+        """E[poly] as a rational function of N (poly as in
+        :meth:`StationaryMoments.expectation`)."""
         return sp.factor(sp.together(observable_expectation(poly, self.moment)))
 
     def at(self, particles: int) -> dict:
