@@ -154,12 +154,9 @@ def test_low_order_harmonics_closed_form():
 
 
 def _sph_harm_y(l, m, theta, phi):
-    """scipy's complex Y_l^m at polar angle theta and azimuth phi, on every supported scipy:
-    ``sph_harm_y(l, m, theta, phi)`` from scipy 1.15, before that ``sph_harm(m, l, phi, theta)``
-    (order first and the angles swapped; removed in scipy 1.17)."""
-    if hasattr(special, "sph_harm_y"):
-        return special.sph_harm_y(l, m, theta, phi)
-    return special.sph_harm(m, l, phi, theta)
+    """scipy's complex Y_l^m at polar angle theta and azimuth phi (``sph_harm_y``, scipy >= 1.15,
+    the declared floor; the older ``sph_harm(m, l, phi, theta)`` is gone from scipy 1.17)."""
+    return special.sph_harm_y(l, m, theta, phi)
 
 
 def test_harmonics_against_scipy_and_orthonormal():
@@ -179,7 +176,7 @@ def test_harmonics_against_scipy_and_orthonormal():
             for mm, r in ref:
                 # measured against mpmath.spherharm at 30 digits (80 of these nodes): scipy's
                 # Y_lm, scaled as here, is off by up to 3.2 l eps, ours by up to 2.7 l eps
-                # (l = 7..30); 30 l eps leaves a factor ~5 for other scipy versions
+                # (l = 7..30, scipy 1.17); 30 l eps leaves a factor ~5 for other versions
                 assert np.max(np.abs(Y[l * l + l + mm] - r)) < 30 * EPS * max(1, l)
 
 

@@ -28,21 +28,36 @@ def _floors(requirements):
     return out
 
 
-def _imports(folder):
+def _third_party(names):
+    names = set(names) - set(sys.stdlib_module_names) - {"kacspectral", "__future__"}
+    return {DIST.get(n, n).lower() for n in names}
+
+
+def _imports(folder, top_level_only=False):
+    """Distributions imported by the modules under ``folder`` (only by module-level statements
+    when ``top_level_only``: those run on ``import`` and need a core dependency)."""
     names = set()
     for path in (ROOT / folder).rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
+        tree = ast.parse(path.read_text())
+        nodes = tree.body if top_level_only else ast.walk(tree)
+        for node in nodes:
             if isinstance(node, ast.Import):
                 names.update(a.name.split(".")[0] for a in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 names.add(node.module.split(".")[0])
-    third = names - set(sys.stdlib_module_names) - {"kacspectral", "__future__"}
-    return {DIST.get(n, n).lower() for n in third}
+    return _third_party(names)
 
 
 def test_package_imports_are_declared():
-    declared = set(_floors(_project()["dependencies"]))
-    assert _imports("kacspectral") <= declared, _imports("kacspectral") - declared
+    project = _project()
+    core = set(_floors(project["dependencies"]))
+    optional = set()
+    for reqs in project.get("optional-dependencies", {}).values():
+        optional |= set(_floors(reqs))
+    top = _imports("kacspectral", top_level_only=True)
+    assert top <= core, f"imported on `import kacspectral...` but not a dependency: {top - core}"
+    anywhere = _imports("kacspectral")
+    assert anywhere <= core | optional, anywhere - core - optional
 
 
 def test_test_imports_are_declared():
