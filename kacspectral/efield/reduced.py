@@ -45,6 +45,7 @@ from kacspectral.provenance import versions
 
 __all__ = [
     "Branch",
+    "OutOfRangeError",
     "ReducedState",
     "continue_branch",
     "diffusion_integrals",
@@ -57,6 +58,14 @@ __all__ = [
 ]
 
 _H = 1e-30  # complex step
+# The (u, T) range on which the reduced right-hand side is evaluated.  Outside it a solver is
+# exploring (e.g. MINPACK's hybrid Newton in log T underflows T to 0): the evaluation raises
+# OutOfRangeError instead of returning nan, and the solvers treat that start or step as failed.
+_T_MIN, _T_MAX, _U_MAX = 1e-8, 1e8, 1e4
+
+
+class OutOfRangeError(ValueError):
+    """(u, T) outside the range on which the reduced model is evaluated (module constants)."""
 
 
 def diffusion_integrals(diffusion: Diffusion, u: complex, T: complex, method: str = "auto",
@@ -66,15 +75,19 @@ def diffusion_integrals(diffusion: Diffusion, u: complex, T: complex, method: st
     ``method``: ``"closed"`` (needs ``D = a + b exp(-r^2/(2c))``), ``"quadrature"`` or
     ``"auto"`` (closed form when available).  ``u`` and ``T`` may be complex (complex step).
     """
+    t_re, u_re = np.real(T), np.real(u)
+    if not (math.isfinite(u_re) and abs(u_re) <= _U_MAX and _T_MIN <= t_re <= _T_MAX):
+        raise OutOfRangeError(
+            f"(u, T) = ({u_re!r}, {t_re!r}) is outside the reduced model's range "
+            f"|u| <= {_U_MAX:g}, {_T_MIN:g} <= T <= {_T_MAX:g}")
     params = diffusion.gaussian_parameters if method != "quadrature" else None
     if method == "closed" and params is None:
         raise ValueError(f"no closed form for D(r) = {diffusion.name}: not a + b exp(-r^2/(2c))")
     if params is not None:
         a, b, c = params
-        with np.errstate(invalid="ignore", over="ignore"):  # T = inf while a solver explores
-            S = c * T / (c + T)
-            mu = c * u / (c + T)
-            Z = (S / T) ** 1.5 * np.exp(-u * u / (2.0 * (c + T)))
+        S = c * T / (c + T)
+        mu = c * u / (c + T)
+        Z = (c / (c + T)) ** 1.5 * np.exp(-u * u / (2.0 * (c + T)))  # (S/T)^(3/2): no 0/0
         return (a + b * Z, a * u + b * Z * mu,
                 a * (u * u + 3.0 * T) + b * Z * (mu * mu + 3.0 * S))
     return _radial_integrals(diffusion, u, T, nodes)
@@ -87,9 +100,7 @@ def _radial_integrals(diffusion: Diffusion, u: complex, T: complex, nodes: int) 
     ``e_-+ = exp(-(r -+ u)^2/(2T))`` so that nothing overflows; the radial integral is
     composite Gauss-Legendre (panels of width <= 1/2, ``nodes`` // 4 points each) on
     ``[0, |u| + 14 sqrt(T) + 8]`` -- it resolves a D varying on the scale 1 for every T."""
-    t_abs = abs(T)
-    if not (math.isfinite(t_abs) and math.isfinite(abs(u)) and t_abs < 1e6 and abs(u) < 1e3):
-        return (math.nan, math.nan, math.nan)  # far outside the model's range
+    t_abs = abs(T)  # in range: checked by diffusion_integrals
     r_max = abs(u) + 14.0 * math.sqrt(t_abs) + 8.0
     panels = int(math.ceil(r_max / 0.5))
     g, wg = np.polynomial.legendre.leggauss(max(nodes // 4, 8))
@@ -196,9 +207,13 @@ def reduced_state(problem: EFieldProblem, guess: tuple, method: str = "auto",
 
     if not guess[1] > 0:
         raise ValueError(f"the temperature guess must be > 0, got {guess[1]!r}")
-    sol = optimize.root(fun, [guess[0], math.log(guess[1])], jac=jac, method="hybr",
-                        options={"xtol": 1e-15})
-    u, T = float(sol.x[0]), float(math.exp(sol.x[1]))
+    try:
+        sol = optimize.root(fun, [guess[0], math.log(guess[1])], jac=jac, method="hybr",
+                            options={"xtol": 1e-15})
+        u, T = float(sol.x[0]), float(math.exp(sol.x[1]))
+    except (OutOfRangeError, OverflowError) as exc:
+        raise ConvergenceError(f"reduced Newton from {guess} left the model's range: {exc}") \
+            from None
     res = float(np.max(np.abs(reduced_rhs(np.array([u, T]), E, nu, diff, t0, method))))
     if not (np.isfinite(res) and res <= tol * max(1.0, abs(E), T)):
         raise ConvergenceError(f"reduced Newton from {guess} stopped at residual {res:.3g}")
@@ -293,9 +308,13 @@ def locate_fold(problem: EFieldProblem, guess: tuple, method: str = "auto") -> R
         det = np.linalg.det(J) / (np.linalg.norm(J[:, 0]) * np.linalg.norm(J[:, 1]))
         return np.append(reduced_rhs(x, y[2], nu, diff, t0, method), det)
 
-    sol = optimize.root(fun, np.asarray(guess, dtype=float), method="hybr",
-                        options={"xtol": 1e-15})
-    res = float(np.max(np.abs(fun(sol.x))))
+    try:
+        sol = optimize.root(fun, np.asarray(guess, dtype=float), method="hybr",
+                            options={"xtol": 1e-15})
+        res = float(np.max(np.abs(fun(sol.x))))
+    except OutOfRangeError as exc:
+        raise ConvergenceError(f"fold Newton from {guess} left the model's range: {exc}") \
+            from None
     if not res < 1e-11:
         raise ConvergenceError(f"fold Newton from {guess} stopped at residual {res:.3g}")
     u, T, E = map(float, sol.x)
@@ -329,9 +348,12 @@ def continue_branch(problem: EFieldProblem, e_max: float, start: tuple | None = 
             z = yp.copy()
             iters = 0
             for _ in range(12):
-                F = reduced_rhs(z[:2], z[2], nu, diff, t0, method)
+                try:
+                    F = reduced_rhs(z[:2], z[2], nu, diff, t0, method)
+                except OutOfRangeError:
+                    break  # the corrector left the range: shorter step
                 G = np.append(F, t @ (z - yp))
-                if not np.all(np.isfinite(G)) or z[1] <= 0:
+                if not np.all(np.isfinite(G)):
                     break
                 if np.max(np.abs(G)) < 1e-12 * max(1.0, z[1]):
                     ok = True
