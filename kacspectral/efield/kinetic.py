@@ -253,6 +253,10 @@ def solve_steady(problem: EFieldProblem, guess: tuple | KineticState, degree: in
         a, res, n = _newton(op, a, tol, max_steps)
         steps += n
         mom = basis.moments(a)
+        if not (math.isfinite(mom["u"]) and math.isfinite(mom["T"]) and mom["T"] > 0):
+            raise ConvergenceError(f"kinetic Newton reached a state with (u, T) = "
+                                   f"({mom['u']:.6g}, {mom['T']:.6g}) (degree {degree}): not a "
+                                   f"density; try another initial guess or a higher degree")
         t_new = t_ref_factor * mom["T"]
         moved = abs(mom["u"] - basis.u_ref) + abs(t_new - basis.t_ref)
         if it == recenter or moved < 1e-9 * (1 + mom["T"]):

@@ -75,10 +75,10 @@ def diffusion_integrals(diffusion: Diffusion, u: complex, T: complex, method: st
     ``method``: ``"closed"`` (needs ``D = a + b exp(-r^2/(2c))``), ``"quadrature"`` or
     ``"auto"`` (closed form when available).  ``u`` and ``T`` may be complex (complex step).
     """
-    t_re, u_re = np.real(T), np.real(u)
+    t_re, u_re = float(np.real(T)), float(np.real(u))
     if not (math.isfinite(u_re) and abs(u_re) <= _U_MAX and _T_MIN <= t_re <= _T_MAX):
         raise OutOfRangeError(
-            f"(u, T) = ({u_re!r}, {t_re!r}) is outside the reduced model's range "
+            f"(u, T) = ({u_re:.6g}, {t_re:.6g}) is outside the reduced model's range "
             f"|u| <= {_U_MAX:g}, {_T_MIN:g} <= T <= {_T_MAX:g}")
     params = diffusion.gaussian_parameters if method != "quadrature" else None
     if method == "closed" and params is None:
@@ -212,11 +212,12 @@ def reduced_state(problem: EFieldProblem, guess: tuple, method: str = "auto",
                             options={"xtol": 1e-15})
         u, T = float(sol.x[0]), float(math.exp(sol.x[1]))
     except (OutOfRangeError, OverflowError) as exc:
-        raise ConvergenceError(f"reduced Newton from {guess} left the model's range: {exc}") \
-            from None
+        raise ConvergenceError(f"reduced Newton from (u, T) = ({float(guess[0]):.6g}, "
+                               f"{float(guess[1]):.6g}) left the model's range: {exc}") from None
     res = float(np.max(np.abs(reduced_rhs(np.array([u, T]), E, nu, diff, t0, method))))
     if not (np.isfinite(res) and res <= tol * max(1.0, abs(E), T)):
-        raise ConvergenceError(f"reduced Newton from {guess} stopped at residual {res:.3g}")
+        raise ConvergenceError(f"reduced Newton from (u, T) = ({float(guess[0]):.6g}, "
+                               f"{float(guess[1]):.6g}) stopped at residual {res:.3g}")
     ev = np.linalg.eigvals(reduced_jacobian(np.array([u, T]), E, nu, diff, t0, method))
     return ReducedState(E, u, T, tuple(complex(e) for e in ev), res)
 
