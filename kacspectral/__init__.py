@@ -37,7 +37,10 @@ from kacspectral.boltzmann.isotropic.diffusive import DiffusiveNessProblem, solv
 from kacspectral.boltzmann.isotropic.exact import exact_moments
 from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_ness
 from kacspectral.boltzmann.wasserstein import w2_isotropic
+from kacspectral.efield.kinetic import KineticState
 from kacspectral.efield.problem import Diffusion, EFieldProblem
+from kacspectral.efield.reduced import Branch as EFieldBranch  # registers it for ks.load
+from kacspectral.efield.reduced import ReducedState
 from kacspectral.errors import ConvergenceError, NegativeDensityWarning, TruncationWarning
 from kacspectral.kac.finite_reservoir import ReservoirProblem, reservoir_distance
 from kacspectral.kac.generators import kac_gap
@@ -69,6 +72,9 @@ __all__ = [
     "CollisionOperator",
     "ConvergenceError",
     "Diffusion",
+    "KineticState",
+    "ReducedState",
+    "EFieldBranch",
     "EFieldProblem",
     "EvolutionProblem",
     "HermiteSpace",

@@ -40,7 +40,7 @@ def test_constant_d_exact_moments(eps, kernel, recenter):
     st = solve_steady(EFieldProblem(E, nu, D, epsilon=eps, kernel=kernel, t0=t0),
                       (0.0, 2.0), degree=10, recenter=recenter)
     u, m2 = exact_constant_d(E, nu, D, t0)
-    mom = st.moments()
+    mom = st.fluid()
     assert abs(mom["u"] - u) < 1e-10 and abs(mom["m2"] - m2) < 1e-10
     assert abs(mom["mass"] - 1) < 1e-14
 
@@ -121,7 +121,7 @@ def test_field_matrix_and_maxwellian_projection():
     q = b.quadrature
     quad = (q["dz"] * q["w"]) @ q["phi"].T  # int M_ref d_z phi_i phi_j
     np.testing.assert_allclose(op.field_matrix, quad, atol=1e-12)
-    mom = b.moments(b.maxwellian(0.8, 2.1))
+    mom = b.fluid(b.maxwellian(0.8, 2.1))
     assert mom["u"] == pytest.approx(0.8, abs=1e-12) and mom["T"] == pytest.approx(2.1, abs=1e-12)
 
 
@@ -138,3 +138,29 @@ def test_far_state_u2_T20_eps10_exact_moments_and_eigenvalues():
     ev = KineticOperator(st.problem, st.basis).eigenvalues(st.coeffs, count=st.basis.size - 1)
     for rate in (-(nu + D), -2 * D):
         assert np.min(np.abs(ev - rate)) < 1e-9
+
+
+def test_results_share_the_package_verbs(tmp_path):
+    """KineticState, ReducedState and the branch are ResultMixin results: saved and loaded
+    exactly by ``kacspectral.load``; ``moments(n)`` is the package's radial-moment array.
+    Reference: D constant, nu = 0 gives f = M_{u e_z, T0}, u = E T0/D, whose radial moments are
+    m_0 = 1, m_2 = u^2 + 3 T0, m_4 = u^4 + 10 u^2 T0 + 15 T0^2."""
+    import kacspectral as ks
+    from kacspectral.efield.reduced import continue_branch
+
+    E, D, t0 = 0.7, 1.3, 1.5
+    st = solve_steady(EFieldProblem(E, 0.0, D, epsilon=0.1, t0=t0), (0.1, 1.0), degree=8)
+    u = E * t0 / D
+    m = st.moments(5)
+    np.testing.assert_allclose(m[:3], [1.0, u**2 + 3 * t0, u**4 + 10 * u**2 * t0 + 15 * t0**2],
+                               rtol=1e-10)
+    assert np.all(np.isfinite(m[:5])) and np.isnan(m[5])  # 2n = 10 > K = 8: NaN
+    back = ks.load(st.save(tmp_path / "k.json"))
+    assert type(back) is type(st) and np.array_equal(back.coeffs, st.coeffs)
+    assert back.basis == st.basis and back.eigenvalues == st.eigenvalues and back.T == st.T
+    br = continue_branch(EFieldProblem(1.3, 1.0, GAUSS_D), e_max=1.5)
+    bb = ks.load(br.save(tmp_path / "b.json"))
+    assert np.array_equal(bb.E, br.E) and np.array_equal(bb.stable, br.stable)
+    assert bb.folds == br.folds and bb.problem == br.problem
+    red = br.states_at(1.3)[0]
+    assert ks.load(red.save(tmp_path / "r.json")) == red

@@ -212,4 +212,4 @@ def test_problem_save_load_pickle_round_trip(tmp_path):
     back = ks.load(p.save(tmp_path / "p.json"))
     assert back == p and back.diffusion.gaussian_parameters == (0.05, 5.0, 1.0)
     assert pickle.loads(pickle.dumps(p)) == p
-    assert p.moments()["diffusion"] == "1/20 + 5*exp(-r**2/2)"
+    assert p.summary()["diffusion"] == "1/20 + 5*exp(-r**2/2)"

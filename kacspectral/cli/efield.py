@@ -122,7 +122,7 @@ def _run(args: argparse.Namespace, fields: list[float], kernel: AngularKernel,
                     f"from T in [{0.1 * t0:g}, {50 * t0:g}] and along the branch from E = 0 "
                     f"up to T = {200 * t0:g}); the state, if any, is hotter than that")
             for st in reduced:
-                states.append(st.to_dict())
+                states.append(st.summary())
             if not args.reduced_only:
                 for st in reduced:
                     try:
@@ -130,12 +130,9 @@ def _run(args: argparse.Namespace, fields: list[float], kernel: AngularKernel,
                     except ConvergenceError as exc:
                         missing.append({"E": E, "reduced": [st.u, st.T], "message": str(exc)})
                         continue
-                    states.append(ks.to_dict())
+                    states.append(ks.summary())
             bar.update()
-    for s in states:
-        s.pop("version", None)
-        s.pop("versions", None)
-    payload = {"command": "efield", "problem": {k: v for k, v in problem.moments().items()
+    payload = {"command": "efield", "problem": {k: v for k, v in problem.summary().items()
                                                 if k != "field"},
                "fields": fields, "degree": args.degree, "folds": folds, "states": states,
                "kinetic_not_found": missing}

@@ -31,6 +31,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
+from kacspectral.results import ResultMixin
 from kacspectral.spectral.burnett import basis_labels, burnett_functions
 from kacspectral.spectral.polynomials import (
     gauss_hermite_e,
@@ -54,7 +55,7 @@ def _check(value: object, name: str, positive: bool = False) -> float:
 
 
 @dataclass(frozen=True)
-class AxisymmetricBasis:
+class AxisymmetricBasis(ResultMixin):
     """The basis ``phi_{pk}`` about ``M_{u_ref e_z, T_ref}`` (module docstring).
 
     Parameters
@@ -176,7 +177,7 @@ class AxisymmetricBasis:
         return q["phi"] @ (q["w"] * p_other * np.exp(np.minimum(log_ratio, 700.0)))
 
     # ------------------------------------------------------------------ moments
-    def moments(self, coeffs: NDArray) -> dict:
+    def fluid(self, coeffs: NDArray) -> dict:
         """Exact ``mass``, drift ``u = j/mass`` (``j = int v_z f``), ``m2 = int |v|^2 f`` and
         ``T = (m2/mass - u^2)/3`` from the coefficients of degree <= 2:
         ``|v|^2 = u_ref^2 + 2 u_ref sqrt(T) x + T (sqrt(2) phi_20 + 1) + 2T (1 - phi_01)``."""

@@ -96,7 +96,7 @@ def entropy_budget(op: KineticOperator, coeffs: NDArray, sphere_points: int = 64
     drP = a @ q["dr"]
     integrand = d * ((dzP + P * gz) ** 2 + rho2 * (drP + P * gr) ** 2) / Ps
     s_diff = float(np.sum((w * integrand)[ok]))
-    j = b.moments(a)["j"]
+    j = b.fluid(a)["j"]
     total = s_coll + s_iso + s_diff
     negative = float(np.sum(w[~ok] * np.abs(P[~ok])))
     return {"negative_mass": negative, "sigma_coll": s_coll, "sigma_iso": s_iso,

@@ -211,7 +211,7 @@ class EFieldProblem(ResultMixin):
         """The same problem at another epsilon."""
         return EFieldProblem(self.field, self.nu, self.diffusion, value, self.kernel, self.t0)
 
-    def moments(self) -> dict:
+    def summary(self) -> dict:
         """The parameters as JSON-ready numbers and names (for reports)."""
         assert isinstance(self.diffusion, Diffusion)
         return {"field": self.field, "nu": self.nu, "diffusion": self.diffusion.name,

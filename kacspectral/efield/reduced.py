@@ -30,10 +30,8 @@ changes sign, are solved on the extended system ``F = 0, det J = 0``.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
@@ -41,7 +39,7 @@ from scipy import optimize
 
 from kacspectral.efield.problem import Diffusion, EFieldProblem
 from kacspectral.errors import ConvergenceError
-from kacspectral.provenance import versions
+from kacspectral.results import ResultMixin
 
 __all__ = [
     "Branch",
@@ -143,8 +141,10 @@ def reduced_jacobian(x: NDArray, E: float, nu: float, diffusion: Diffusion, t0: 
 
 
 @dataclass(frozen=True)
-class ReducedState:
-    """A stationary point ``(u, T)`` of the reduced model at field ``E``.
+class ReducedState(ResultMixin):
+    """A stationary point ``(u, T)`` of the reduced model at field ``E``; a ``ResultMixin``
+    result (``to_dict``, ``save``, ``kacspectral.load``; :meth:`summary` is the flat record of
+    the CLI's ``states``).
 
     ``eigenvalues``: of the (u, T) Jacobian (the transverse drift eigenvalue ``-E/u`` is < 0);
     ``stable``: all real parts < 0; ``kind``: "stable", "saddle" or "unstable".
@@ -169,20 +169,12 @@ class ReducedState:
         npos = int(np.sum(np.real(self.eigenvalues) > 0))
         return "stable" if npos == 0 else "saddle" if npos == 1 else "unstable"
 
-    def moments(self) -> dict:
-        return {"u": self.u, "T": self.T, "m2": self.m2}
-
-    def to_dict(self) -> dict:
+    def summary(self) -> dict:
+        """Flat JSON-ready record: E, u, T, m2, stable, kind, model, residual, eigenvalues."""
         ev = [complex(e) for e in self.eigenvalues]
-        ver = versions()
         return {"E": self.E, "u": self.u, "T": self.T, "m2": self.m2, "stable": self.stable,
                 "kind": self.kind, "model": "reduced", "residual": self.residual,
-                "eigenvalues": [[e.real, e.imag] for e in ev], "version": ver["kacspectral"],
-                "versions": ver}
-
-    def save(self, path: str | Path) -> None:
-        """Write :meth:`to_dict` as JSON."""
-        Path(path).write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n")
+                "eigenvalues": [[e.real, e.imag] for e in ev]}
 
 
 def _params(problem: EFieldProblem) -> tuple:
@@ -244,8 +236,9 @@ def stationary_states(problem: EFieldProblem, u_max: float = 4.0, t_range: tuple
 
 
 @dataclass(frozen=True)
-class Branch:
-    """A continuation path ``(E, u, T)`` with the stability of each point and the folds."""
+class Branch(ResultMixin):
+    """A continuation path ``(E, u, T)`` with the stability of each point and the folds; a
+    ``ResultMixin`` result (``to_dict``, ``save``, ``kacspectral.load``)."""
 
     E: NDArray
     u: NDArray
@@ -254,8 +247,10 @@ class Branch:
     folds: tuple  # of ReducedState (at the fold E, u, T)
     problem: EFieldProblem
 
-    def moments(self) -> dict:
-        return {"E": self.E, "u": self.u, "T": self.T, "m2": self.u**2 + 3 * self.T}
+    @property
+    def m2(self) -> NDArray:
+        """``|u|^2 + 3T`` along the path."""
+        return self.u**2 + 3 * self.T
 
     def states_at(self, E: float, method: str = "auto") -> list[ReducedState]:
         """Every stationary point on the branch at field ``E`` (crossings of the path,
@@ -270,17 +265,6 @@ class Branch:
             if all(abs(st.u - f.u) + abs(st.T - f.T) > 1e-7 * (1 + st.T) for f in out):
                 out.append(st)
         return sorted(out, key=lambda s: s.T)
-
-    def to_dict(self) -> dict:
-        ver = versions()
-        return {"E": self.E.tolist(), "u": self.u.tolist(), "T": self.T.tolist(),
-                "stable": [bool(s) for s in self.stable],
-                "folds": [f.to_dict() for f in self.folds],
-                "problem": self.problem.to_dict(), "version": ver["kacspectral"],
-                "versions": ver}
-
-    def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n")
 
 
 def _full_jac(y: NDArray, nu: float, diff: Diffusion, t0: float, method: str) -> NDArray:
