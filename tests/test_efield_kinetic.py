@@ -164,3 +164,24 @@ def test_results_share_the_package_verbs(tmp_path):
     assert bb.folds == br.folds and bb.problem == br.problem
     red = br.states_at(1.3)[0]
     assert ks.load(red.save(tmp_path / "r.json")) == red
+
+
+def test_cold_state_at_E_1_3_folds_in_epsilon():
+    """Finding (i) of issue 11 is a property of (5.1), not of the solver: continued in epsilon
+    through the fold (m2 as parameter), the cold stable state at E = 1.3 meets the saddle at
+    eps_f (K = 12: 0.0262; K = 16: 0.0247; K = 20: 0.0245, validation/electric_field_eps_fold.py):
+    epsilon(m2) has an interior maximum where the leading eigenvalue changes sign, so for
+    eps > eps_f (e.g. 0.05) the kinetic equation has no cold steady state at E = 1.3."""
+    from kacspectral.efield.sweep import epsilon_branch
+
+    p = EFieldProblem(1.3, 1.0, GAUSS_D, epsilon=0.02)
+    st = solve_steady(p, (0.593554, 1.311914), degree=12)
+    rows = epsilon_branch(st, np.linspace(5.9, 6.8, 7))
+    eps = np.array([r["epsilon"] for r in rows])
+    ev = np.array([r["leading_eigenvalue"] for r in rows])
+    i = int(np.argmax(eps))
+    assert 0 < i < len(rows) - 1 and 0.025 < eps[i] < 0.0275  # a fold, well below 0.05
+    assert ev[0] < 0 < ev[-1]  # stable (cold) side, then the saddle
+    k = int(np.nonzero(np.diff(np.sign(ev)))[0][0])
+    assert abs(k - i) <= 1  # the eigenvalue crosses zero at the maximum of epsilon
+    assert all(r["residual"] < 1e-11 for r in rows)

@@ -27,6 +27,12 @@ Limits (measured by ``validation/electric_field.py``): a state much wider than t
 ``D`` varies converges slowly in ``K`` -- for ``D = 0.05 + 5 exp(-r^2/2)`` the hot state
 (``T ~ 8.3``, width ~2.9) keeps a narrow structure at ``|v| <~ 1`` and its temperature moves by
 ~1e-2 between ``K = 16`` and ``K = 20``, while the cold state (``T ~ 1.4``) moves by ~2e-4.
+The cold stable state of that example at ``E = 1.3`` exists only for ``epsilon < eps_f``:
+continued in epsilon through the fold (:func:`kacspectral.efield.sweep.epsilon_branch`) it
+meets the saddle at ``eps_f = 0.0262 / 0.0247 / 0.0245`` (``K = 12 / 16 / 20``; there
+``(u, T) = (0.778, 1.874)`` and the leading eigenvalue crosses zero), so at ``epsilon = 0.05``
+the kinetic equation has only the hot state at ``E = 1.3`` -- a property of (5.1), not of the
+truncation or of Newton's start (``validation/electric_field_eps_fold.py``).
 For that ``D`` at ``E = 1.3`` and ``epsilon >= 1`` Newton finds no state (the steady state, if
 any, is not representable about one Maxwellian); with constant ``D`` states with ``u = 2``,
 ``T = 20 T0`` at ``epsilon = 10`` have moments exact to 1e-12.
