@@ -5,6 +5,10 @@ their stability, and the fold points of the branch continued from ``E = 0``
 (:mod:`kacspectral.efield.reduced`).  Kinetic model at ``--epsilon``: Newton from each reduced
 state (:mod:`kacspectral.efield.kinetic`), with the residual and the stability from the leading
 eigenvalue of the linearised operator.
+
+Reference: E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and properties of, a
+non-equilibrium steady state in a dilute gas" (2014), section 5 ("seed 003" in the
+project's notes); conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations

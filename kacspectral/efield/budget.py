@@ -14,6 +14,10 @@ a steady state ``sigma = beta E.j`` (seed 003, end of section 5).  :func:`entrop
 computes the three dissipations from the state itself (quadrature of the expansion, the sphere
 average by Gauss-Legendre in ``cos(theta)``), not from that identity; the identity then tests
 the steady state.  ``f`` must be positive where the quadrature weights matter.
+
+Reference: E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and properties of, a
+non-equilibrium steady state in a dilute gas" (2014), section 5 ("seed 003" in the
+project's notes); conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations

@@ -36,6 +36,10 @@ truncation or of Newton's start (``validation/electric_field_eps_fold.py``).
 For that ``D`` at ``E = 1.3`` and ``epsilon >= 1`` Newton finds no state (the steady state, if
 any, is not representable about one Maxwellian); with constant ``D`` states with ``u = 2``,
 ``T = 20 T0`` at ``epsilon = 10`` have moments exact to 1e-12.
+
+Reference: E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and properties of, a
+non-equilibrium steady state in a dilute gas" (2014), section 5 ("seed 003" in the
+project's notes); conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@ with ``Q`` the Maxwell-molecule collision operator of an angular kernel ``b``
 (conventions page ``docs/conventions.md``, sections 2-3), ``f~`` the spherical average of ``f``
 about the origin, ``M = M_{T0}`` the centred Maxwellian of temperature ``T0`` and ``D > 0`` a
 function of ``r = |v|``.  The field points along the z axis: ``E = (0, 0, field)``.
+
+Reference: E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and properties of, a
+non-equilibrium steady state in a dilute gas" (2014), section 5 ("seed 003" in the
+project's notes); conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ def _finite(value: object, name: str, positive: bool = False, nonneg: bool = Fal
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a number, got {value!r}") from None
     if not math.isfinite(x) or (positive and x <= 0) or (nonneg and x < 0):
-        what = "a positive" if positive else "a non-negative" if nonneg else "a finite"
+        what = "a positive" if positive else "a non-negative" if nonneg else "a"
         raise ValueError(f"{name} must be {what} finite number, got {value!r}")
     return x
 

@@ -26,6 +26,10 @@ limited by rounding only.  Perturbations of the drift across the field have the 
 Continuation in E is pseudo-arclength (predictor along the tangent of ``F(u, T, E) = 0``,
 Newton corrector on ``[F; t.(y - y_pred)] = 0``); folds, where the tangent's E component
 changes sign, are solved on the extended system ``F = 0, det J = 0``.
+
+Reference: E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and properties of, a
+non-equilibrium steady state in a dilute gas" (2014), section 5 ("seed 003" in the
+project's notes); conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations

@@ -5,6 +5,11 @@ its ODE (:mod:`kacspectral.efield.reduced`) to the attracting stationary point; 
 first tries Newton from the previous state and accepts it when it is stable and close, and
 otherwise evolves in time (:func:`kacspectral.efield.kinetic.relax`) -- past a fold the state
 jumps to the other stable branch, so a sweep up and a sweep down trace a hysteresis loop.
+:func:`epsilon_branch` continues a kinetic state in the collision time epsilon through folds.
+
+Reference: E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and properties of, a
+non-equilibrium steady state in a dilute gas" (2014), section 5 ("seed 003" in the
+project's notes); conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations
