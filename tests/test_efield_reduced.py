@@ -176,6 +176,7 @@ def test_three_states_and_folds_fast(example):
         t = np.linalg.svd(_full_jac(y, 1.0, example.diffusion, 1.0, "auto"))[2][-1]
         assert abs(t[2]) < 1e-10
         assert min(abs(np.real(fold.eigenvalues))) < 1e-10
+        assert fold.kind == "marginal" and not fold.stable  # no stability claimed at a fold
     e_lo, e_hi = sorted(f.E for f in br.folds)
     assert abs(e_lo - 1.222) < 1e-3 and abs(e_hi - 1.397) < 1e-3  # the window
 

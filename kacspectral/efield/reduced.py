@@ -151,7 +151,9 @@ class ReducedState(ResultMixin):
     the CLI's ``states``).
 
     ``eigenvalues``: of the (u, T) Jacobian (the transverse drift eigenvalue ``-E/u`` is < 0);
-    ``stable``: all real parts < 0; ``kind``: "stable", "saddle" or "unstable".
+    ``stable``: all real parts < 0; ``kind``: "stable", "saddle", "unstable" or "marginal"
+    (a real part within 1e-9 of zero relative to the largest: a fold, where the sign is
+    rounding -- neither stable nor unstable is claimed).
     """
 
     E: float
@@ -166,11 +168,14 @@ class ReducedState(ResultMixin):
 
     @property
     def stable(self) -> bool:
-        return bool(max(np.real(self.eigenvalues)) < 0)
+        return self.kind == "stable"
 
     @property
     def kind(self) -> str:
-        npos = int(np.sum(np.real(self.eigenvalues) > 0))
+        re = np.real(self.eigenvalues)
+        if np.any(np.abs(re) <= 1e-9 * max(1.0, float(np.max(np.abs(re))))):
+            return "marginal"  # a fold: a zero eigenvalue, its sign is rounding
+        npos = int(np.sum(re > 0))
         return "stable" if npos == 0 else "saddle" if npos == 1 else "unstable"
 
     def summary(self) -> dict:
