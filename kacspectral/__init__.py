@@ -39,7 +39,10 @@ from kacspectral.boltzmann.isotropic.diffusive import DiffusiveNessProblem, solv
 from kacspectral.boltzmann.isotropic.exact import exact_moments
 from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_ness
 from kacspectral.boltzmann.wasserstein import w2_isotropic
+from kacspectral.efield.kinetic import KineticState
 from kacspectral.efield.problem import Diffusion, EFieldProblem
+from kacspectral.efield.reduced import Branch as EFieldBranch  # registers it for ks.load
+from kacspectral.efield.reduced import ReducedState
 from kacspectral.errors import (
     BudgetError,
     ConvergenceError,
@@ -81,6 +84,9 @@ __all__ = [
     "BudgetError",
     "ConvergenceError",
     "Diffusion",
+    "KineticState",
+    "ReducedState",
+    "EFieldBranch",
     "EFieldProblem",
     "EvolutionProblem",
     "FastSpectralOperator",

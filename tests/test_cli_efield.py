@@ -59,3 +59,67 @@ def test_bad_input_exit_2_one_line(capsys, argv):
     assert main(["efield", *argv, "--reduced-only"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("kacspectral: error:")
+
+
+@pytest.mark.parametrize("argv", [
+    ["--diffusion", "1/r"],  # a pole at r = 0 (was: RuntimeWarning lines on stderr)
+    ["--diffusion", "exp(r**2)"],  # overflow (was: RuntimeWarning lines on stderr)
+    ["--diffusion", "sqrt(r - 1) + 1"],  # complex for r < 1
+    ["--diffusion", "1e308"],  # was exit 1 after overflow warnings
+    ["--diffusion", "1e-300"],  # was exit 2 'Singular matrix' (a LinAlgError)
+    ["--diffusion", "0"],
+    ["--diffusion", "nan"],
+    ["--diffusion", "inf"],
+    ["--diffusion", "("],
+    ["--diffusion", ""],
+    ["--diffusion", "9**9**9**9"],
+    ["--scan", "1", "nan", "3"],
+    ["--scan", "1", "2", "100000000000000000000"],
+    ["--scan", "1", "2", "2.5"],
+    ["--nu", "nan"],
+    ["--t0", "inf"],
+    ["--field", "nan"],
+])
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_more_bad_input_exit_2_one_line(capsys, argv):
+    assert main(["efield", *argv, "--reduced-only", "--json"]) == 2
+    cap = capsys.readouterr()
+    assert cap.err.count("\n") == 1 and cap.err.startswith("kacspectral: error:")
+    assert cap.out == ""
+
+
+@pytest.mark.parametrize("argv", [
+    ["--field", "1e308"],  # was exit 0 with "states": [] (the state is far hotter than T0)
+    ["--scan", "1", "1e308", "3"],
+    ["--t0", "1e308"],
+])
+def test_no_state_in_range_exit_1_one_line(capsys, argv):
+    assert main(["efield", *argv, "--reduced-only", "--json"]) == 1
+    cap = capsys.readouterr()
+    assert cap.err.count("\n") == 1 and cap.err.startswith("kacspectral: numerical trouble:")
+    assert cap.out == ""
+
+
+def test_collisionless_limit_is_reported_not_a_usage_error(capsys):
+    """epsilon = 1e308 (no collisions): the kinetic Newton reached T < 0; this used to escape
+    as a ValueError (exit 2, 't_ref must be positive'); it is numerical trouble, reported in
+    ``kinetic_not_found``, and the JSON stays valid."""
+    data = _run_json(capsys, "--epsilon", "1e308", "--degree", "8")
+    models = [s["model"] for s in data["states"]]
+    assert data["kinetic_not_found"] and all("message" in m for m in data["kinetic_not_found"])
+    assert models.count("kinetic") + len(data["kinetic_not_found"]) == models.count("reduced")
+
+
+def test_expression_is_never_executed(tmp_path):
+    """The diffusion text goes through the safe parser: nothing runs, no file appears."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=os.getcwd())
+    proc = subprocess.run(
+        [sys.executable, "-m", "kacspectral", "efield", "--reduced-only", "--diffusion",
+         "__import__('os').system('touch pwned')"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert list(tmp_path.iterdir()) == []

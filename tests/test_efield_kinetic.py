@@ -40,7 +40,7 @@ def test_constant_d_exact_moments(eps, kernel, recenter):
     st = solve_steady(EFieldProblem(E, nu, D, epsilon=eps, kernel=kernel, t0=t0),
                       (0.0, 2.0), degree=10, recenter=recenter)
     u, m2 = exact_constant_d(E, nu, D, t0)
-    mom = st.moments()
+    mom = st.fluid()
     assert abs(mom["u"] - u) < 1e-10 and abs(mom["m2"] - m2) < 1e-10
     assert abs(mom["mass"] - 1) < 1e-14
 
@@ -121,7 +121,7 @@ def test_field_matrix_and_maxwellian_projection():
     q = b.quadrature
     quad = (q["dz"] * q["w"]) @ q["phi"].T  # int M_ref d_z phi_i phi_j
     np.testing.assert_allclose(op.field_matrix, quad, atol=1e-12)
-    mom = b.moments(b.maxwellian(0.8, 2.1))
+    mom = b.fluid(b.maxwellian(0.8, 2.1))
     assert mom["u"] == pytest.approx(0.8, abs=1e-12) and mom["T"] == pytest.approx(2.1, abs=1e-12)
 
 
@@ -138,3 +138,50 @@ def test_far_state_u2_T20_eps10_exact_moments_and_eigenvalues():
     ev = KineticOperator(st.problem, st.basis).eigenvalues(st.coeffs, count=st.basis.size - 1)
     for rate in (-(nu + D), -2 * D):
         assert np.min(np.abs(ev - rate)) < 1e-9
+
+
+def test_results_share_the_package_verbs(tmp_path):
+    """KineticState, ReducedState and the branch are ResultMixin results: saved and loaded
+    exactly by ``kacspectral.load``; ``moments(n)`` is the package's radial-moment array.
+    Reference: D constant, nu = 0 gives f = M_{u e_z, T0}, u = E T0/D, whose radial moments are
+    m_0 = 1, m_2 = u^2 + 3 T0, m_4 = u^4 + 10 u^2 T0 + 15 T0^2."""
+    import kacspectral as ks
+    from kacspectral.efield.reduced import continue_branch
+
+    E, D, t0 = 0.7, 1.3, 1.5
+    st = solve_steady(EFieldProblem(E, 0.0, D, epsilon=0.1, t0=t0), (0.1, 1.0), degree=8)
+    u = E * t0 / D
+    m = st.moments(5)
+    np.testing.assert_allclose(m[:3], [1.0, u**2 + 3 * t0, u**4 + 10 * u**2 * t0 + 15 * t0**2],
+                               rtol=1e-10)
+    assert np.all(np.isfinite(m[:5])) and np.isnan(m[5])  # 2n = 10 > K = 8: NaN
+    back = ks.load(st.save(tmp_path / "k.json"))
+    assert type(back) is type(st) and np.array_equal(back.coeffs, st.coeffs)
+    assert back.basis == st.basis and back.eigenvalues == st.eigenvalues and back.T == st.T
+    br = continue_branch(EFieldProblem(1.3, 1.0, GAUSS_D), e_max=1.5)
+    bb = ks.load(br.save(tmp_path / "b.json"))
+    assert np.array_equal(bb.E, br.E) and np.array_equal(bb.stable, br.stable)
+    assert bb.folds == br.folds and bb.problem == br.problem
+    red = br.states_at(1.3)[0]
+    assert ks.load(red.save(tmp_path / "r.json")) == red
+
+
+def test_cold_state_at_E_1_3_folds_in_epsilon():
+    """Finding (i) of issue 11 is a property of (5.1), not of the solver: continued in epsilon
+    through the fold (m2 as parameter), the cold stable state at E = 1.3 meets the saddle at
+    eps_f (K = 12: 0.0262; K = 16: 0.0247; K = 20: 0.0245, validation/electric_field_eps_fold.py):
+    epsilon(m2) has an interior maximum where the leading eigenvalue changes sign, so for
+    eps > eps_f (e.g. 0.05) the kinetic equation has no cold steady state at E = 1.3."""
+    from kacspectral.efield.sweep import epsilon_branch
+
+    p = EFieldProblem(1.3, 1.0, GAUSS_D, epsilon=0.02)
+    st = solve_steady(p, (0.593554, 1.311914), degree=12)
+    rows = epsilon_branch(st, np.linspace(5.9, 6.8, 7))
+    eps = np.array([r["epsilon"] for r in rows])
+    ev = np.array([r["leading_eigenvalue"] for r in rows])
+    i = int(np.argmax(eps))
+    assert 0 < i < len(rows) - 1 and 0.025 < eps[i] < 0.0275  # a fold, well below 0.05
+    assert ev[0] < 0 < ev[-1]  # stable (cold) side, then the saddle
+    k = int(np.nonzero(np.diff(np.sign(ev)))[0][0])
+    assert abs(k - i) <= 1  # the eigenvalue crosses zero at the maximum of epsilon
+    assert all(r["residual"] < 1e-11 for r in rows)

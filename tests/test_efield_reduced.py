@@ -125,6 +125,24 @@ def test_folds_to_1e_8_sympy(example, reference):
         assert abs(a.T - b.T) < 1e-10
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_out_of_range_raises_not_nan(example):
+    """MINPACK's Newton in log T can underflow T to 0 (it did: 0/0 in the closed form, a
+    silent nan fed back to the solver); the model refuses such points instead."""
+    from kacspectral.efield.reduced import OutOfRangeError
+
+    d = example.diffusion
+    for u, T in [(0.06, 0.0), (0.1, -1.0), (0.1, math.inf), (math.nan, 1.0), (0.1, 1e-300)]:
+        with pytest.raises(OutOfRangeError):
+            reduced_rhs(np.array([u, T]), 1.3, 1.0, d, 1.0)
+    # the closed form holds down to the bottom of the range (S/T written as c/(c+T)): as
+    # T -> 0, M_{u,T} -> delta_{u e_z} and A_k -> D(u) (1, u, u^2) with an O(T) error
+    tiny = np.array(diffusion_integrals(d, 0.3, 1e-8, "closed"))
+    dz = 0.05 + 5 * math.exp(-0.3**2 / 2)
+    np.testing.assert_allclose(tiny, [dz, 0.3 * dz, 0.09 * dz], rtol=1e-6)  # 3e-7 = O(30 T)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
 def test_outside_window_one_state(example):
     for E, expect in [(1.1, "stable"), (1.5, "stable")]:
         states = stationary_states(example.with_field(E), grid=4)
@@ -158,6 +176,7 @@ def test_three_states_and_folds_fast(example):
         t = np.linalg.svd(_full_jac(y, 1.0, example.diffusion, 1.0, "auto"))[2][-1]
         assert abs(t[2]) < 1e-10
         assert min(abs(np.real(fold.eigenvalues))) < 1e-10
+        assert fold.kind == "marginal" and not fold.stable  # no stability claimed at a fold
     e_lo, e_hi = sorted(f.E for f in br.folds)
     assert abs(e_lo - 1.222) < 1e-3 and abs(e_hi - 1.397) < 1e-3  # the issue's window
 
@@ -194,4 +213,4 @@ def test_problem_save_load_pickle_round_trip(tmp_path):
     back = ks.load(p.save(tmp_path / "p.json"))
     assert back == p and back.diffusion.gaussian_parameters == (0.05, 5.0, 1.0)
     assert pickle.loads(pickle.dumps(p)) == p
-    assert p.moments()["diffusion"] == "1/20 + 5*exp(-r**2/2)"
+    assert p.summary()["diffusion"] == "1/20 + 5*exp(-r**2/2)"

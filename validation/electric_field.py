@@ -64,9 +64,9 @@ def main() -> None:
 
     # 1. reduced model
     branch = continue_branch(problem, e_max=2.0)
-    out["folds"] = [f.to_dict() for f in branch.folds]
+    out["folds"] = [f.summary() for f in branch.folds]
     reduced = branch.states_at(1.3)
-    out["reduced_states_E_1_3"] = [s.to_dict() for s in reduced]
+    out["reduced_states_E_1_3"] = [s.summary() for s in reduced]
     print("folds:", [round(f.E, 10) for f in branch.folds])
 
     # 2. kinetic states at E = 1.3

@@ -5,6 +5,10 @@ their stability, and the fold points of the branch continued from ``E = 0``
 (:mod:`kacspectral.efield.reduced`).  Kinetic model at ``--epsilon``: Newton from each reduced
 state (:mod:`kacspectral.efield.kinetic`), with the residual and the stability from the leading
 eigenvalue of the linearised operator.
+
+Reference: E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and properties of, a
+non-equilibrium steady state in a dilute gas" (2014), section 5 ("seed 003" in the
+project's notes); conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from kacspectral.efield.problem import Diffusion, EFieldProblem
 from kacspectral.efield.reduced import continue_branch, stationary_states
 from kacspectral.errors import ConvergenceError
 from kacspectral.physics.expressions import parse_expression
-from kacspectral.physics.kernels import get_kernel
+from kacspectral.physics.kernels import AngularKernel, get_kernel
 
 from ._common import Progress, add_kernel_option, emit_json, positive_float, positive_int
 
@@ -94,8 +98,18 @@ def run(args: argparse.Namespace) -> int:
     kernel = get_kernel(args.kernel)
     diffusion = _diffusion(args.diffusion)
     problem = EFieldProblem(fields[0], args.nu, diffusion, args.epsilon, kernel, args.t0)
+    try:
+        return _run(args, fields, kernel, diffusion, problem)
+    except np.linalg.LinAlgError as exc:  # a ValueError subclass, but numerical trouble
+        raise ConvergenceError(f"linear algebra failed ({exc}); the problem is too badly "
+                               f"conditioned in double precision") from None
+
+
+def _run(args: argparse.Namespace, fields: list[float], kernel: AngularKernel,
+         diffusion: Diffusion, problem: EFieldProblem) -> int:
     e_top = max(fields)
-    branch = continue_branch(problem, e_max=1.25 * e_top + 0.25)
+    t0 = args.t0
+    branch = continue_branch(problem, e_max=1.25 * e_top + 0.25, t_max=200.0 * t0)
     folds = [{"E": f.E, "u": f.u, "T": f.T, "m2": f.m2} for f in branch.folds]
     states: list[dict] = []
     missing: list[dict] = []
@@ -105,9 +119,14 @@ def run(args: argparse.Namespace) -> int:
             if E <= branch.E.max():
                 reduced = branch.states_at(E)
             else:  # the branch left the range of T first
-                reduced = stationary_states(p, grid=6)
+                reduced = stationary_states(p, grid=6, t_range=(0.1 * t0, 50.0 * t0))
+            if not reduced:
+                raise ConvergenceError(
+                    f"no stationary state of the reduced model found at E = {E:g} (Newton "
+                    f"from T in [{0.1 * t0:g}, {50 * t0:g}] and along the branch from E = 0 "
+                    f"up to T = {200 * t0:g}); the state, if any, is hotter than that")
             for st in reduced:
-                states.append(st.to_dict())
+                states.append(st.summary())
             if not args.reduced_only:
                 for st in reduced:
                     try:
@@ -115,12 +134,9 @@ def run(args: argparse.Namespace) -> int:
                     except ConvergenceError as exc:
                         missing.append({"E": E, "reduced": [st.u, st.T], "message": str(exc)})
                         continue
-                    states.append(ks.to_dict())
+                    states.append(ks.summary())
             bar.update()
-    for s in states:
-        s.pop("version", None)
-        s.pop("versions", None)
-    payload = {"command": "efield", "problem": {k: v for k, v in problem.moments().items()
+    payload = {"command": "efield", "problem": {k: v for k, v in problem.summary().items()
                                                 if k != "field"},
                "fields": fields, "degree": args.degree, "folds": folds, "states": states,
                "kinetic_not_found": missing}

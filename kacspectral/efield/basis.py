@@ -20,6 +20,10 @@ does not depend on ``T_ref`` and, ``Q`` being Galilean invariant, applies unchan
 coefficients about ``M_{u_ref, T_ref}``; it acts on the Burnett coefficients, reached by the
 orthogonal change of basis ``U_ij = int M_ref phi_i psi_j`` (computed by the exact quadrature;
 its orthogonality is checked to 1e-11).
+
+Reference: E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and properties of, a
+non-equilibrium steady state in a dilute gas" (2014), section 5 ("seed 003" in the
+project's notes); conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
+from kacspectral.efield.problem import _finite
+from kacspectral.results import ResultMixin
 from kacspectral.spectral.burnett import basis_labels, burnett_functions
 from kacspectral.spectral.polynomials import (
     gauss_hermite_e,
@@ -42,19 +48,8 @@ from kacspectral.spectral.polynomials import (
 __all__ = ["AxisymmetricBasis"]
 
 
-def _check(value: object, name: str, positive: bool = False) -> float:
-    try:
-        x = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-    if not math.isfinite(x) or (positive and x <= 0):
-        raise ValueError(f"{name} must be a {'positive ' if positive else ''}finite number, "
-                         f"got {value!r}")
-    return x
-
-
 @dataclass(frozen=True)
-class AxisymmetricBasis:
+class AxisymmetricBasis(ResultMixin):
     """The basis ``phi_{pk}`` about ``M_{u_ref e_z, T_ref}`` (module docstring).
 
     Parameters
@@ -79,8 +74,8 @@ class AxisymmetricBasis:
         if isinstance(K, bool) or not isinstance(K, (int, np.integer)) or not 2 <= K <= 60:
             raise ValueError(f"degree must be an integer in [2, 60], got {K!r}")
         object.__setattr__(self, "degree", int(K))
-        object.__setattr__(self, "u_ref", _check(self.u_ref, "u_ref"))
-        object.__setattr__(self, "t_ref", _check(self.t_ref, "t_ref", positive=True))
+        object.__setattr__(self, "u_ref", _finite(self.u_ref, "u_ref"))
+        object.__setattr__(self, "t_ref", _finite(self.t_ref, "t_ref", positive=True))
         n = self.nodes
         if n is None:
             n = max(2 * K + 24, 64, int(math.ceil(36 * math.sqrt(float(self.t_ref)))))
@@ -176,7 +171,7 @@ class AxisymmetricBasis:
         return q["phi"] @ (q["w"] * p_other * np.exp(np.minimum(log_ratio, 700.0)))
 
     # ------------------------------------------------------------------ moments
-    def moments(self, coeffs: NDArray) -> dict:
+    def fluid(self, coeffs: NDArray) -> dict:
         """Exact ``mass``, drift ``u = j/mass`` (``j = int v_z f``), ``m2 = int |v|^2 f`` and
         ``T = (m2/mass - u^2)/3`` from the coefficients of degree <= 2:
         ``|v|^2 = u_ref^2 + 2 u_ref sqrt(T) x + T (sqrt(2) phi_20 + 1) + 2T (1 - phi_01)``."""

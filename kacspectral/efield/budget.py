@@ -14,6 +14,10 @@ a steady state ``sigma = beta E.j`` (seed 003, end of section 5).  :func:`entrop
 computes the three dissipations from the state itself (quadrature of the expansion, the sphere
 average by Gauss-Legendre in ``cos(theta)``), not from that identity; the identity then tests
 the steady state.  ``f`` must be positive where the quadrature weights matter.
+
+Reference: E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and properties of, a
+non-equilibrium steady state in a dilute gas" (2014), section 5 ("seed 003" in the
+project's notes); conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations
@@ -96,7 +100,7 @@ def entropy_budget(op: KineticOperator, coeffs: NDArray, sphere_points: int = 64
     drP = a @ q["dr"]
     integrand = d * ((dzP + P * gz) ** 2 + rho2 * (drP + P * gr) ** 2) / Ps
     s_diff = float(np.sum((w * integrand)[ok]))
-    j = b.moments(a)["j"]
+    j = b.fluid(a)["j"]
     total = s_coll + s_iso + s_diff
     negative = float(np.sum(w[~ok] * np.abs(P[~ok])))
     return {"negative_mass": negative, "sigma_coll": s_coll, "sigma_iso": s_iso,

@@ -27,18 +27,26 @@ Limits (measured by ``validation/electric_field.py``): a state much wider than t
 ``D`` varies converges slowly in ``K`` -- for ``D = 0.05 + 5 exp(-r^2/2)`` the hot state
 (``T ~ 8.3``, width ~2.9) keeps a narrow structure at ``|v| <~ 1`` and its temperature moves by
 ~1e-2 between ``K = 16`` and ``K = 20``, while the cold state (``T ~ 1.4``) moves by ~2e-4.
+The cold stable state of that example at ``E = 1.3`` exists only for ``epsilon < eps_f``:
+continued in epsilon through the fold (:func:`kacspectral.efield.sweep.epsilon_branch`) it
+meets the saddle at ``eps_f = 0.0262 / 0.0247 / 0.0245`` (``K = 12 / 16 / 20``; there
+``(u, T) = (0.778, 1.874)`` and the leading eigenvalue crosses zero), so at ``epsilon = 0.05``
+the kinetic equation has only the hot state at ``E = 1.3`` -- a property of (5.1), not of the
+truncation or of Newton's start (``validation/electric_field_eps_fold.py``).
 For that ``D`` at ``E = 1.3`` and ``epsilon >= 1`` Newton finds no state (the steady state, if
 any, is not representable about one Maxwellian); with constant ``D`` states with ``u = 2``,
 ``T = 20 T0`` at ``epsilon = 10`` have moments exact to 1e-12.
+
+Reference: E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and properties of, a
+non-equilibrium steady state in a dilute gas" (2014), section 5 ("seed 003" in the
+project's notes); conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
@@ -49,7 +57,7 @@ from kacspectral.boltzmann.anisotropic.collision import CollisionOperator
 from kacspectral.efield.basis import AxisymmetricBasis
 from kacspectral.efield.problem import Diffusion, EFieldProblem
 from kacspectral.errors import ConvergenceError
-from kacspectral.provenance import versions
+from kacspectral.results import ResultMixin
 from kacspectral.spectral.hermite_space import HermiteSpace
 
 __all__ = ["KineticOperator", "KineticState", "evolve", "solve_steady"]
@@ -149,11 +157,14 @@ class KineticOperator:
 
 
 @dataclass(frozen=True)
-class KineticState:
-    """A steady state of (5.1) (from :func:`solve_steady`).
+class KineticState(ResultMixin):
+    """A steady state of (5.1) (from :func:`solve_steady`); a ``ResultMixin`` result
+    (``to_dict``, ``save``, ``kacspectral.load``).
 
     ``residual``: max-norm of the Galerkin right-hand side at the solution; ``eigenvalues``: the
     leading eigenvalues of the linearised operator; ``stable``: their real parts are < 0.
+    :meth:`fluid` gives mass, current, drift, ``m2`` and temperature; :meth:`moments` the
+    package's radial moments; :meth:`summary` the flat record of the CLI's ``states``.
     """
 
     problem: EFieldProblem
@@ -163,38 +174,50 @@ class KineticState:
     eigenvalues: tuple
     newton_steps: int
 
-    def moments(self) -> dict:
-        return self.basis.moments(self.coeffs)
+    def fluid(self) -> dict:
+        """``mass``, ``j``, ``u``, ``m2``, ``T`` (:meth:`AxisymmetricBasis.fluid`)."""
+        return self.basis.fluid(self.coeffs)
+
+    def moments(self, n_max: int) -> NDArray:
+        """Radial moments ``[m_0, m_2, ..., m_{2 n_max}]``, ``m_{2n} = int |v|^(2n) f dv``
+        (the package's meaning, conventions page ``docs/conventions.md``): by the basis's
+        product Gauss rule, exact for the truncated expansion while ``2n + K < 2 nodes``;
+        NaN for ``2n`` above the truncation degree ``K``, as elsewhere in the package."""
+        n_max = int(n_max)
+        if n_max < 0:
+            raise ValueError(f"n_max must be >= 0, got {n_max}")
+        q = self.basis.quadrature
+        P = np.asarray(self.coeffs) @ q["phi"]
+        r2 = q["vz"] ** 2 + q["rho2"]
+        out = np.array([float(np.sum(q["w"] * P * r2**n)) for n in range(n_max + 1)])
+        out[2 * np.arange(n_max + 1) > self.basis.degree] = np.nan
+        return out
 
     @property
     def u(self) -> float:
-        return self.moments()["u"]
+        return self.fluid()["u"]
 
     @property
     def T(self) -> float:
-        return self.moments()["T"]
+        return self.fluid()["T"]
 
     @property
     def m2(self) -> float:
-        return self.moments()["m2"]
+        return self.fluid()["m2"]
 
     @property
     def stable(self) -> bool:
         return bool(np.real(self.eigenvalues[0]) < 0)
 
-    def to_dict(self) -> dict:
-        mom = self.moments()
-        ver = versions()
+    def summary(self) -> dict:
+        """Flat JSON-ready record (the CLI's ``states`` entries)."""
+        mom = self.fluid()
         return {"E": self.problem.field, "epsilon": self.problem.epsilon, "u": mom["u"],
                 "T": mom["T"], "m2": mom["m2"], "stable": self.stable, "model": "kinetic",
                 "residual": self.residual, "degree": self.basis.degree,
                 "reference": [self.basis.u_ref, self.basis.t_ref],
                 "tail": self.basis.tail(self.coeffs),
-                "eigenvalues": [[complex(e).real, complex(e).imag] for e in self.eigenvalues],
-                "version": ver["kacspectral"], "versions": ver}
-
-    def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n")
+                "eigenvalues": [[complex(e).real, complex(e).imag] for e in self.eigenvalues]}
 
 
 def _newton(op: KineticOperator, a: NDArray, tol: float, max_steps: int) -> tuple:
@@ -237,7 +260,7 @@ def solve_steady(problem: EFieldProblem, guess: tuple | KineticState, degree: in
     Galerkin residual.  Raises ConvergenceError when Newton fails.
     """
     if isinstance(guess, KineticState):
-        mom = guess.moments()
+        mom = guess.fluid()
         basis = AxisymmetricBasis(degree, mom["u"], mom["T"], nodes)
         a = basis.project(guess.coeffs, guess.basis)
     else:
@@ -252,7 +275,11 @@ def solve_steady(problem: EFieldProblem, guess: tuple | KineticState, degree: in
         op = KineticOperator(problem, basis)
         a, res, n = _newton(op, a, tol, max_steps)
         steps += n
-        mom = basis.moments(a)
+        mom = basis.fluid(a)
+        if not (math.isfinite(mom["u"]) and math.isfinite(mom["T"]) and mom["T"] > 0):
+            raise ConvergenceError(f"kinetic Newton reached a state with (u, T) = "
+                                   f"({mom['u']:.6g}, {mom['T']:.6g}) (degree {degree}): not a "
+                                   f"density; try another initial guess or a higher degree")
         t_new = t_ref_factor * mom["T"]
         moved = abs(mom["u"] - basis.u_ref) + abs(t_new - basis.t_ref)
         if it == recenter or moved < 1e-9 * (1 + mom["T"]):
@@ -278,13 +305,13 @@ def relax(problem: EFieldProblem, start: KineticState, t_final: float = 2000.0,
     basis = AxisymmetricBasis(degree, start.u, start.T)
     a = basis.project(start.coeffs, start.basis)
     t = 0.0
-    last = basis.moments(a)
+    last = basis.fluid(a)
     threshold = 1e-4
     while True:
         while t < t_final:
             a = evolve(problem, basis, a, np.array([chunk]), rtol=1e-7, atol=1e-10)[-1]
             t += chunk
-            mom = basis.moments(a)
+            mom = basis.fluid(a)
             new = AxisymmetricBasis(degree, mom["u"], mom["T"])
             a = new.project(a, basis)
             basis = new

@@ -6,6 +6,10 @@ with ``Q`` the Maxwell-molecule collision operator of an angular kernel ``b``
 (conventions page ``docs/conventions.md``, sections 2-3), ``f~`` the spherical average of ``f``
 about the origin, ``M = M_{T0}`` the centred Maxwellian of temperature ``T0`` and ``D > 0`` a
 function of ``r = |v|``.  The field points along the z axis: ``E = (0, 0, field)``.
+
+Reference: E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and properties of, a
+non-equilibrium steady state in a dilute gas" (2014), section 5 ("seed 003" in the
+project's notes); conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,10 @@ from kacspectral.results import ResultMixin, register_codec
 
 __all__ = ["Diffusion", "EFieldProblem", "R"]
 
+# D(r) on 0 <= r <= 30 must lie in this range (beyond it the moment and Galerkin systems
+# overflow or become singular in double precision).
+_D_MIN, _D_MAX = 1e-8, 1e8
+
 #: The symbol ``r = |v|`` of diffusion expressions.
 R = sp.Symbol("r", positive=True)
 
@@ -33,9 +41,13 @@ def _finite(value: object, name: str, positive: bool = False, nonneg: bool = Fal
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a number, got {value!r}") from None
     if not math.isfinite(x) or (positive and x <= 0) or (nonneg and x < 0):
-        what = "a positive" if positive else "a non-negative" if nonneg else "a finite"
+        what = "a positive" if positive else "a non-negative" if nonneg else "a"
         raise ValueError(f"{name} must be {what} finite number, got {value!r}")
     return x
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 @dataclass(frozen=True)
@@ -70,11 +82,19 @@ class Diffusion(ResultMixin):
         object.__setattr__(self, "_func", sp.lambdify(R, expr, modules="numpy"))
         object.__setattr__(self, "_gauss", self._match_gaussian())
         rs = np.linspace(0.0, 30.0, 3001)
-        vals = np.asarray(self(rs), dtype=float) * np.ones_like(rs)
-        if not np.all(np.isfinite(vals)) or np.min(vals) <= 0:
+        with np.errstate(all="ignore"):  # a pole or an overflow is reported just below
+            vals = np.asarray(self(rs), dtype=complex) * np.ones_like(rs)
+        bad = ~np.isfinite(vals) | (np.abs(vals.imag) > 0)
+        if np.any(bad):
+            raise ValueError(f"the diffusion D(r) = {_short(self.name)} must be finite and "
+                             f"real for r >= 0; it is not at r = {rs[bad][0]:g}")
+        vals = vals.real
+        lo, hi = float(np.min(vals)), float(np.max(vals))
+        if not (_D_MIN <= lo and hi <= _D_MAX):
             raise ValueError(
-                f"the diffusion D(r) = {self.name} must be finite and > 0 for r >= 0 "
-                f"(min on [0, 30]: {np.nanmin(vals):.3g})"
+                f"the diffusion D(r) = {_short(self.name)} must lie in [{_D_MIN:g}, {_D_MAX:g}] "
+                f"for 0 <= r <= 30 (the range on which the solvers are meaningful in double "
+                f"precision); it ranges over [{lo:.3g}, {hi:.3g}]"
             )
 
     def __reduce__(self) -> tuple:
@@ -195,7 +215,7 @@ class EFieldProblem(ResultMixin):
         """The same problem at another epsilon."""
         return EFieldProblem(self.field, self.nu, self.diffusion, value, self.kernel, self.t0)
 
-    def moments(self) -> dict:
+    def summary(self) -> dict:
         """The parameters as JSON-ready numbers and names (for reports)."""
         assert isinstance(self.diffusion, Diffusion)
         return {"field": self.field, "nu": self.nu, "diffusion": self.diffusion.name,

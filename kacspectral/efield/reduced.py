@@ -26,14 +26,16 @@ limited by rounding only.  Perturbations of the drift across the field have the 
 Continuation in E is pseudo-arclength (predictor along the tangent of ``F(u, T, E) = 0``,
 Newton corrector on ``[F; t.(y - y_pred)] = 0``); folds, where the tangent's E component
 changes sign, are solved on the extended system ``F = 0, det J = 0``.
+
+Reference: E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and properties of, a
+non-equilibrium steady state in a dilute gas" (2014), section 5 ("seed 003" in the
+project's notes); conventions page ``docs/conventions.md``.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
@@ -41,10 +43,11 @@ from scipy import optimize
 
 from kacspectral.efield.problem import Diffusion, EFieldProblem
 from kacspectral.errors import ConvergenceError
-from kacspectral.provenance import versions
+from kacspectral.results import ResultMixin
 
 __all__ = [
     "Branch",
+    "OutOfRangeError",
     "ReducedState",
     "continue_branch",
     "diffusion_integrals",
@@ -57,6 +60,14 @@ __all__ = [
 ]
 
 _H = 1e-30  # complex step
+# The (u, T) range on which the reduced right-hand side is evaluated.  Outside it a solver is
+# exploring (e.g. MINPACK's hybrid Newton in log T underflows T to 0): the evaluation raises
+# OutOfRangeError instead of returning nan, and the solvers treat that start or step as failed.
+_T_MIN, _T_MAX, _U_MAX = 1e-8, 1e8, 1e4
+
+
+class OutOfRangeError(ValueError):
+    """(u, T) outside the range on which the reduced model is evaluated (module constants)."""
 
 
 def diffusion_integrals(diffusion: Diffusion, u: complex, T: complex, method: str = "auto",
@@ -66,15 +77,19 @@ def diffusion_integrals(diffusion: Diffusion, u: complex, T: complex, method: st
     ``method``: ``"closed"`` (needs ``D = a + b exp(-r^2/(2c))``), ``"quadrature"`` or
     ``"auto"`` (closed form when available).  ``u`` and ``T`` may be complex (complex step).
     """
+    t_re, u_re = float(np.real(T)), float(np.real(u))
+    if not (math.isfinite(u_re) and abs(u_re) <= _U_MAX and _T_MIN <= t_re <= _T_MAX):
+        raise OutOfRangeError(
+            f"(u, T) = ({u_re:.6g}, {t_re:.6g}) is outside the reduced model's range "
+            f"|u| <= {_U_MAX:g}, {_T_MIN:g} <= T <= {_T_MAX:g}")
     params = diffusion.gaussian_parameters if method != "quadrature" else None
     if method == "closed" and params is None:
         raise ValueError(f"no closed form for D(r) = {diffusion.name}: not a + b exp(-r^2/(2c))")
     if params is not None:
         a, b, c = params
-        with np.errstate(invalid="ignore", over="ignore"):  # T = inf while a solver explores
-            S = c * T / (c + T)
-            mu = c * u / (c + T)
-            Z = (S / T) ** 1.5 * np.exp(-u * u / (2.0 * (c + T)))
+        S = c * T / (c + T)
+        mu = c * u / (c + T)
+        Z = (c / (c + T)) ** 1.5 * np.exp(-u * u / (2.0 * (c + T)))  # (S/T)^(3/2): no 0/0
         return (a + b * Z, a * u + b * Z * mu,
                 a * (u * u + 3.0 * T) + b * Z * (mu * mu + 3.0 * S))
     return _radial_integrals(diffusion, u, T, nodes)
@@ -87,9 +102,7 @@ def _radial_integrals(diffusion: Diffusion, u: complex, T: complex, nodes: int) 
     ``e_-+ = exp(-(r -+ u)^2/(2T))`` so that nothing overflows; the radial integral is
     composite Gauss-Legendre (panels of width <= 1/2, ``nodes`` // 4 points each) on
     ``[0, |u| + 14 sqrt(T) + 8]`` -- it resolves a D varying on the scale 1 for every T."""
-    t_abs = abs(T)
-    if not (math.isfinite(t_abs) and math.isfinite(abs(u)) and t_abs < 1e6 and abs(u) < 1e3):
-        return (math.nan, math.nan, math.nan)  # far outside the model's range
+    t_abs = abs(T)  # in range: checked by diffusion_integrals
     r_max = abs(u) + 14.0 * math.sqrt(t_abs) + 8.0
     panels = int(math.ceil(r_max / 0.5))
     g, wg = np.polynomial.legendre.leggauss(max(nodes // 4, 8))
@@ -132,11 +145,15 @@ def reduced_jacobian(x: NDArray, E: float, nu: float, diffusion: Diffusion, t0: 
 
 
 @dataclass(frozen=True)
-class ReducedState:
-    """A stationary point ``(u, T)`` of the reduced model at field ``E``.
+class ReducedState(ResultMixin):
+    """A stationary point ``(u, T)`` of the reduced model at field ``E``; a ``ResultMixin``
+    result (``to_dict``, ``save``, ``kacspectral.load``; :meth:`summary` is the flat record of
+    the CLI's ``states``).
 
     ``eigenvalues``: of the (u, T) Jacobian (the transverse drift eigenvalue ``-E/u`` is < 0);
-    ``stable``: all real parts < 0; ``kind``: "stable", "saddle" or "unstable".
+    ``stable``: all real parts < 0; ``kind``: "stable", "saddle", "unstable" or "marginal"
+    (a real part within 1e-9 of zero relative to the largest: a fold, where the sign is
+    rounding -- neither stable nor unstable is claimed).
     """
 
     E: float
@@ -151,27 +168,22 @@ class ReducedState:
 
     @property
     def stable(self) -> bool:
-        return bool(max(np.real(self.eigenvalues)) < 0)
+        return self.kind == "stable"
 
     @property
     def kind(self) -> str:
-        npos = int(np.sum(np.real(self.eigenvalues) > 0))
+        re = np.real(self.eigenvalues)
+        if np.any(np.abs(re) <= 1e-9 * max(1.0, float(np.max(np.abs(re))))):
+            return "marginal"  # a fold: a zero eigenvalue, its sign is rounding
+        npos = int(np.sum(re > 0))
         return "stable" if npos == 0 else "saddle" if npos == 1 else "unstable"
 
-    def moments(self) -> dict:
-        return {"u": self.u, "T": self.T, "m2": self.m2}
-
-    def to_dict(self) -> dict:
+    def summary(self) -> dict:
+        """Flat JSON-ready record: E, u, T, m2, stable, kind, model, residual, eigenvalues."""
         ev = [complex(e) for e in self.eigenvalues]
-        ver = versions()
         return {"E": self.E, "u": self.u, "T": self.T, "m2": self.m2, "stable": self.stable,
                 "kind": self.kind, "model": "reduced", "residual": self.residual,
-                "eigenvalues": [[e.real, e.imag] for e in ev], "version": ver["kacspectral"],
-                "versions": ver}
-
-    def save(self, path: str | Path) -> None:
-        """Write :meth:`to_dict` as JSON."""
-        Path(path).write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n")
+                "eigenvalues": [[e.real, e.imag] for e in ev]}
 
 
 def _params(problem: EFieldProblem) -> tuple:
@@ -196,12 +208,17 @@ def reduced_state(problem: EFieldProblem, guess: tuple, method: str = "auto",
 
     if not guess[1] > 0:
         raise ValueError(f"the temperature guess must be > 0, got {guess[1]!r}")
-    sol = optimize.root(fun, [guess[0], math.log(guess[1])], jac=jac, method="hybr",
-                        options={"xtol": 1e-15})
-    u, T = float(sol.x[0]), float(math.exp(sol.x[1]))
+    try:
+        sol = optimize.root(fun, [guess[0], math.log(guess[1])], jac=jac, method="hybr",
+                            options={"xtol": 1e-15})
+        u, T = float(sol.x[0]), float(math.exp(sol.x[1]))
+    except (OutOfRangeError, OverflowError) as exc:
+        raise ConvergenceError(f"reduced Newton from (u, T) = ({float(guess[0]):.6g}, "
+                               f"{float(guess[1]):.6g}) left the model's range: {exc}") from None
     res = float(np.max(np.abs(reduced_rhs(np.array([u, T]), E, nu, diff, t0, method))))
     if not (np.isfinite(res) and res <= tol * max(1.0, abs(E), T)):
-        raise ConvergenceError(f"reduced Newton from {guess} stopped at residual {res:.3g}")
+        raise ConvergenceError(f"reduced Newton from (u, T) = ({float(guess[0]):.6g}, "
+                               f"{float(guess[1]):.6g}) stopped at residual {res:.3g}")
     ev = np.linalg.eigvals(reduced_jacobian(np.array([u, T]), E, nu, diff, t0, method))
     return ReducedState(E, u, T, tuple(complex(e) for e in ev), res)
 
@@ -228,8 +245,9 @@ def stationary_states(problem: EFieldProblem, u_max: float = 4.0, t_range: tuple
 
 
 @dataclass(frozen=True)
-class Branch:
-    """A continuation path ``(E, u, T)`` with the stability of each point and the folds."""
+class Branch(ResultMixin):
+    """A continuation path ``(E, u, T)`` with the stability of each point and the folds; a
+    ``ResultMixin`` result (``to_dict``, ``save``, ``kacspectral.load``)."""
 
     E: NDArray
     u: NDArray
@@ -238,8 +256,10 @@ class Branch:
     folds: tuple  # of ReducedState (at the fold E, u, T)
     problem: EFieldProblem
 
-    def moments(self) -> dict:
-        return {"E": self.E, "u": self.u, "T": self.T, "m2": self.u**2 + 3 * self.T}
+    @property
+    def m2(self) -> NDArray:
+        """``|u|^2 + 3T`` along the path."""
+        return self.u**2 + 3 * self.T
 
     def states_at(self, E: float, method: str = "auto") -> list[ReducedState]:
         """Every stationary point on the branch at field ``E`` (crossings of the path,
@@ -254,17 +274,6 @@ class Branch:
             if all(abs(st.u - f.u) + abs(st.T - f.T) > 1e-7 * (1 + st.T) for f in out):
                 out.append(st)
         return sorted(out, key=lambda s: s.T)
-
-    def to_dict(self) -> dict:
-        ver = versions()
-        return {"E": self.E.tolist(), "u": self.u.tolist(), "T": self.T.tolist(),
-                "stable": [bool(s) for s in self.stable],
-                "folds": [f.to_dict() for f in self.folds],
-                "problem": self.problem.to_dict(), "version": ver["kacspectral"],
-                "versions": ver}
-
-    def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n")
 
 
 def _full_jac(y: NDArray, nu: float, diff: Diffusion, t0: float, method: str) -> NDArray:
@@ -293,9 +302,13 @@ def locate_fold(problem: EFieldProblem, guess: tuple, method: str = "auto") -> R
         det = np.linalg.det(J) / (np.linalg.norm(J[:, 0]) * np.linalg.norm(J[:, 1]))
         return np.append(reduced_rhs(x, y[2], nu, diff, t0, method), det)
 
-    sol = optimize.root(fun, np.asarray(guess, dtype=float), method="hybr",
-                        options={"xtol": 1e-15})
-    res = float(np.max(np.abs(fun(sol.x))))
+    try:
+        sol = optimize.root(fun, np.asarray(guess, dtype=float), method="hybr",
+                            options={"xtol": 1e-15})
+        res = float(np.max(np.abs(fun(sol.x))))
+    except OutOfRangeError as exc:
+        raise ConvergenceError(f"fold Newton from {guess} left the model's range: {exc}") \
+            from None
     if not res < 1e-11:
         raise ConvergenceError(f"fold Newton from {guess} stopped at residual {res:.3g}")
     u, T, E = map(float, sol.x)
@@ -329,9 +342,12 @@ def continue_branch(problem: EFieldProblem, e_max: float, start: tuple | None = 
             z = yp.copy()
             iters = 0
             for _ in range(12):
-                F = reduced_rhs(z[:2], z[2], nu, diff, t0, method)
+                try:
+                    F = reduced_rhs(z[:2], z[2], nu, diff, t0, method)
+                except OutOfRangeError:
+                    break  # the corrector left the range: shorter step
                 G = np.append(F, t @ (z - yp))
-                if not np.all(np.isfinite(G)) or z[1] <= 0:
+                if not np.all(np.isfinite(G)):
                     break
                 if np.max(np.abs(G)) < 1e-12 * max(1.0, z[1]):
                     ok = True
