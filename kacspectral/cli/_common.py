@@ -40,6 +40,7 @@ __all__ = [
     "add_reservoir_options",
     "emit_json",
     "non_negative_int",
+    "non_negative_float",
     "number",
     "positive_float",
     "positive_int",
@@ -158,14 +159,19 @@ def non_negative_int(text: str) -> int:
 
 
 def positive_float(text: str) -> float:
-    """argparse type: a finite number > 0 (as a float)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {short(text)}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"expected a finite positive number, got {short(text)}")
-    return value
+    """argparse type: a number > 0 (read by :func:`number`), as a float."""
+    value = number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {short(value)}")
+    return float(value)
+
+
+def non_negative_float(text: str) -> float:
+    """argparse type: a number >= 0 (read by :func:`number`), as a float."""
+    value = number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {short(value)}")
+    return float(value)
 
 
 def add_kernel_option(parser: argparse.ArgumentParser, default: str = "constant") -> None:

@@ -22,7 +22,15 @@ from kacspectral.errors import ConvergenceError
 from kacspectral.physics.expressions import parse_expression
 from kacspectral.physics.kernels import get_kernel
 
-from ._common import Progress, add_kernel_option, emit_json, positive_float, positive_int
+from ._common import (
+    Progress,
+    add_kernel_option,
+    emit_json,
+    non_negative_float,
+    positive_float,
+    positive_int,
+    short,
+)
 
 COMMAND = "efield"
 HELP = "gas driven by an electric field: steady states, stability, folds (seed 003, sec. 5)"
@@ -31,21 +39,11 @@ MAX_SCAN = 2000
 MAX_DEGREE = 28
 
 
-def _non_negative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}") from None
-    if not (math.isfinite(value) and value >= 0):
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
-    return value
-
-
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--field", type=_non_negative_float, default=1.3, metavar="E",
+    parser.add_argument("--field", type=non_negative_float, default=1.3, metavar="E",
                         help="field strength along z, >= 0 (default: 1.3; -E is the mirror "
                         "image)")
-    parser.add_argument("--nu", type=_non_negative_float, default=1.0,
+    parser.add_argument("--nu", type=non_negative_float, default=1.0,
                         help="rate of the isotropising term nu (f~ - f) (default: 1)")
     parser.add_argument("--diffusion", default="0.05 + 5*exp(-r**2/2)", metavar="D",
                         help="D(r), r = |v|: a number or an expression in r "
@@ -90,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     fields = _fields(args)
     if not 2 <= args.degree <= MAX_DEGREE:
         raise ValueError(f"--degree must be in [2, {MAX_DEGREE}] (the collision tensor grows "
-                         f"like K^6), got {args.degree}")
+                         f"like K^6), got {short(args.degree)}")
     kernel = get_kernel(args.kernel)
     diffusion = _diffusion(args.diffusion)
     problem = EFieldProblem(fields[0], args.nu, diffusion, args.epsilon, kernel, args.t0)

@@ -72,8 +72,9 @@ class Diffusion(ResultMixin):
         rs = np.linspace(0.0, 30.0, 3001)
         vals = np.asarray(self(rs), dtype=float) * np.ones_like(rs)
         if not np.all(np.isfinite(vals)) or np.min(vals) <= 0:
+            shown = self.name if len(self.name) <= 60 else str(sp.N(expr, 6))[:60]
             raise ValueError(
-                f"the diffusion D(r) = {self.name} must be finite and > 0 for r >= 0 "
+                f"the diffusion D(r) = {shown} must be finite and > 0 for r >= 0 "
                 f"(min on [0, 30]: {np.nanmin(vals):.3g})"
             )
 

@@ -54,6 +54,7 @@ from typing import Any
 
 import numpy as np
 
+from kacspectral.errors import short
 from kacspectral.kac.eigen import one_blas_thread
 from kacspectral.kac.generators import (
     MAX_BYTES,
@@ -74,7 +75,6 @@ from kacspectral.kac.results import (
     KacMode,
     ReservoirDistanceResult,
     ReservoirGapResult,
-    short,
 )
 from kacspectral.results import ResultMixin
 
