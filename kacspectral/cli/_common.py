@@ -69,6 +69,7 @@ MAX_DECIMAL_EXPONENT = 400
 TINY = float(np.finfo(float).tiny)
 
 
+_LONG_QUOTED = re.compile(r"'([^']{41,})'")
 _DECIMAL = re.compile(r"^[-+]?(\d[\d_]*(\.[\d_]*)?|\.\d[\d_]*)([eE]([-+]?\d+))?$")
 
 
@@ -85,6 +86,9 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         command = self.prog.partition(" ")[2]
+        # argparse quotes the offending text ("invalid choice: '...'"): keep it short
+        message = _LONG_QUOTED.sub(lambda m: repr(m.group(1)[:20] + "...") + (
+            f" ({len(m.group(1))} characters)"), message)
         raise UsageError(f"kacspectral: error: {command + ': ' if command else ''}{message}")
 
 

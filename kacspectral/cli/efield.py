@@ -10,7 +10,6 @@ eigenvalue of the linearised operator.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 
 import numpy as np
@@ -27,6 +26,7 @@ from ._common import (
     add_kernel_option,
     emit_json,
     non_negative_float,
+    number,
     positive_float,
     positive_int,
     short,
@@ -65,17 +65,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def _fields(args: argparse.Namespace) -> list[float]:
     if args.scan is None:
         return [args.field]
-    e0, e1, n = args.scan
     try:
-        e0, e1 = float(e0), float(e1)
-        count = int(n)
-    except ValueError:
-        raise ValueError(f"--scan takes E0 E1 N (two numbers and an integer), got "
-                         f"{' '.join(args.scan)}") from None
-    if not (math.isfinite(e0) and math.isfinite(e1) and e0 >= 0 and e1 >= 0):
-        raise ValueError(f"--scan fields must be finite and >= 0, got {e0} {e1}")
-    if not 1 <= count <= MAX_SCAN:
-        raise ValueError(f"--scan N must be an integer in [1, {MAX_SCAN}], got {n}")
+        e0, e1 = (float(number(x)) for x in args.scan[:2])
+        count = positive_int(args.scan[2])
+    except argparse.ArgumentTypeError as exc:
+        raise ValueError(f"--scan takes E0 E1 N (two numbers and an integer >= 1): {exc}") \
+            from None
+    if e0 < 0 or e1 < 0:
+        raise ValueError(f"--scan fields must be >= 0, got {short(e0)} {short(e1)}")
+    if count > MAX_SCAN:
+        raise ValueError(f"--scan N must be an integer in [1, {MAX_SCAN}], got {short(count)}")
     return [float(e) for e in np.linspace(e0, e1, count)]
 
 

@@ -500,9 +500,9 @@ def _positive_rate(value, name: str) -> Fraction:
     try:
         rate = Fraction(value)
     except (TypeError, ValueError, ZeroDivisionError, OverflowError):
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}") from None
+        raise ValueError(f"{name} must be a finite number > 0, got {short(value)}") from None
     if rate <= 0:
-        raise ValueError(f"{name} must be > 0, got {rate}")
+        raise ValueError(f"{name} must be > 0, got {short(rate)}")
     return rate
 
 
