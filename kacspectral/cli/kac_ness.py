@@ -86,8 +86,8 @@ def run(args: argparse.Namespace) -> int:
     weights = [5**m for m in range(1, args.degree + 1)]
     with Progress(2 * sum(weights), f"kac-ness degree {args.degree}",
                   enabled=not args.json and args.degree >= 5) as bar:
-        for m, w in enumerate(weights, start=1):
-            pair_table(m)
+        for degree, w in enumerate(weights, start=1):
+            pair_table(degree)
             bar.update(w)
         res = kac_ness(problem, args.particles, args.degree)
         bar.update(sum(weights))
