@@ -196,8 +196,12 @@ def reduced_state(problem: EFieldProblem, guess: tuple, method: str = "auto",
 
     if not guess[1] > 0:
         raise ValueError(f"the temperature guess must be > 0, got {guess[1]!r}")
-    sol = optimize.root(fun, [guess[0], math.log(guess[1])], jac=jac, method="hybr",
-                        options={"xtol": 1e-15})
+    try:
+        sol = optimize.root(fun, [guess[0], math.log(guess[1])], jac=jac, method="hybr",
+                            options={"xtol": 1e-15})
+    except OverflowError:  # exp(log T) of an iterate beyond the float range
+        raise ConvergenceError(f"reduced Newton from {guess} left the float range of T") \
+            from None
     u, T = float(sol.x[0]), float(math.exp(sol.x[1]))
     res = float(np.max(np.abs(reduced_rhs(np.array([u, T]), E, nu, diff, t0, method))))
     if not (np.isfinite(res) and res <= tol * max(1.0, abs(E), T)):
