@@ -30,6 +30,7 @@ from ._common import (
     positive_float,
     positive_int,
     short,
+    warn,
 )
 
 COMMAND = "efield"
@@ -96,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
     folds = [{"E": f.E, "u": f.u, "T": f.T, "m2": f.m2} for f in branch.folds]
     states: list[dict] = []
     missing: list[dict] = []
+    empty: list[float] = []  # fields where no reduced state was found
     with Progress(len(fields), "efield", enabled=not args.json) as bar:
         for E in fields:
             p = problem.with_field(E)
@@ -103,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
                 reduced = branch.states_at(E)
             else:  # the branch left the range of T first
                 reduced = stationary_states(p, grid=6)
+            if not reduced:
+                empty.append(E)
             for st in reduced:
                 states.append(st.to_dict())
             if not args.reduced_only:
@@ -121,9 +125,16 @@ def run(args: argparse.Namespace) -> int:
                                                 if k != "field"},
                "fields": fields, "degree": args.degree, "folds": folds, "states": states,
                "kinetic_not_found": missing}
+    status = 0
+    if empty:  # a table without a state is no answer: say so, exit status 1
+        status = 1
+        warn(f"no stationary state of the reduced model found at E = "
+             f"{', '.join(f'{e:g}' for e in empty[:5])}{' ...' if len(empty) > 5 else ''} "
+             f"(the branch from E = 0 stops at T = 200, the Newton lattice keeps T in "
+             f"[0.01, 500]); a small D(r) puts the state beyond that range")
     if args.json:
         emit_json(payload)
-        return 0
+        return status
     out = sys.stdout
     out.write(f"D(r) = {diffusion.name}, nu = {args.nu}, T0 = {args.t0}, "
               f"epsilon = {args.epsilon}, kernel {kernel.name}, degree {args.degree}\n")
@@ -136,4 +147,4 @@ def run(args: argparse.Namespace) -> int:
                   f"{s['m2']:>12.8f} {str(s['stable']):>7} {s['residual']:>10.2e}\n")
     for m in missing:
         out.write(f"no kinetic state near the reduced state {m['reduced']} at E = {m['E']}\n")
-    return 0
+    return status
