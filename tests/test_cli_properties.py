@@ -259,7 +259,8 @@ def _sweep_params():
 @pytest.mark.parametrize("command", _sweep_params())
 def test_every_option_with_dangerous_values(command):
     """Each option of each command alone with 0, negative, nan, inf, +-1e308, 1e-300, a huge
-    integer and a non-integer (about 65 s for the six commands: marked slow)."""
+    integer, a non-integer, the os.system injection and the empty list (about 25-50 s for the
+    nine commands: marked slow)."""
     failures = []
     for action in _options(command):
         if action.nargs == 0:
