@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kacspectral.cli import _common, main
@@ -83,7 +84,8 @@ def test_arithmetic_errors_are_numerical_trouble(capsys, monkeypatch):
     import kacspectral.cli.ness as ness_cli
 
     for exc, status in ((OverflowError("big"), 2), (MemoryError(), 1),
-                        (ZeroDivisionError("zero"), 1), (FloatingPointError("fpe"), 1)):
+                        (ZeroDivisionError("zero"), 1), (FloatingPointError("fpe"), 1),
+                        (np.linalg.LinAlgError("Singular matrix"), 1)):
         def boom(args, exc=exc):
             raise exc
 

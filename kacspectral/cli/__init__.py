@@ -104,6 +104,8 @@ def _dispatch(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> tu
         return 2, _one_line(exc)
     except NonFiniteResult as exc:
         return 1, f"kacspectral: numerical trouble: {_one_line(exc)}"
+    except np.linalg.LinAlgError as exc:  # a ValueError subclass, but numerical trouble
+        return 1, f"kacspectral: numerical trouble: LinAlgError: {_one_line(exc)}"
     except (ValueError, TypeError, OverflowError) as exc:  # OverflowError: a number too large
         return 2, f"kacspectral: error: {_one_line(exc)}"  # for a float (bad input)
     except MemoryError:

@@ -40,6 +40,7 @@ __all__ = [
     "add_reservoir_options",
     "emit_json",
     "non_negative_int",
+    "non_negative_float",
     "number",
     "positive_float",
     "positive_int",
@@ -68,6 +69,7 @@ MAX_DECIMAL_EXPONENT = 400
 TINY = float(np.finfo(float).tiny)
 
 
+_LONG_QUOTED = re.compile(r"'([^']{41,})'")
 _DECIMAL = re.compile(r"^[-+]?(\d[\d_]*(\.[\d_]*)?|\.\d[\d_]*)([eE]([-+]?\d+))?$")
 
 
@@ -84,6 +86,9 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         command = self.prog.partition(" ")[2]
+        # argparse quotes the offending text ("invalid choice: '...'"): keep it short
+        message = _LONG_QUOTED.sub(lambda m: repr(m.group(1)[:20] + "...") + (
+            f" ({len(m.group(1))} characters)"), message)
         raise UsageError(f"kacspectral: error: {command + ': ' if command else ''}{message}")
 
 
@@ -158,14 +163,19 @@ def non_negative_int(text: str) -> int:
 
 
 def positive_float(text: str) -> float:
-    """argparse type: a finite number > 0 (as a float)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {short(text)}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"expected a finite positive number, got {short(text)}")
-    return value
+    """argparse type: a number > 0 (read by :func:`number`), as a float."""
+    value = number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {short(value)}")
+    return float(value)
+
+
+def non_negative_float(text: str) -> float:
+    """argparse type: a number >= 0 (read by :func:`number`), as a float."""
+    value = number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {short(value)}")
+    return float(value)
 
 
 def add_kernel_option(parser: argparse.ArgumentParser, default: str = "constant") -> None:

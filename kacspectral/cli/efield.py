@@ -14,7 +14,6 @@ project's notes); conventions page ``docs/conventions.md``.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 
 import numpy as np
@@ -26,7 +25,16 @@ from kacspectral.errors import ConvergenceError
 from kacspectral.physics.expressions import parse_expression
 from kacspectral.physics.kernels import AngularKernel, get_kernel
 
-from ._common import Progress, add_kernel_option, emit_json, positive_float, positive_int
+from ._common import (
+    Progress,
+    add_kernel_option,
+    emit_json,
+    non_negative_float,
+    number,
+    positive_float,
+    positive_int,
+    short,
+)
 
 COMMAND = "efield"
 HELP = "gas driven by an electric field: steady states, stability, folds (seed 003, sec. 5)"
@@ -35,21 +43,11 @@ MAX_SCAN = 2000
 MAX_DEGREE = 28
 
 
-def _non_negative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}") from None
-    if not (math.isfinite(value) and value >= 0):
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
-    return value
-
-
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--field", type=_non_negative_float, default=1.3, metavar="E",
+    parser.add_argument("--field", type=non_negative_float, default=1.3, metavar="E",
                         help="field strength along z, >= 0 (default: 1.3; -E is the mirror "
                         "image)")
-    parser.add_argument("--nu", type=_non_negative_float, default=1.0,
+    parser.add_argument("--nu", type=non_negative_float, default=1.0,
                         help="rate of the isotropising term nu (f~ - f) (default: 1)")
     parser.add_argument("--diffusion", default="0.05 + 5*exp(-r**2/2)", metavar="D",
                         help="D(r), r = |v|: a number or an expression in r "
@@ -71,17 +69,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def _fields(args: argparse.Namespace) -> list[float]:
     if args.scan is None:
         return [args.field]
-    e0, e1, n = args.scan
     try:
-        e0, e1 = float(e0), float(e1)
-        count = int(n)
-    except ValueError:
-        raise ValueError(f"--scan takes E0 E1 N (two numbers and an integer), got "
-                         f"{' '.join(args.scan)}") from None
-    if not (math.isfinite(e0) and math.isfinite(e1) and e0 >= 0 and e1 >= 0):
-        raise ValueError(f"--scan fields must be finite and >= 0, got {e0} {e1}")
-    if not 1 <= count <= MAX_SCAN:
-        raise ValueError(f"--scan N must be an integer in [1, {MAX_SCAN}], got {n}")
+        e0, e1 = (float(number(x)) for x in args.scan[:2])
+        count = positive_int(args.scan[2])
+    except argparse.ArgumentTypeError as exc:
+        raise ValueError(f"--scan takes E0 E1 N (two numbers and an integer >= 1): {exc}") \
+            from None
+    if e0 < 0 or e1 < 0:
+        raise ValueError(f"--scan fields must be >= 0, got {short(e0)} {short(e1)}")
+    if count > MAX_SCAN:
+        raise ValueError(f"--scan N must be an integer in [1, {MAX_SCAN}], got {short(count)}")
     return [float(e) for e in np.linspace(e0, e1, count)]
 
 
@@ -94,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     fields = _fields(args)
     if not 2 <= args.degree <= MAX_DEGREE:
         raise ValueError(f"--degree must be in [2, {MAX_DEGREE}] (the collision tensor grows "
-                         f"like K^6), got {args.degree}")
+                         f"like K^6), got {short(args.degree)}")
     kernel = get_kernel(args.kernel)
     diffusion = _diffusion(args.diffusion)
     problem = EFieldProblem(fields[0], args.nu, diffusion, args.epsilon, kernel, args.t0)

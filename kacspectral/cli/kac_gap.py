@@ -11,8 +11,15 @@ from kacspectral.kac.generators import (
     kac_gap,
 )
 
-from ._common import Progress, add_output_option, emit_json, positive_int, write_output
-from .reservoir import finite_number
+from ._common import (
+    Progress,
+    add_output_option,
+    emit_json,
+    number,
+    positive_int,
+    short,
+    write_output,
+)
 
 COMMAND = "kac-gap"
 HELP = "spectral gap of the 3D Kac generator L_S (energy and momentum conserved), seed 000"
@@ -36,7 +43,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="maximal polynomial degree of the sectors (default 4; searches "
                              f"estimated above {MAX_SECONDS:.0f} s are refused: degree <= 9 "
                              "for N = 2, 8 for N = 3, 6 for N = 4, 5 for N = 5, 4 for N >= 6)")
-    parser.add_argument("--lambda-s", type=finite_number, default=1,
+    parser.add_argument("--lambda-s", type=number, default=1,
                         help="collision rate lambda_S > 0 (default 1)")
     parser.add_argument("--modes", type=positive_int, default=6,
                         help="number of slowest modes listed (default 6, at most 50)")
@@ -49,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     if n < 2:
         raise ValueError(f"--particles must be >= 2, got {n}")
     if args.lambda_s <= 0:
-        raise ValueError(f"--lambda-s must be > 0, got {args.lambda_s}")
+        raise ValueError(f"--lambda-s must be > 0, got {short(args.lambda_s)}")
     if args.modes > 50:
         raise ValueError(f"--modes must be at most 50, got {args.modes}")
     if args.degree > 40:  # the estimate itself enumerates partitions: bound it first

@@ -6,12 +6,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
-import re
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
+from kacspectral.errors import short
 from kacspectral.kac.finite_reservoir import (
     INITIAL_STATES,
     RESERVOIR_MAX,
@@ -22,9 +22,15 @@ from kacspectral.kac.finite_reservoir import (
     wick_components,
 )
 from kacspectral.kac.generators import check_cost
-from kacspectral.kac.results import short
 
-from ._common import Progress, add_output_option, emit_json, positive_int, write_output
+from ._common import (
+    Progress,
+    add_output_option,
+    emit_json,
+    number,
+    positive_int,
+    write_output,
+)
 
 COMMAND = "reservoir"
 HELP = "exact distance finite reservoir vs thermostat in the 3D Kac model, with the seed's bound"
@@ -36,40 +42,20 @@ SYSTEM_MAX = 1000
 LIST_MAX = 100
 TIME_MAX = 1e308
 AMPLITUDE_MAX = Fraction(10) ** 100
-_EXPONENT = re.compile(r"[eE]\s*([-+]?\d+)")
-
-
-def finite_number(text: str) -> Fraction:
-    """argparse type: a finite number such as ``0.5``, ``1/6`` or ``2e-3``, as a Fraction
-    (decimal exponents beyond +-400 are refused before the exact conversion, which would
-    build a number with that many digits)."""
-    for exp in _EXPONENT.findall(text):
-        if abs(int(exp)) > 400:
-            raise argparse.ArgumentTypeError(f"expected a number of magnitude within "
-                                             f"1e-400..1e400, got {text!r}")
-    try:
-        text_ = text.strip()
-        if "/" in text_:
-            num, den = text_.split("/", 1)
-            return Fraction(Fraction(num.strip()), Fraction(den.strip()))
-        return Fraction(text_)
-    except (ValueError, ZeroDivisionError):
-        raise argparse.ArgumentTypeError(
-            f"expected a number such as 0.5 or 1/6, got {text!r}") from None
 
 
 def _time(text: str) -> float:
     if text.strip().lower() in ("inf", "infinity", "+inf"):
         return math.inf
     try:
-        value = finite_number(text)
-    except argparse.ArgumentTypeError:
-        raise argparse.ArgumentTypeError(f"expected a time >= 0 or inf, got {text!r}") from None
+        value = number(text)
+    except argparse.ArgumentTypeError as exc:
+        raise argparse.ArgumentTypeError(f"expected a time >= 0 or inf: {exc}") from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a time >= 0 or inf, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a time >= 0 or inf, got {short(value)}")
     if value > TIME_MAX:
         raise argparse.ArgumentTypeError(
-            f"times above 1e308 are not floats; use inf (the limit), got {text!r}")
+            f"times above 1e308 are not floats; use inf (the limit), got {short(value)}")
     return float(value)
 
 
@@ -81,18 +67,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "the exponent in N is fitted over 3 or more distinct N)")
     parser.add_argument("--times", "-t", type=_time, nargs="+", required=True,
                         help="times t >= 0 (inf allowed: the long-time limit)")
-    parser.add_argument("--mu", type=finite_number, default=Fraction(1),
+    parser.add_argument("--mu", type=number, default=Fraction(1),
                         help="system-reservoir rate mu > 0 (1)")
-    parser.add_argument("--lambda-s", type=finite_number, default=Fraction(1),
+    parser.add_argument("--lambda-s", type=number, default=Fraction(1),
                         help="system rate lambda_S > 0 (1)")
-    parser.add_argument("--lambda-r", type=finite_number, default=Fraction(1),
+    parser.add_argument("--lambda-r", type=number, default=Fraction(1),
                         help="reservoir rate lambda_R > 0 (1); the three rates within a "
                              "ratio 1e6 of each other")
     parser.add_argument("--initial", choices=sorted(INITIAL_STATES), default="energy",
                         help="initial state: energy: h0 = 1 + a sum_i((2pi/3)|v_i|^2 - 1); "
                              "quartic: h0 = 1 + a sum_i :|x_i|^4:/15, x = sqrt(2pi) v")
-    parser.add_argument("--epsilon", type=finite_number, default=Fraction(1, 10),
-                        help="amplitude a != 0 of the initial state, |a| <= 1e100 "
+    parser.add_argument("--epsilon", type=number, default=Fraction(1, 10),
+                        help="amplitude a of the initial state, 1e-100 <= |a| <= 1e100 "
                              "(default 1/10)")
     parser.add_argument("--gap-degree", type=positive_int, default=3,
                         help="maximal degree of the sectors searched for the gap k of L "
@@ -107,7 +93,7 @@ def _check(args: argparse.Namespace) -> None:
     for name in ("mu", "lambda_s", "lambda_r"):
         value = getattr(args, name)
         if value <= 0:
-            raise ValueError(f"--{name.replace('_', '-')} must be > 0, got {value}")
+            raise ValueError(f"--{name.replace('_', '-')} must be > 0, got {short(value)}")
     if args.system > SYSTEM_MAX:
         raise ValueError(f"--system must be at most {SYSTEM_MAX} (the initial state is a "
                          f"polynomial of O(M^2) coefficients), got {args.system}")
@@ -122,9 +108,10 @@ def _check(args: argparse.Namespace) -> None:
         raise ValueError(f"--gap-degree must be between 1 and 4, got {args.gap_degree}")
     if args.epsilon == 0:
         raise ValueError("--epsilon must be non-zero (h0 = 1 gives distance 0)")
-    if abs(args.epsilon) > AMPLITUDE_MAX:
-        raise ValueError(f"--epsilon must be at most 1e100 in size (the distance is linear in "
-                         f"it), got {short(args.epsilon)}")
+    if not 1 / AMPLITUDE_MAX <= abs(args.epsilon) <= AMPLITUDE_MAX:
+        raise ValueError(f"--epsilon must lie within 1e-100 <= |a| <= 1e100 in size (the "
+                         f"distance is linear in it; squared norms of smaller amplitudes "
+                         f"underflow), got {short(args.epsilon)}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -183,8 +170,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(payload)
         return 0
-    print(f"M = {args.system}, initial = {args.initial}, epsilon = {args.epsilon}, "
-          f"mu = {args.mu}, lambda_S = {args.lambda_s}, lambda_R = {args.lambda_r}")
+    print(f"M = {args.system}, initial = {args.initial}, epsilon = {short(args.epsilon)}, "
+          f"mu = {short(args.mu)}, lambda_S = {short(args.lambda_s)}, "
+          f"lambda_R = {short(args.lambda_r)}")
     print(f"{'N':>9} {'t':>8} {'distance':>14} {'bound':>14} {'ratio':>10}")
     for r in rows:
         ratio = "-" if r["ratio"] is None else f"{r['ratio']:.4g}"

@@ -21,6 +21,7 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
+from kacspectral.errors import short
 from kacspectral.physics.expressions import parse_expression
 from kacspectral.physics.kernels import get_kernel
 from kacspectral.results import ResultMixin, register_codec
@@ -47,7 +48,11 @@ def _finite(value: object, name: str, positive: bool = False, nonneg: bool = Fal
 
 
 def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    """The expression text for a message: a number in short form, long text cut."""
+    try:
+        return short(float(text))
+    except (TypeError, ValueError, OverflowError):
+        return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 @dataclass(frozen=True)
@@ -86,16 +91,22 @@ class Diffusion(ResultMixin):
             vals = np.asarray(self(rs), dtype=complex) * np.ones_like(rs)
         bad = ~np.isfinite(vals) | (np.abs(vals.imag) > 0)
         if np.any(bad):
-            raise ValueError(f"the diffusion D(r) = {_short(self.name)} must be finite and "
+            raise ValueError(f"the diffusion D(r) = {self._shown()} must be finite and "
                              f"real for r >= 0; it is not at r = {rs[bad][0]:g}")
         vals = vals.real
         lo, hi = float(np.min(vals)), float(np.max(vals))
         if not (_D_MIN <= lo and hi <= _D_MAX):
             raise ValueError(
-                f"the diffusion D(r) = {_short(self.name)} must lie in [{_D_MIN:g}, {_D_MAX:g}] "
+                f"the diffusion D(r) = {self._shown()} must lie in [{_D_MIN:g}, {_D_MAX:g}] "
                 f"for 0 <= r <= 30 (the range on which the solvers are meaningful in double "
                 f"precision); it ranges over [{lo:.3g}, {hi:.3g}]"
             )
+
+    def _shown(self) -> str:
+        """The coefficient for a message: a number in short form, long text cut."""
+        if self.expr.is_Number:
+            return short(float(self.expr))
+        return _short(self.name)
 
     def __reduce__(self) -> tuple:
         return (Diffusion, (self.expr, self.name))  # the lambdified function is rebuilt

@@ -54,6 +54,7 @@ from typing import Any
 
 import numpy as np
 
+from kacspectral.errors import short
 from kacspectral.kac.eigen import one_blas_thread
 from kacspectral.kac.generators import (
     MAX_BYTES,
@@ -74,7 +75,6 @@ from kacspectral.kac.results import (
     KacMode,
     ReservoirDistanceResult,
     ReservoirGapResult,
-    short,
 )
 from kacspectral.results import ResultMixin
 
@@ -129,9 +129,9 @@ class ReservoirProblem(ResultMixin):
             try:
                 v = Fraction(raw)
             except (TypeError, ValueError, OverflowError, ZeroDivisionError):
-                raise ValueError(f"{name} must be a finite number > 0, got {raw!r}") from None
+                raise ValueError(f"{name} must be a finite number > 0, got {short(raw)}") from None
             if v <= 0:
-                raise ValueError(f"{name} must be > 0, got {v}")
+                raise ValueError(f"{name} must be > 0, got {short(v)}")
             object.__setattr__(self, name, v)
         rates = [self.lambda_r, self.mu] + ([self.lambda_s] if self.system >= 2 else [])
         for name in ("lambda_s", "lambda_r", "mu"):

@@ -53,9 +53,10 @@ from functools import cache
 import numpy as np
 import scipy.sparse as sp
 
+from kacspectral.errors import short
 from kacspectral.kac.eigen import DENSE_MAX, symmetrized, top_eigenpairs
 from kacspectral.kac.lemma3 import exact_eigenvalue
-from kacspectral.kac.results import KacGapResult, KacMode, short
+from kacspectral.kac.results import KacGapResult, KacMode
 from kacspectral.kac.sectors import (  # re-exported: the sector basis and its cost model
     MAX_BYTES,
     MAX_SECONDS,
@@ -499,9 +500,9 @@ def _positive_rate(value, name: str) -> Fraction:
     try:
         rate = Fraction(value)
     except (TypeError, ValueError, ZeroDivisionError, OverflowError):
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}") from None
+        raise ValueError(f"{name} must be a finite number > 0, got {short(value)}") from None
     if rate <= 0:
-        raise ValueError(f"{name} must be > 0, got {rate}")
+        raise ValueError(f"{name} must be > 0, got {short(rate)}")
     return rate
 
 
@@ -557,7 +558,7 @@ def kac_gap(n_particles: int, degree: int = 4, lambda_s=1, max_modes: int = 6,
     degree = _check_count(degree, "degree", 1)
     max_modes = _check_count(max_modes, "max_modes", 1)
     lam = _positive_rate(lambda_s, "lambda_s")
-    if not 1e-300 <= lam <= 1e300:
+    if not 1e-300 <= float(lam) <= 1e300:
         raise ValueError(f"lambda_s must be between 1e-300 and 1e300 (rates are floats "
                          f"then), got {short(lam)}")
     layouts = [(_reduced_pools(n, m), m, None) for m in range(1, degree + 1)]

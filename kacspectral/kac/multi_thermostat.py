@@ -89,6 +89,7 @@ from functools import cache
 
 import numpy as np
 
+from kacspectral.errors import short
 from kacspectral.kac.tables import pair_table, sphere_moment
 from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
 from kacspectral.results import ResultMixin
@@ -118,7 +119,7 @@ MAX_DEGREE = 6
 def _positive(value: object, name: str) -> Fraction:
     x = as_fraction(value, name)
     if x <= 0:
-        raise ValueError(f"{name} must be > 0, got {x}")
+        raise ValueError(f"{name} must be > 0, got {short(x)}")
     return x
 
 

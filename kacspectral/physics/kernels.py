@@ -38,6 +38,7 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
+from kacspectral.errors import short
 from kacspectral.physics.expressions import ExpressionFunction, parse_expression
 from kacspectral.spectral.polynomials import gauss_jacobi
 
@@ -291,7 +292,7 @@ def _validate(kernel: AngularKernel, normalize: bool) -> AngularKernel:
         return kernel
     if not normalize:
         raise ValueError(
-            f"kernel {kernel.name!r} is not normalised: (1/2) int_{{-1}}^{{1}} b(s) ds = "
+            f"kernel {short(kernel.name)} is not normalised: (1/2) int_{{-1}}^{{1}} b(s) ds = "
             f"{norm!r}, expected 1 (to {NORMALIZATION_TOL:g}); pass normalize=True to rescale"
         )
     if kernel.is_exact:
