@@ -1,4 +1,4 @@
-"""DSMC of the homogeneous gas with jump reservoirs (issue 12, item 5), :mod:`kacspectral.grid.dsmc`.
+"""DSMC of the homogeneous gas with jump reservoirs (issue 12, item 5): `grid.dsmc`.
 
 Fast: Maxwell molecules (``lambda = 0``) against the exact NESS moments of the isotropic solver
 (``m_2 = 9/4``, ``m_4 = 35/4`` for ``gamma = 1/2``, ``R = (M_{1/2} + M_1)/2``, ``b = 1``; exact
