@@ -39,6 +39,30 @@ def test_dsmc_maxwell_exact_moments():
     assert r.clipped == 0
 
 
+@pytest.mark.parametrize("lam", [0.0, 1.0])
+def test_dsmc_reservoir_flux_of_initial_state(lam):
+    """One step from ``f_0 = R``: the expected energy exchange is ``dt J_a(R)`` (the step is the
+    Euler step in expectation), against the closed form for ``f = M_T`` (linear in ``f``):
+    ``J_a(M_T) = -(1/4) gamma w_a (T_a - T)/S E|q|^(lambda+2)``, ``q ~ N(0, S I)``,
+    ``S = T + T_a``.  Checks the exact rejection sampling of the hard-sphere reservoir partner."""
+    from scipy.special import gamma as gamma_fn
+
+    g = 0.5
+    exact = []
+    for wa, ta in zip(RES.w, RES.T, strict=True):
+        j = 0.0
+        for wb, tb in zip(RES.w, RES.T, strict=True):
+            s = float(ta) + float(tb)
+            e_q = (2 * s) ** ((lam + 2) / 2) * gamma_fn((lam + 5) / 2) / gamma_fn(1.5)
+            j += float(wb) * -0.25 * g * float(wa) * (float(ta) - float(tb)) / s * e_q
+        exact.append(j)
+    r = run_dsmc(DsmcProblem(lam, g, RES, particles=200000, dt=0.1, burn_in=0.0,
+                             duration=0.1, seeds=tuple(range(1, 9))))
+    z = r.z_scores(heat_fluxes=exact)
+    assert np.all(np.abs(z["heat_fluxes"]) < 3)
+    assert max(r.moments()["heat_fluxes_se"]) < 0.03 * max(abs(x) for x in exact)
+
+
 def test_dsmc_bad_input():
     with pytest.raises(ValueError, match="gamma"):
         DsmcProblem(1.0, 1.5, RES)
