@@ -5,5 +5,6 @@ Modules: :mod:`fft` (pyfftw plans, scipy.fft fallback), :mod:`operator` (the col
 L2 projection restoring mass, momentum and energy), :mod:`evolution` (time stepping with the
 entropy after every step), :mod:`projection` (grid values <-> Hermite coefficients),
 :mod:`reservoirs` (jump and Fokker-Planck reservoirs), :mod:`ness` (steady states with
-reservoirs) and :mod:`resources` (peak memory).
+reservoirs), :mod:`dsmc` (seeded direct simulation Monte Carlo with the reservoir collisions, an
+independent check of the steady states) and :mod:`resources` (peak memory).
 """
