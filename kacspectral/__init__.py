@@ -41,8 +41,7 @@ from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_
 from kacspectral.boltzmann.wasserstein import w2_isotropic
 from kacspectral.efield.kinetic import KineticState
 from kacspectral.efield.problem import Diffusion, EFieldProblem
-from kacspectral.efield.reduced import Branch as EFieldBranch  # registers it for ks.load
-from kacspectral.efield.reduced import ReducedState
+from kacspectral.efield.reduced import EFieldBranch, ReducedState
 from kacspectral.errors import (
     BudgetError,
     ConvergenceError,

@@ -46,7 +46,7 @@ from kacspectral.errors import ConvergenceError
 from kacspectral.results import ResultMixin
 
 __all__ = [
-    "Branch",
+    "EFieldBranch",
     "OutOfRangeError",
     "ReducedState",
     "continue_branch",
@@ -245,7 +245,7 @@ def stationary_states(problem: EFieldProblem, u_max: float = 4.0, t_range: tuple
 
 
 @dataclass(frozen=True)
-class Branch(ResultMixin):
+class EFieldBranch(ResultMixin):
     """A continuation path ``(E, u, T)`` with the stability of each point and the folds; a
     ``ResultMixin`` result (``to_dict``, ``save``, ``kacspectral.load``)."""
 
@@ -318,7 +318,7 @@ def locate_fold(problem: EFieldProblem, guess: tuple, method: str = "auto") -> R
 
 def continue_branch(problem: EFieldProblem, e_max: float, start: tuple | None = None,
                     step: float = 0.05, max_step: float = 0.25, t_max: float = 200.0,
-                    max_points: int = 5000, method: str = "auto", progress=None) -> Branch:
+                    max_points: int = 5000, method: str = "auto", progress=None) -> EFieldBranch:
     """Pseudo-arclength continuation of the stationary points in ``E`` (module docstring).
 
     Starts from ``start = (u, T, E)`` (default: the equilibrium ``(0, T0, 0)``) with E
@@ -378,7 +378,7 @@ def continue_branch(problem: EFieldProblem, e_max: float, start: tuple | None = 
         folds.append(locate_fold(problem, tuple(g), method))
     stable = np.array([max(np.real(np.linalg.eigvals(
         reduced_jacobian(p[:2], p[2], nu, diff, t0, method)))) < 0 for p in P])
-    return Branch(P[:, 2], P[:, 0], P[:, 1], stable, tuple(folds), problem)
+    return EFieldBranch(P[:, 2], P[:, 0], P[:, 1], stable, tuple(folds), problem)
 
 
 def exact_constant_d(E: float, nu: float, D: float, t0: float) -> tuple[float, float]:

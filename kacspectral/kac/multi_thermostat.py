@@ -187,7 +187,7 @@ class MultiThermostat(ResultMixin):
                    Fraction(0))
 
     def partner_moment(self, b: tuple[int, int, int]) -> Fraction:
-        """E_R[x^b] = sum_a w_a T_a^{|b|/2} prod_k (b_k - 1)!! (0 unless every b_k is even)."""
+        """``E_R[x^b] = sum_a w_a T_a^{|b|/2} prod_k (b_k - 1)!!`` (0 unless all ``b_k`` even)."""
         if any(k % 2 for k in b):
             return Fraction(0)
         return self.temperature_moment(sum(b) // 2) * math.prod(

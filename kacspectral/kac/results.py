@@ -83,7 +83,7 @@ class KacGapResult(_LegacyItems, ResultMixin):
         lambda_S N/(N-1);
     agrees_with_claim : gap == claimed_gap to 1e-12 relative, or None when ``degree`` < 3
         (the claimed gap mode has degree 3: a smaller search cannot decide);
-    verdict : that decision in words;  max_asymmetry : largest |B - B^T| of the symmetrised
+    verdict : that decision in words;  max_asymmetry : largest ``|B - B^T|`` of the symmetrised
         matrices;  solvers : (eigensolver, number of sectors) pairs.
     """
 
