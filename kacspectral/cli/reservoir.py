@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from kacspectral.errors import short
 from kacspectral.kac.finite_reservoir import (
     INITIAL_STATES,
     RESERVOIR_MAX,
@@ -22,7 +23,6 @@ from kacspectral.kac.finite_reservoir import (
     wick_components,
 )
 from kacspectral.kac.generators import check_cost
-from kacspectral.kac.results import short
 
 from ._common import Progress, add_output_option, emit_json, positive_int, write_output
 

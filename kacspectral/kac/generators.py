@@ -53,9 +53,10 @@ from functools import cache
 import numpy as np
 import scipy.sparse as sp
 
+from kacspectral.errors import short
 from kacspectral.kac.eigen import DENSE_MAX, symmetrized, top_eigenpairs
 from kacspectral.kac.lemma3 import exact_eigenvalue
-from kacspectral.kac.results import KacGapResult, KacMode, short
+from kacspectral.kac.results import KacGapResult, KacMode
 from kacspectral.kac.sectors import (  # re-exported: the sector basis and its cost model
     MAX_BYTES,
     MAX_SECONDS,

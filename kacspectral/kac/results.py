@@ -15,7 +15,6 @@ release and emits a DeprecationWarning.
 
 from __future__ import annotations
 
-import math
 import warnings
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -23,23 +22,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from kacspectral.errors import short  # re-exported (kept for callers of this module)
 from kacspectral.results import ResultMixin
 
 __all__ = ["KacMode", "KacGapResult", "ReservoirDistanceResult", "ReservoirGapResult", "short"]
-
-
-def short(x) -> str:
-    """A number for a message: ``1e+400`` style for any size (a Fraction with 400 digits, or
-    one beyond the float range, is not printed in full)."""
-    x = Fraction(x)
-    if x == 0:
-        return "0"
-    if len(str(x)) <= 12:
-        return str(x)
-    mag = math.log10(abs(x.numerator)) - math.log10(x.denominator)
-    if -300 < mag < 300:
-        return f"{float(x):.3g}"
-    return f"{'-' if x < 0 else ''}1e{round(mag):+d} (about)"
 
 
 class _LegacyItems:
