@@ -5,15 +5,19 @@ own layer or the layers below it (``tests/test_layout.py`` checks this):
 
 spectral           orthonormal He_n / Laguerre recurrences and Gauss rules, the 3D Hermite and
                    Burnett bases, time integrators
-physics            angular kernels b(s), Maxwellian-mixture reservoirs, the exact BKW solution
+physics            angular kernels b(s), Maxwellian-mixture and diffusive (Fokker-Planck)
+                   reservoirs, the exact BKW solution, a safe parser of kernel expressions
 boltzmann          Maxwell molecules with thermal reservoirs (Carlen, Lebowitz and Mouhot, 2014):
-  isotropic        the NESS, its exact moments and Picard contraction
+  isotropic        the NESS (Maxwellian and diffusive reservoirs), its exact moments and
+                   Picard contraction
   anisotropic      the Hermite-Bobylev solver, time evolution, diagnostics, moment equations
-  gtw              the Gabetta-Toscani-Wennberg distance (3D, with an isotropic fast path)
+  gtw              the Gabetta-Toscani-Wennberg distance (3D, with an isotropic fast path),
+                   its corrected form, the W2 distance of isotropic states, the entropy budget
 grid               fast spectral solver on a 3D velocity grid (pyfftw): Maxwell molecules,
                    variable hard spheres, hard spheres; reservoirs; grid <-> Hermite projections
 kac                the 3D Kac model with a thermostat or a finite reservoir (Bonetto, Popa,
-                   Powell, Chen and Tung, 2025): Lemma 3, N-particle gaps, the projector R
+                   Powell, Chen and Tung, 2025): Lemma 3, N-particle gaps, the projector R,
+                   several thermostats (MultiThermostat) and the kinetic limit (kac_ness)
 efield             the gas driven by an electric field (seed 003, section 5): reduced model,
                    folds, kinetic steady states and their stability
 cli                the ``kacspectral`` command
@@ -28,7 +32,7 @@ Infinite Thermostat by Finite Reservoir Using the 3D Kac Model" (2025).
 """
 
 from kacspectral._version import __version__
-from kacspectral.boltzmann.anisotropic.collision import CollisionOperator, HermiteSpace
+from kacspectral.boltzmann.anisotropic.collision import CollisionOperator
 from kacspectral.boltzmann.anisotropic.evolution import EvolutionProblem, evolve
 from kacspectral.boltzmann.anisotropic.fokker_planck import DiffusiveEvolutionProblem
 from kacspectral.boltzmann.distance_corrected import corrected_gtw_distance
@@ -66,41 +70,41 @@ from kacspectral.physics.kernels import (
 )
 from kacspectral.physics.reservoirs import MaxwellianMixture
 from kacspectral.results import load
+from kacspectral.spectral.hermite_space import HermiteSpace
 
 __all__ = [
     "__version__",
-    "w2_isotropic",
-    "solve_diffusive_ness",
-    "ness_entropy_budget",
-    "exact_heat_fluxes",
-    "corrected_gtw_distance",
-    "DiffusiveReservoirs",
-    "DiffusiveNessProblem",
-    "DiffusiveEvolutionProblem",
+    # classes: problems, results, kernels, errors and warnings
     "AngularKernel",
     "BKW",
-    "CollisionOperator",
     "BudgetError",
+    "CollisionOperator",
     "ConvergenceError",
     "Diffusion",
-    "KineticState",
-    "ReducedState",
+    "DiffusiveEvolutionProblem",
+    "DiffusiveNessProblem",
+    "DiffusiveReservoirs",
     "EFieldBranch",
     "EFieldProblem",
     "EvolutionProblem",
     "FastSpectralOperator",
     "HermiteSpace",
     "KacGapResult",
+    "KineticState",
     "MaxwellianMixture",
+    "MultiThermostat",
     "NegativeDensityWarning",
     "NessProblem",
     "NessResult",
-    "MultiThermostat",
+    "ReducedState",
     "ReservoirDistanceResult",
     "ReservoirProblem",
     "TruncationWarning",
+    # functions
+    "corrected_gtw_distance",
     "evolve",
     "exact_eigenvalue",
+    "exact_heat_fluxes",
     "exact_moments",
     "get_kernel",
     "gtw_distance",
@@ -110,10 +114,13 @@ __all__ = [
     "kernel_from_expression",
     "lemma3_check",
     "load",
+    "ness_entropy_budget",
     "parse_expression",
     "picard_contraction",
     "reservoir_distance",
+    "solve_diffusive_ness",
     "solve_ness",
+    "w2_isotropic",
 ]
 
 

@@ -433,6 +433,17 @@ def from_dict(data: dict) -> Any:
 def load(path: str | os.PathLike[str]) -> Any:
     """Read a result written by ``.save(path)`` (or the CLI's ``--output``): same type, exact.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A JSON file in the format ``kacspectral.result/1`` (:data:`FORMAT`).
+
+    Returns
+    -------
+    object
+        The saved problem or result, rebuilt from data only (registered kacspectral types; no
+        code is evaluated): float arrays bit for bit, exact numbers as ``Fraction``.
+
     Raises
     ------
     ValueError

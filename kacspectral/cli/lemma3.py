@@ -21,7 +21,7 @@ from ._common import (
 )
 
 COMMAND = "lemma3"
-HELP = "Spectrum of the thermostat gain on V_m vs the exact lambda_{n,l}; Lemma 3 (2/3 bound)"
+HELP = "spectrum of the thermostat gain on V_m vs the exact lambda_{n,l}; Lemma 3 (2/3 bound)"
 
 #: Largest --m-max accepted: :data:`kacspectral.kac.lemma3.MAX_M` (about a minute; the work
 #: grows like m_max^6, see :func:`kacspectral.kac.lemma3.estimate_lemma3`).

@@ -15,6 +15,7 @@ import argparse
 import math
 import sys
 import warnings
+from fractions import Fraction
 
 from kacspectral._version import __version__
 from kacspectral.boltzmann.isotropic.contraction import picard_contraction
@@ -154,10 +155,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_table(p: dict, out) -> None:
-    w = " ".join(p["weights"])
-    t = " ".join(p["temperatures"])
+    def sh(x: str) -> str:  # exact strings in the JSON, short form on the terminal
+        return short(Fraction(x))
+
+    w = " ".join(map(sh, p["weights"]))
+    t = " ".join(map(sh, p["temperatures"]))
     print(f"kacspectral {__version__} -- isotropic NESS (seed 003)", file=out)
-    print(f"  gamma = {p['gamma']}, weights = {w}, temperatures = {t}", file=out)
+    print(f"  gamma = {sh(p['gamma'])}, weights = {w}, temperatures = {t}", file=out)
     print(
         f"  kernel = {p['kernel']['name']} (beta = {p['kernel']['beta']:.12g}), "
         f"method = {p['method']}, K = {p['truncation']}, T_ref = {p['t_ref']:.6g}",

@@ -62,6 +62,7 @@ from kacspectral.kac.generators import (
     ZERO,
     PolynomialSector,
     _canon,
+    _positive_rate,
     _reduced_pools,
     check_cost,
     gap_search_cost,
@@ -125,14 +126,7 @@ class ReservoirProblem(ResultMixin):
         if self.reservoir < 2:
             raise ValueError(f"reservoir must hold at least 2 particles, got {self.reservoir}")
         for name in ("lambda_s", "lambda_r", "mu"):
-            raw = getattr(self, name)
-            try:
-                v = Fraction(raw)
-            except (TypeError, ValueError, OverflowError, ZeroDivisionError):
-                raise ValueError(f"{name} must be a finite number > 0, got {short(raw)}") from None
-            if v <= 0:
-                raise ValueError(f"{name} must be > 0, got {short(v)}")
-            object.__setattr__(self, name, v)
+            object.__setattr__(self, name, _positive_rate(getattr(self, name), name))
         rates = [self.lambda_r, self.mu] + ([self.lambda_s] if self.system >= 2 else [])
         for name in ("lambda_s", "lambda_r", "mu"):
             if not Fraction(1, 10**150) <= getattr(self, name) <= 10**150:

@@ -528,15 +528,22 @@ def kac_gap(n_particles: int, degree: int = 4, lambda_s=1, max_modes: int = 6,
     degree : int
         Maximal Wick degree searched (>= 1).
     lambda_s : int, Fraction or str
-        The rate lambda_S > 0, exact (a string such as ``"1/2"`` is accepted).
+        Rate lambda_S > 0, exact (a string such as ``"1/2"`` is accepted).
     max_modes : int
         Number of slowest distinct eigenvalues listed.
     progress : callable or None
-        Called once per sector of the search (4 per degree).
+        Called with no argument once per sector of the search (4 per degree).
     max_seconds, max_bytes : float
-        Refuse (ValueError with the estimate of :func:`gap_search_cost`) a search estimated to
-        take longer or to need more memory.
+        Refuse (``ValueError`` with the estimate of :func:`gap_search_cost`) a search estimated
+        to take longer or to need more memory.
 
+    Returns
+    -------
+    KacGapResult
+        See the notes below.
+
+    Notes
+    -----
     Cost: the dimension of the degree-m sectors grows fast with min(m, N) (N = 10: 1155 at
     degree 4, 9155 at degree 5); degree 4 takes about 2 s for any N
     (validation/results/bench_kac.json).
@@ -552,10 +559,9 @@ def kac_gap(n_particles: int, degree: int = 4, lambda_s=1, max_modes: int = 6,
 
     * the claim Delta_N = (4/15) lambda_S N/(N-1) is **confirmed for 3 <= N <= 10** on degree
       <= 4 (<= 6 for N = 3, 4), to 1e-15, on the degree-3, spin-1, permutation-symmetric
-      sector; the eigenfunction is the Wick form of
-      ``sum_j |v_j|^2 v_j - (1/(N-1)) sum_{i!=j} [v_i |v_j|^2 + 2 (v_i.v_j) v_j]
-      + (2/((N-1)(N-2))) sum_{i,j,k distinct} v_i (v_j.v_k)`` (scaled velocities), i.e.
-      ``sum_j |v_j|^2 v_j`` with momentum corrections;
+      sector; the eigenfunction is the Wick form of ``sum_j |v_j|^2 v_j - (1/(N-1)) sum_{i!=j}
+      [v_i |v_j|^2 + 2 (v_i.v_j) v_j] + (2/((N-1)(N-2))) sum_{i,j,k distinct} v_i (v_j.v_k)``
+      (scaled velocities), i.e. ``sum_j |v_j|^2 v_j`` with momentum corrections;
     * the claim is **refuted for N = 2**: the gap is the momentum mode 2/3 > 8/15 (only the
       relative velocity moves, its spin-l blocks decay at rate 2l/(2l+1)).
     """

@@ -136,6 +136,8 @@ class MultiThermostat(ResultMixin):
     lambda_s : number
         lambda_S > 0: each particle collides with the others at total rate lambda_S.
 
+    Notes
+    -----
     All three are kept as exact Fractions (strings such as ``"1/6"`` are accepted).
     ``to_dict``/``save``/``load`` from :class:`kacspectral.results.ResultMixin`.
     """
@@ -187,7 +189,7 @@ class MultiThermostat(ResultMixin):
                    Fraction(0))
 
     def partner_moment(self, b: tuple[int, int, int]) -> Fraction:
-        """``E_R[x^b] = sum_a w_a T_a^{|b|/2} prod_k (b_k - 1)!!`` (0 unless all ``b_k`` even)."""
+        """``E_R[x^b] = sum_a w_a T_a^{|b|/2} prod_k (b_k - 1)!!`` (0 unless every b_k is even)."""
         if any(k % 2 for k in b):
             return Fraction(0)
         return self.temperature_moment(sum(b) // 2) * math.prod(

@@ -22,9 +22,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from kacspectral.errors import short  # re-exported (kept for callers of this module)
 from kacspectral.results import ResultMixin
 
-__all__ = ["KacMode", "KacGapResult", "ReservoirDistanceResult", "ReservoirGapResult"]
+__all__ = ["KacMode", "KacGapResult", "ReservoirDistanceResult", "ReservoirGapResult", "short"]
 
 
 class _LegacyItems:
@@ -77,14 +78,24 @@ class KacGapResult(_LegacyItems, ResultMixin):
     """Spectral gap of L_S on the polynomial sectors of degree <= ``degree``
     (:func:`kacspectral.kac.generators.kac_gap`).
 
-    gap : -(largest non-zero eigenvalue) on the sectors searched (an upper bound for the gap
-        on all of L^2);  modes : the slowest ``max_modes`` distinct modes, slowest first;
-    claimed_gap, claimed_momentum, claimed_stress : the exact claimed rates (4/15, 1/3, 2/5)
-        lambda_S N/(N-1);
-    agrees_with_claim : gap == claimed_gap to 1e-12 relative, or None when ``degree`` < 3
-        (the claimed gap mode has degree 3: a smaller search cannot decide);
-    verdict : that decision in words;  max_asymmetry : largest ``|B - B^T|`` of the symmetrised
-        matrices;  solvers : (eigensolver, number of sectors) pairs.
+    Attributes
+    ----------
+    gap : float
+        -(largest non-zero eigenvalue) on the sectors searched (an upper bound for the gap on
+        all of L^2).
+    modes : tuple of KacMode
+        The slowest ``max_modes`` distinct modes, slowest first.
+    claimed_gap, claimed_momentum, claimed_stress : Fraction
+        The exact claimed rates (4/15, 1/3, 2/5) lambda_S N/(N-1).
+    agrees_with_claim : bool or None
+        ``gap == claimed_gap`` to 1e-12 relative, or None when ``degree`` < 3 (the claimed gap
+        mode has degree 3: a smaller search cannot decide).
+    verdict : str
+        That decision in words.
+    max_asymmetry : float
+        Largest ``|B - B^T|`` of the symmetrised matrices.
+    solvers : tuple
+        (eigensolver, number of sectors) pairs.
     """
 
     particles: int
