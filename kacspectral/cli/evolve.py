@@ -45,6 +45,7 @@ from ._common import (
     write_output,
 )
 from ._diffusive import add_diffusive_options, diffusive_from_args
+from ._grid import add_evolve_grid_options, evolve_grid_main
 
 COMMAND = "evolve"
 HELP = "time evolution of anisotropic data towards the NESS (Hermite-Bobylev solver)"
@@ -114,6 +115,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="run even when the estimated run time exceeds an hour (memory is always checked)",
     )
     add_diffusive_options(parser)
+    parser.add_argument("--method", choices=["hermite", "grid"], default="hermite",
+                        help="hermite: the Hermite-Bobylev solver (default); grid: the fast "
+                        "spectral solver on an N^3 velocity grid (any --collision)")
+    add_evolve_grid_options(parser)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     add_output_option(parser)
 
@@ -152,6 +157,8 @@ def _initial(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.method == "grid":
+        return evolve_grid_main(args)
     gamma = args.gamma
     if not 0 <= gamma < 1:
         raise ValueError(f"--gamma must be in [0, 1), got {short(gamma)}")
