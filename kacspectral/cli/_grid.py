@@ -298,7 +298,7 @@ def evolve_grid_main(args: argparse.Namespace) -> int:
     op = FastSpectralOperator(n, half_width, lam=lam, radial_nodes=args.radial_nodes,
                               sphere_degree=args.sphere_degree, threads=args.threads,
                               effort="FFTW_ESTIMATE")
-    terms = []
+    terms: list[JumpReservoirs | DiffusiveReservoirs] = []
     if reservoir is not None:
         terms.append(JumpReservoirs(op, gamma, reservoir))
     if diffusive is not None:
