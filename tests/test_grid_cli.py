@@ -99,6 +99,7 @@ def test_evolve_grid_energy_law_with_reservoirs(capsys):
     (["--grid", "16", "--degree", "12"], "Hermite"),
     (["--grid", "16", "--dt", "2"], "--dt"),
     (["--grid", "16", "--box", "-1"], "--box"),
+    (["--grid", "16", "--output", "x.json"], "--output"),
 ])
 def test_evolve_grid_bad_input_exit_2(argv, needle, capsys):
     assert main(EVOLVE + argv) == 2

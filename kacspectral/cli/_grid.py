@@ -269,6 +269,8 @@ def evolve_grid_main(args: argparse.Namespace) -> int:
         if getattr(args, name) not in (None, 8 if name == "degree" else None):
             raise ValueError(f"--{name.replace('_', '-')} belongs to the Hermite method, not "
                              "to --method grid")
+    if getattr(args, "output", None) is not None:
+        raise ValueError("--output is not available with --method grid (use --json)")
     lam, n, half_width = float(args.collision), int(args.grid), float(args.box)
     if not (math.isfinite(half_width) and half_width > 0):
         raise ValueError(f"--box must be a positive number, got {args.box}")
