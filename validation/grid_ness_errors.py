@@ -4,9 +4,9 @@ At the NESS's grid (``N``, ``L = 8.83``, Lebedev degree 11, ``n_r = ceil(N/3) + 
 reservoir cross terms ``Q(M_{3/4}, M_{T_a})`` (``T_a = 1/2, 1``; ``M_{3/4}`` has the NESS's
 energy) and the bulk term ``Q(M_{3/4}, M_{3/4})`` are recomputed with a finer sphere rule
 (degree 17), more radial nodes (+8), and a larger box (``L ~ 10`` at the same spacing ``h``, so
-``N`` grows); the max difference on the common points estimates each error (relative to ``max |Q(M_{3/4}, M_1)|``, since ``Q(M, M) = 0``).  The
-resolution error (spacing ``h``) is the NESS's convergence in ``N`` itself
-(``validation/grid_ness.py``).
+``N`` grows); the max difference on the common points estimates each error (relative to
+``max |Q(M_{3/4}, M_1)|``, since ``Q(M, M) = 0``).  The resolution error (spacing ``h``) is the
+NESS's convergence in ``N`` itself (``validation/grid_ness.py``).
 
 Run:  ``python validation/grid_ness_errors.py [N]`` (default 48).
 Writes ``validation/results/grid_ness_errors.json``.
