@@ -106,3 +106,13 @@ def test_evolve_grid_bad_input_exit_2(argv, needle, capsys):
     captured = capsys.readouterr()
     err = captured.err.strip()
     assert captured.out == "" and len(err.splitlines()) == 1 and needle in err
+
+
+def test_evolve_grid_diffusive_energy_law(capsys):
+    # diffusive reservoir eta = 1/2, T = 1 (conventions (F4)): 3T - m_2(t) = e^{-2 eta t}
+    # (3T - m_2(0)); measured max error 2.1e-3 at N = 20, L = 6 over t in [0, 1]
+    out = _evolve(capsys, "--grid", "20", "--gamma", "0", "--diffusive-etas", "1/2",
+                  "--diffusive-temperatures", "1", "--initial-temperatures", "1/2", "2/3", "5/6")
+    t, m2 = np.array(out["times"]), np.array(out["m2"])
+    assert np.max(np.abs(m2 - (3 + (m2[0] - 3) * np.exp(-t)))) < 5e-3
+    assert abs(out["mass"][-1] - out["mass"][0]) < 1e-13
