@@ -7,6 +7,10 @@
 (:mod:`kacspectral.boltzmann.gtw`, 3D path) to the long-time
 limit: the isotropic NESS when ``gamma > 0``, the centred Maxwellian with the initial energy when
 ``gamma = 0``.
+
+``--method grid`` runs the fast spectral solver on an ``N^3`` velocity grid instead (any
+``--collision``: Maxwell molecules, hard spheres, variable hard spheres), see
+:func:`kacspectral.cli._grid.evolve_grid_main`.
 """
 
 from __future__ import annotations
@@ -48,7 +52,8 @@ from ._diffusive import add_diffusive_options, diffusive_from_args
 from ._grid import add_evolve_grid_options, evolve_grid_main
 
 COMMAND = "evolve"
-HELP = "time evolution of anisotropic data towards the NESS (Hermite-Bobylev solver)"
+HELP = ("time evolution of anisotropic data towards the NESS (Hermite-Bobylev solver, or the "
+        "grid solver with --method grid)")
 
 DEFAULT_DEGREE = 8
 #: Seconds of diagnostics per output time (3D GTW distance on 100 directions x 40 radii,
