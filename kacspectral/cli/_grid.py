@@ -8,18 +8,27 @@ set-up CPU seconds and the process's peak memory.
 ``ness --method grid --collision hard-spheres|vhs:<lambda>|maxwell --grid N``: the steady state
 with jump reservoirs on the grid (:func:`kacspectral.grid.ness.solve_grid_ness`), its moments,
 heat fluxes and entropy budget.
+
+``evolve --method grid --collision ... --grid N``: the time evolution on the grid
+(:func:`kacspectral.grid.evolution.evolve_grid`) with jump (and diffusive) reservoirs: moments and
+entropy at the output times, the size of the conservation corrections.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import time
 
 import numpy as np
 
+from kacspectral._version import __version__
+from kacspectral.provenance import versions
+
 from ._common import emit_json, positive_int
 
-__all__ = ["add_grid_options", "bkw_grid_main", "ness_grid_main", "parse_collision"]
+__all__ = ["add_grid_options", "bkw_grid_main", "ness_grid_main", "parse_collision",
+           "add_evolve_grid_options", "evolve_grid_main", "estimate_grid_evolution"]
 
 
 def parse_collision(text: str) -> float:
@@ -165,6 +174,11 @@ def ness_grid_main(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_evolve_grid_options(parser: argparse.ArgumentParser) -> None:
+    """Options of ``evolve --method grid`` (same as ``ness --method grid``; Lebedev degree 11)."""
+    add_ness_grid_options(parser)
+
+
 def add_ness_grid_options(parser: argparse.ArgumentParser) -> None:
     """Options of ``ness --method grid``: ``--collision``, ``--grid``, ``--box`` and the
     options of :func:`add_grid_options`."""
@@ -176,3 +190,167 @@ def add_ness_grid_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--box", type=float, default=8.83,
                         help="grid method: half-width L of [-L, L)^3 (default: 8.83)")
     add_grid_options(parser, sphere_default=11)
+
+
+#: CPU seconds per (real FFT of n^3 points x log2 n) on this machine, one thread: 0.050 s per
+#: Q(f, f) at N = 48 with 20 radial nodes and 3 + 1 FFTs per radius (validation/bench_grid.py)
+_SECONDS_PER_FFT_POINT = 0.050 / (20 * 4 * 48**3 * math.log2(48))
+
+
+def estimate_grid_evolution(n: int, radial_nodes: int, sphere_points: int, steps: int,
+                            reservoirs: int, stages: int = 4) -> dict:
+    """CPU seconds and bytes of ``evolve --method grid``: ``steps x stages`` right-hand sides,
+    each one ``Q(f, f)`` (half the sphere rule) and ``Q(f, M_a)`` per reservoir (full rule);
+    memory: the operator's work arrays, the integrator's stages and the stored output states."""
+    from kacspectral.grid.operator import estimate_memory
+
+    ffts = radial_nodes * ((sphere_points // 2 + 1) + reservoirs * (sphere_points + 1))
+    seconds = steps * stages * ffts * n**3 * math.log2(n) * _SECONDS_PER_FFT_POINT
+    return {"seconds": seconds, "bytes": estimate_memory(n) + (stages + 4) * 8 * n**3}
+
+
+def _grid_initial(args: argparse.Namespace, n: int, half_width: float, lam: float):
+    """Initial grid values and a description, from the ``evolve`` options."""
+    from kacspectral.grid.reservoirs import maxwellian_on_grid
+    from kacspectral.physics.bkw import BKW, standard_grid
+    from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
+
+    if args.initial == "maxwellian":
+        if args.initial_weights is not None:
+            raise ValueError("--initial-weights applies to --initial mixture only")
+        temps = [float(as_fraction(t, "initial temperature"))
+                 for t in (args.initial_temperatures or ["1/4", "1/3", "5/12"])]
+        if len(temps) != 3:
+            raise ValueError(f"--initial maxwellian needs 3 temperatures Tx Ty Tz, got "
+                             f"{len(temps)}")
+        if min(temps) <= 0:
+            raise ValueError(f"--initial-temperatures must be > 0, got {temps}")
+        x = -half_width + 2.0 * half_width * np.arange(n) / n
+        g = [np.exp(-x**2 / (2 * t)) / math.sqrt(2 * math.pi * t) for t in temps]
+        f0 = g[0][:, None, None] * g[1][None, :, None] * g[2][None, None, :]
+        return 0.0, f0, f"Maxwellian with (Tx, Ty, Tz) = {tuple(temps)}"
+    if args.initial == "mixture":
+        mix = MaxwellianMixture(args.initial_weights or ["1/2", "1/2"],
+                                args.initial_temperatures or ["1/6", "1/2"])
+        f0 = sum(w * maxwellian_on_grid(n, half_width, t)
+                 for w, t in zip(mix.w, mix.T, strict=True))
+        return 0.0, f0, (f"mixture of isotropic Maxwellians, weights "
+                         f"{[str(w) for w in mix.weights]}, temperatures "
+                         f"{[str(t) for t in mix.temperatures]}")
+    if args.initial_temperatures is not None or args.initial_weights is not None:
+        raise ValueError("--initial bkw takes no --initial-temperatures / --initial-weights")
+    if lam != 0.0:
+        raise ValueError("--initial bkw is a solution for Maxwell molecules only: use "
+                         "--collision maxwell")
+    bkw = BKW(-0.5, "constant")
+    t0 = float(args.bkw_start)
+    if not (math.isfinite(t0) and t0 >= 0):
+        raise ValueError(f"--bkw-start must be a number >= 0, got {args.bkw_start}")
+    return t0, bkw.density(standard_grid(n, half_width), t0), f"BKW (A0 = -1/2) at t = {t0:g}"
+
+
+def evolve_grid_main(args: argparse.Namespace) -> int:
+    """``evolve --method grid``: ``df/dt = (1 - gamma) Q(f, f) + gamma Q(f, R)`` (+ diffusive
+    reservoirs) on the ``N^3`` grid by :func:`kacspectral.grid.evolution.evolve_grid`."""
+    from kacspectral.errors import ConvergenceError, check_budget
+    from kacspectral.grid.evolution import evolve_grid
+    from kacspectral.grid.operator import FastSpectralOperator, sphere_rule
+    from kacspectral.grid.reservoirs import DiffusiveReservoirs, JumpReservoirs
+    from kacspectral.physics.kernels import get_kernel
+    from kacspectral.physics.reservoirs import MaxwellianMixture
+
+    from ._common import Progress
+    from ._diffusive import diffusive_from_args
+
+    if get_kernel(args.kernel).name != "constant":
+        raise ValueError(f"--method grid supports the constant kernel b = 1 only, got "
+                         f"--kernel {args.kernel!r}")
+    for name in ("degree", "l_max", "t_ref"):
+        if getattr(args, name) not in (None, 8 if name == "degree" else None):
+            raise ValueError(f"--{name.replace('_', '-')} belongs to the Hermite method, not "
+                             "to --method grid")
+    if getattr(args, "output", None) is not None:
+        raise ValueError("--output is not available with --method grid (use --json)")
+    lam, n, half_width = float(args.collision), int(args.grid), float(args.box)
+    if not (math.isfinite(half_width) and half_width > 0):
+        raise ValueError(f"--box must be a positive number, got {args.box}")
+    gamma = float(args.gamma)
+    if not 0 <= gamma < 1:
+        raise ValueError(f"--gamma must be in [0, 1), got {args.gamma}")
+    reservoir = MaxwellianMixture(args.weights, args.temperatures) if gamma > 0 else None
+    diffusive = diffusive_from_args(args)
+    t0 = float(args.bkw_start) if args.initial == "bkw" else 0.0
+    t_end, dt = float(args.t_end), float(args.dt)
+    if not (math.isfinite(t_end) and t_end > t0):
+        raise ValueError(f"--t-end must be > the start time {t0:g}, got {args.t_end}")
+    if not (math.isfinite(dt) and 0 < dt <= t_end - t0):
+        raise ValueError(f"--dt must be in (0, t-end - start], got {args.dt}")
+    if args.n_times < 2:
+        raise ValueError(f"--n-times must be at least 2 (both ends), got {args.n_times}")
+    scheme = "rk4" if args.scheme == "etdrk4" else args.scheme  # no linear part on the grid
+    radial = args.radial_nodes if args.radial_nodes is not None else math.ceil(n / 3) + 4
+    points = len(sphere_rule(args.sphere_degree)[1])
+    steps = math.ceil((t_end - t0) / dt - 1e-12)
+    est = estimate_grid_evolution(n, radial, points, steps,
+                                  0 if reservoir is None else len(reservoir.T))
+    check_budget(f"evolve --method grid --grid {n} ({n}^3 points, {steps} steps of {scheme})",
+                 nbytes=est["bytes"], seconds=est["seconds"], force=args.force,
+                 hint="lower --grid, raise --dt (or pass --force for the time)")
+    t0, f0, description = _grid_initial(args, n, half_width, lam)  # after the budget check
+    op = FastSpectralOperator(n, half_width, lam=lam, radial_nodes=args.radial_nodes,
+                              sphere_degree=args.sphere_degree, threads=args.threads,
+                              effort="FFTW_ESTIMATE")
+    terms: list[JumpReservoirs | DiffusiveReservoirs] = []
+    if reservoir is not None:
+        terms.append(JumpReservoirs(op, gamma, reservoir))
+    if diffusive is not None:
+        terms.append(DiffusiveReservoirs(n, half_width, [float(diffusive.eta)],
+                                         [float(diffusive.temperature)], threads=args.threads))
+
+    def extra(f):
+        return sum(term(f) for term in terms)
+
+    with Progress(steps, "evolve (grid)", enabled=not args.json) as bar:
+        ev = evolve_grid(op, f0, t_end - t0, dt, extra=extra if terms else None,
+                         outputs=args.n_times - 1, scheme=scheme, bulk=1.0 - gamma,
+                         progress=bar)
+    if not np.all(np.isfinite(ev.step_moments)) or not np.all(np.isfinite(ev.step_entropy)):
+        raise ConvergenceError(f"evolve --method grid: the solution blew up before t = "
+                               f"{t_end:g} (lower --dt)")
+    pick = np.searchsorted(ev.step_times, ev.times - 1e-12)
+    mom = ev.step_moments[pick]
+    payload = {
+        "method": "grid",
+        "initial": description,
+        "collision": {"lambda": lam, "b": "constant (b = 1)"},
+        "gamma": gamma,
+        "reservoir": None if reservoir is None else {
+            "weights": [float(w) for w in reservoir.w],
+            "temperatures": [float(t) for t in reservoir.T]},
+        "diffusive": None if diffusive is None else {
+            "eta": float(diffusive.eta), "temperature": float(diffusive.temperature)},
+        "operator": op.describe(),
+        "scheme": scheme, "dt": dt,
+        "times": (t0 + ev.times).tolist(),
+        "mass": mom[:, 0].tolist(),
+        "momentum": mom[:, 1:4].tolist(),
+        "m2": mom[:, 4].tolist(),
+        "entropy": ev.step_entropy[pick].tolist(),
+        "negative_mass": ev.step_negative_mass[pick].tolist(),
+        "min_entropy_increment_per_step": float(ev.entropy_increments.min()),
+        "max_conservation_correction": max(ev.corrections, default=0.0),
+        "estimate": est,
+        "version": __version__,
+        "versions": versions(),
+    }
+    if args.json:
+        emit_json(payload)
+        return 0
+    print(f"evolve --method grid: {description}, B = |q|^{lam:g} (b = 1), gamma = {gamma:g}, "
+          f"N = {n} on [-{half_width:g}, {half_width:g})^3, {scheme} dt = {dt:g}")
+    print(f"  {'t':>10}  {'mass':>14}  {'m2':>14}  {'entropy':>14}")
+    for t, m, e2, s in zip(payload["times"], payload["mass"], payload["m2"], payload["entropy"],
+                           strict=True):
+        print(f"  {t:10.4g}  {m:14.10f}  {e2:14.10f}  {s:14.10f}")
+    print(f"  max conservation correction {payload['max_conservation_correction']:.3e}")
+    return 0

@@ -7,6 +7,10 @@
 (:mod:`kacspectral.boltzmann.gtw`, 3D path) to the long-time
 limit: the isotropic NESS when ``gamma > 0``, the centred Maxwellian with the initial energy when
 ``gamma = 0``.
+
+``--method grid`` runs the fast spectral solver on an ``N^3`` velocity grid instead (any
+``--collision``: Maxwell molecules, hard spheres, variable hard spheres), see
+:func:`kacspectral.cli._grid.evolve_grid_main`.
 """
 
 from __future__ import annotations
@@ -45,9 +49,11 @@ from ._common import (
     write_output,
 )
 from ._diffusive import add_diffusive_options, diffusive_from_args
+from ._grid import add_evolve_grid_options, evolve_grid_main
 
 COMMAND = "evolve"
-HELP = "time evolution of anisotropic data towards the NESS (Hermite-Bobylev solver)"
+HELP = ("time evolution of anisotropic data towards the NESS (Hermite-Bobylev solver, or the "
+        "grid solver with --method grid)")
 
 DEFAULT_DEGREE = 8
 #: Seconds of diagnostics per output time (3D GTW distance on 100 directions x 40 radii,
@@ -114,6 +120,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="run even when the estimated run time exceeds an hour (memory is always checked)",
     )
     add_diffusive_options(parser)
+    parser.add_argument("--method", choices=["hermite", "grid"], default="hermite",
+                        help="hermite: the Hermite-Bobylev solver (default); grid: the fast "
+                        "spectral solver on an N^3 velocity grid (any --collision)")
+    add_evolve_grid_options(parser)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     add_output_option(parser)
 
@@ -152,6 +162,8 @@ def _initial(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.method == "grid":
+        return evolve_grid_main(args)
     gamma = args.gamma
     if not 0 <= gamma < 1:
         raise ValueError(f"--gamma must be in [0, 1), got {short(gamma)}")

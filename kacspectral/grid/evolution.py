@@ -71,11 +71,14 @@ class GridEvolution:
 
 def evolve_grid(op: FastSpectralOperator, f0: NDArray, t_end: float, dt: float,
                 extra: Callable[[NDArray], NDArray] | None = None, outputs: int = 5,
-                scheme: str = "rk4") -> GridEvolution:
-    """Integrate ``df/dt = Q(f, f) + extra(f)`` from ``f0`` to ``t_end`` with steps ``dt``.
+                scheme: str = "rk4", bulk: float = 1.0,
+                progress: Callable[[int, int], None] | None = None) -> GridEvolution:
+    """Integrate ``df/dt = bulk Q(f, f) + extra(f)`` from ``f0`` to ``t_end`` with steps ``dt``.
 
     Entropy and moments are recorded after every step; ``outputs + 1`` equally spaced states
-    (including ``t = 0`` and ``t_end``) are returned.
+    (including ``t = 0`` and ``t_end``) are returned.  ``bulk`` is the weight of the bulk
+    collisions (``1 - gamma`` with jump reservoirs, seed 003 eq. (1.4)); ``progress(done, total)``
+    is called after every step.
     """
     t_end, dt = float(t_end), float(dt)
     if not (np.isfinite(t_end) and t_end > 0):
@@ -87,6 +90,8 @@ def evolve_grid(op: FastSpectralOperator, f0: NDArray, t_end: float, dt: float,
     def rhs(_t: float, f: NDArray) -> NDArray:
         q = op.collision(f)
         corrections.append(op.last_correction)
+        if bulk != 1.0:
+            q = bulk * q
         return q if extra is None else q + extra(f)
 
     nsteps = int(np.ceil(t_end / dt - 1e-12))
@@ -98,6 +103,8 @@ def evolve_grid(op: FastSpectralOperator, f0: NDArray, t_end: float, dt: float,
         m = grid_moments(f, op.half_width)
         mom.append(m)
         neg.append(negative_mass(f, op.half_width))
+        if progress is not None:
+            progress(len(ent) - 1, nsteps)
 
     states = integrate(SplitODE(0.0, rhs), np.asarray(f0, dtype=float), step_times,
                        dt=step_times[1] - step_times[0], scheme=scheme, callback=record)

@@ -10,7 +10,9 @@ collisions (any ``lambda`` in ``[0, 1]``; only mass is imposed by the projection
 
 Diffusive reservoirs (seed 003, section 3; conventions section 7):
 ``D_a f = eta_a div(T_a grad f + v f) = eta_a T_a div[M_{T_a} grad(f / M_{T_a})]``, by spectral
-derivatives on the periodic grid; ``J_a = -(1/2) int D_a f |v|^2 = eta_a (m_2 - 3 T_a)`` and
+derivatives on the periodic grid (real FFTs through the pyfftw plans of
+:mod:`kacspectral.grid.fft`, built once per grid);
+``J_a = -(1/2) int D_a f |v|^2 = eta_a (m_2 - 3 T_a)`` and
 ``sigma_a = -int D_a f log(f/M_{T_a}) = eta_a T_a int f |grad log(f/M_{T_a})|^2 >= 0``.
 
 With ``S = -int f log f`` and the bulk production ``sigma_B = -int C f log f`` (``C`` the bulk
@@ -27,6 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kacspectral.grid.conservation import grid_moments
+from kacspectral.grid.fft import RealFFT3
 from kacspectral.grid.operator import FastSpectralOperator
 from kacspectral.physics.reservoirs import MaxwellianMixture
 
@@ -88,7 +91,8 @@ class DiffusiveReservoirs:
     """``sum_a eta_a div(T_a grad f + v f)`` by spectral derivatives on the grid."""
 
     def __init__(self, n: int, half_width: float, etas: Sequence[float],
-                 temperatures: Sequence[float]):
+                 temperatures: Sequence[float], threads: int = 1, backend: str = "auto",
+                 effort: str = "FFTW_ESTIMATE"):
         self.etas = np.asarray(etas, dtype=float)
         self.temperatures = np.asarray(temperatures, dtype=float)
         if self.etas.shape != self.temperatures.shape or self.etas.ndim != 1:
@@ -96,9 +100,18 @@ class DiffusiveReservoirs:
         if np.any(self.etas < 0) or np.any(self.temperatures <= 0):
             raise ValueError(f"need eta_a >= 0 and T_a > 0, got {etas!r}, {temperatures!r}")
         self.n, self.half_width = int(n), float(half_width)
-        k = np.fft.fftfreq(self.n, d=1.0 / self.n) * (math.pi / self.half_width)
-        k[self.n // 2] = 0.0  # odd derivative: drop the Nyquist mode
-        self._k = k
+        # real FFT plans built once (pyfftw; scipy.fft fallback), reused by every evaluation
+        self.fft = RealFFT3(self.n, threads=threads, backend=backend, effort=effort)
+        scale = math.pi / self.half_width
+        k = np.fft.fftfreq(self.n, d=1.0 / self.n) * scale  # frequencies only, no transform
+        kr = np.fft.rfftfreq(self.n, d=1.0 / self.n) * scale
+        lap = -(k[:, None, None] ** 2 + k[None, :, None] ** 2 + kr[None, None, :] ** 2)
+        # odd derivatives: drop the Nyquist mode (its derivative is not real)
+        if self.n % 2 == 0:  # odd n has no Nyquist mode
+            k[self.n // 2] = 0.0
+            kr[-1] = 0.0
+        self._lap = lap
+        self._ik = (1j * k[:, None, None], 1j * k[None, :, None], 1j * kr[None, None, :])
         self._x = -self.half_width + 2.0 * self.half_width * np.arange(self.n) / self.n
         self.maxwellians = [maxwellian_on_grid(self.n, self.half_width, t)
                             for t in self.temperatures]
@@ -106,17 +119,16 @@ class DiffusiveReservoirs:
     def _fp(self, f: NDArray, temperature: float) -> NDArray:
         """``div(T grad f + v f) = T lap f + sum_i d_i (v_i f)`` spectrally (``v_i f`` decays at
         the box edge, so its periodic derivative is spectrally accurate; mass is conserved to
-        rounding: the zero mode of a derivative vanishes)."""
-        fh = np.fft.fftn(f)
-        k = self._k
-        k2 = (np.fft.fftfreq(self.n, d=1.0 / self.n) * (math.pi / self.half_width)) ** 2
-        lap = -(k2[:, None, None] + k2[None, :, None] + k2[None, None, :])
+        rounding: the zero mode of a derivative vanishes).  Four real forward FFTs and one
+        inverse, through the plans of :class:`kacspectral.grid.fft.RealFFT3`."""
+        fft = self.fft
         x = self._x
-        spec = temperature * lap * fh
-        spec += 1j * k[:, None, None] * np.fft.fftn(x[:, None, None] * f)
-        spec += 1j * k[None, :, None] * np.fft.fftn(x[None, :, None] * f)
-        spec += 1j * k[None, None, :] * np.fft.fftn(x[None, None, :] * f)
-        return np.fft.ifftn(spec).real
+        spec = temperature * self._lap * fft.forward(f)
+        for ik, xs in zip(self._ik, (x[:, None, None], x[None, :, None], x[None, None, :]),
+                          strict=True):
+            np.multiply(f, xs, out=fft.real_in)
+            spec += ik * fft.forward()
+        return fft.backward(spec).copy()
 
     def parts(self, f: NDArray) -> list[NDArray]:
         """``[D_a f]``."""
