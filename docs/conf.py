@@ -16,7 +16,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("KACSPECTRAL_SMALL", "1")
-os.environ.setdefault("MPLBACKEND", "Agg")
+# No MPLBACKEND here: the notebook kernels use matplotlib's inline backend, so the figures are
+# embedded in the pages (tests/test_notebooks.py sets Agg, where no figure is shown).
+os.environ.pop("MPLBACKEND", None)
 # The notebook kernels import the package from this checkout too.
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 
