@@ -18,7 +18,6 @@ from collections import defaultdict
 from fractions import Fraction
 
 import pytest
-import sympy as sp
 
 from kacspectral.kac.multi_thermostat import MultiThermostat, stationary_moments
 
@@ -118,15 +117,38 @@ def brute_force_moments(temps, rates, lambda_s, n: int, degree: int = 4) -> dict
                     row[m] += Fraction(mu) * c
                 row[e] -= Fraction(mu)
         rows.append(row)
-    a = sp.zeros(len(rows) + 1, len(mons))
+    a = [[Fraction(0)] * len(mons) + [Fraction(0)] for _ in range(len(rows) + 1)]
     for r, row in enumerate(rows):
         for m, c in row.items():
-            a[r, idx[m]] = sp.Rational(c.numerator, c.denominator)
-    a[len(rows), idx[tuple([0] * nv)]] = 1
-    rhs = sp.zeros(len(rows) + 1, 1)
-    rhs[len(rows), 0] = 1
-    sol = a.gauss_jordan_solve(rhs)[0]
-    return {e: Fraction(int(sol[r].p), int(sol[r].q)) for e, r in idx.items()}
+            a[r][idx[m]] = c
+    a[len(rows)][idx[tuple([0] * nv)]] = Fraction(1)  # normalisation: E[1] = 1
+    a[len(rows)][-1] = Fraction(1)
+    sol = _gauss_jordan(a, len(mons))
+    return {e: sol[r] for e, r in idx.items()}
+
+
+def _gauss_jordan(a: list, n_unknowns: int) -> list:
+    """Exact solution of the consistent augmented system ``a`` (rows ``[A | b]``) by
+    Gauss-Jordan elimination in Fractions (a plain textbook solver, independent of sympy's
+    version and of the package's)."""
+    rows, pivots, r = [list(x) for x in a], [], 0
+    for col in range(n_unknowns):
+        piv = next((i for i in range(r, len(rows)) if rows[i][col] != 0), None)
+        if piv is None:
+            continue
+        rows[r], rows[piv] = rows[piv], rows[r]
+        inv = 1 / rows[r][col]
+        rows[r] = [x * inv for x in rows[r]]
+        for i in range(len(rows)):
+            if i != r and rows[i][col] != 0:
+                f = rows[i][col]
+                rows[i] = [x - f * y for x, y in zip(rows[i], rows[r], strict=True)]
+        pivots.append(col)
+        r += 1
+    if len(pivots) != n_unknowns:
+        raise AssertionError("the brute-force stationarity system is singular")
+    assert all(all(x == 0 for x in row) for row in rows[r:]), "inconsistent system"
+    return [rows[k][-1] for k in range(n_unknowns)]
 
 
 def _norm2(i: int, n: int) -> dict:
