@@ -82,7 +82,7 @@ from kacspectral.boltzmann.isotropic.diffusive import (
 )
 from kacspectral.boltzmann.isotropic.exact import exact_B_table
 from kacspectral.boltzmann.isotropic.ness import NessResult
-from kacspectral.errors import ConvergenceError
+from kacspectral.errors import ConvergenceError, short
 from kacspectral.physics.kernels import AngularKernel
 from kacspectral.physics.reservoirs import MaxwellianMixture
 from kacspectral.results import ResultMixin
@@ -305,7 +305,7 @@ def ness_entropy_budget(result: NessResult, n_radial: int = 200) -> EntropyBudge
     if isinstance(n_radial, bool) or not isinstance(n_radial, (int, np.integer)) or not (
             8 <= n_radial <= MAX_RADIAL_NODES):
         raise ValueError(
-            f"n_radial must be an integer in [8, {MAX_RADIAL_NODES}], got {n_radial!r}")
+            f"n_radial must be an integer in [8, {MAX_RADIAL_NODES}], got {short(n_radial)}")
     problem = result.problem
     m2 = float(result.moments(1)[1])
     with np.errstate(all="ignore"):  # a non-finite term is reported below, not warned about

@@ -70,6 +70,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import optimize
 
 from kacspectral.boltzmann.isotropic.bobylev import coefficients_moments, coefficients_phi
+from kacspectral.errors import short
 from kacspectral.results import ResultMixin
 
 __all__ = [
@@ -386,7 +387,7 @@ def _sup_of_difference(
 def fibonacci_directions(n: int) -> NDArray:
     """``n`` nearly uniform unit vectors (Fibonacci lattice on S^2), shape ``(n, 3)``."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"number of directions must be a positive integer, got {n!r}")
+        raise ValueError(f"number of directions must be a positive integer, got {short(n)}")
     i = np.arange(n) + 0.5
     z = 1.0 - 2.0 * i / n
     phi = math.pi * (3.0 - math.sqrt(5.0)) * i

@@ -36,6 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kacspectral.efield.problem import _finite
+from kacspectral.errors import short
 from kacspectral.results import ResultMixin
 from kacspectral.spectral.burnett import basis_labels, burnett_functions
 from kacspectral.spectral.polynomials import (
@@ -80,7 +81,7 @@ class AxisymmetricBasis(ResultMixin):
         if n is None:
             n = max(2 * K + 24, 64, int(math.ceil(36 * math.sqrt(float(self.t_ref)))))
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= K:
-            raise ValueError(f"nodes must be an integer > degree = {K}, got {self.nodes!r}")
+            raise ValueError(f"nodes must be an integer > degree = {K}, got {short(self.nodes)}")
         object.__setattr__(self, "nodes", int(n))
 
     # ------------------------------------------------------------------ layout

@@ -51,6 +51,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from kacspectral.errors import short
 from kacspectral.physics.reservoirs import MaxwellianMixture
 
 __all__ = ["DsmcProblem", "DsmcResult", "run_dsmc", "dsmc_single_run"]
@@ -81,7 +82,7 @@ class DsmcProblem:
         if not isinstance(self.reservoir, MaxwellianMixture):
             raise TypeError(f"reservoir must be a MaxwellianMixture, got {self.reservoir!r}")
         if int(self.particles) < 2:
-            raise ValueError(f"particles must be an integer >= 2, got {self.particles!r}")
+            raise ValueError(f"particles must be an integer >= 2, got {short(self.particles)}")
         if not (float(self.dt) > 0 and math.isfinite(float(self.dt))):
             raise ValueError(f"dt must be a positive number, got {self.dt!r}")
         if float(self.burn_in) < 0 or not float(self.duration) > 0:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from kacspectral.errors import short
+
 __all__ = ["RealFFT3", "pyfftw_available"]
 
 _EFFORTS = ("FFTW_ESTIMATE", "FFTW_MEASURE", "FFTW_PATIENT")
@@ -53,7 +55,7 @@ class RealFFT3:
     def __init__(self, n: int, threads: int = 1, backend: str = "auto",
                  effort: str = "FFTW_MEASURE"):
         if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
-            raise ValueError(f"threads must be an integer >= 1, got {threads!r}")
+            raise ValueError(f"threads must be an integer >= 1, got {short(threads)}")
         if backend not in ("auto", "pyfftw", "scipy"):
             raise ValueError(f"backend must be 'auto', 'pyfftw' or 'scipy', got {backend!r}")
         if effort not in _EFFORTS:

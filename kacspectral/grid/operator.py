@@ -49,6 +49,7 @@ import time
 import numpy as np
 from numpy.typing import NDArray
 
+from kacspectral.errors import short
 from kacspectral.grid.conservation import ConservationProjector
 from kacspectral.grid.fft import RealFFT3
 from kacspectral.spectral.polynomials import gauss_jacobi
@@ -122,7 +123,7 @@ class FastSpectralOperator:
         t0 = time.perf_counter()
         c0 = time.process_time()
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 8 or n % 2:
-            raise ValueError(f"grid points per axis must be an even integer >= 8, got {n!r}")
+            raise ValueError(f"grid points per axis must be an even integer >= 8, got {short(n)}")
         half_width = float(half_width)
         if not (math.isfinite(half_width) and half_width > 0):
             raise ValueError(f"half_width must be a positive number, got {half_width!r}")
@@ -142,7 +143,8 @@ class FastSpectralOperator:
                              else math.ceil(self.n / 3) + 4)
         self.sphere_degree = 9 if sphere_degree is None else int(sphere_degree)
         if self.sphere_degree % 2 == 0 or self.sphere_degree < 3:
-            raise ValueError(f"sphere_degree must be an odd integer >= 3, got {sphere_degree!r}")
+            raise ValueError(
+                f"sphere_degree must be an odd integer >= 3, got {short(sphere_degree)}")
         if self.radial_nodes < 1:
             raise ValueError(f"radial_nodes must be >= 1, got {radial_nodes!r}")
         self.cutoff = 4.0 * half_width / (3.0 + math.sqrt(2.0)) if cutoff is None else float(

@@ -122,7 +122,7 @@ class ReservoirProblem(ResultMixin):
         for name in ("system", "reservoir"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-                raise ValueError(f"{name} must be a positive integer, got {v!r}")
+                raise ValueError(f"{name} must be a positive integer, got {short(v)}")
         if self.reservoir < 2:
             raise ValueError(f"reservoir must hold at least 2 particles, got {self.reservoir}")
         for name in ("lambda_s", "lambda_r", "mu"):
@@ -437,7 +437,7 @@ def reservoir_distance(problem: ReservoirProblem, h0: dict, times, *, gap_degree
     if np.any(times < 0) or np.any(np.isnan(times)):
         raise ValueError(f"times must be >= 0, got {times.tolist()}")
     if isinstance(gap_degree, bool) or not isinstance(gap_degree, int) or gap_degree < 1:
-        raise ValueError(f"gap_degree must be an integer >= 1, got {gap_degree!r}")
+        raise ValueError(f"gap_degree must be an integer >= 1, got {short(gap_degree)}")
     _check_polynomial(h0, 3 * M, "h0")
     comps = wick_components(h0)
     if comps.get(0, {}).get(tuple([0] * 3 * M), 0) != 1:

@@ -489,10 +489,10 @@ def _reduced_pools(n: int, k: int) -> tuple:
 def _check_count(value, name: str, minimum: int) -> int:
     """An int >= minimum (bool, float such as 2.5 and strings such as "3" refused)."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r} "
+        raise TypeError(f"{name} must be an integer >= {minimum}, got {short(value)} "
                         f"({type(value).__name__})")
     if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {short(value)}")
     return int(value)
 
 

@@ -90,7 +90,7 @@ _B_CACHE: dict[tuple[str, int], sp.Expr] = {}
 def _check_nl(n: int, l: int) -> tuple[int, int]:
     for name, val in (("n", n), ("l", l)):
         if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < 0:
-            raise ValueError(f"{name} must be a non-negative integer, got {val!r}")
+            raise ValueError(f"{name} must be a non-negative integer, got {short(val)}")
     return int(n), int(l)
 
 
@@ -534,7 +534,7 @@ def tensor_average(m: int) -> NDArray:
     """
     if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or not 1 <= m <= 6:
         raise ValueError(
-            f"m must be an integer in 1..6 (3^m-square dense matrices), got {m!r}"
+            f"m must be an integer in 1..6 (3^m-square dense matrices), got {short(m)}"
         )
     om, w = sphere_quadrature(2 * m, azimuth_offset=0.0)
     out = np.zeros((3**m, 3**m))

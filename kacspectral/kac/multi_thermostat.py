@@ -246,13 +246,13 @@ def moment_types(degree: int) -> list[tuple]:
 
 def _check_degree(degree: object) -> int:
     if isinstance(degree, bool) or not isinstance(degree, int) or not 0 <= degree <= MAX_DEGREE:
-        raise ValueError(f"degree must be an integer in 0..{MAX_DEGREE}, got {degree!r}")
+        raise ValueError(f"degree must be an integer in 0..{MAX_DEGREE}, got {short(degree)}")
     return degree
 
 
 def _check_particles(n: object) -> int:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"the number of particles must be an integer >= 1, got {n!r}")
+        raise ValueError(f"the number of particles must be an integer >= 1, got {short(n)}")
     return n
 
 

@@ -52,6 +52,7 @@ import scipy.sparse as sps
 import scipy.sparse.linalg as spla
 import sympy as sp
 
+from kacspectral.errors import short
 from kacspectral.kac.generators import PolynomialSector, generator_matrix, symmetrize
 from kacspectral.kac.kinetic_limit import kinetic_parameters
 from kacspectral.kac.multi_thermostat import MultiThermostat
@@ -190,9 +191,9 @@ def ness_gaps(problem: MultiThermostat, particles: int, degree: int = 4,
     if not isinstance(problem, MultiThermostat):
         raise TypeError(f"problem must be a MultiThermostat, got {type(problem).__name__}")
     if isinstance(particles, bool) or not isinstance(particles, int) or particles < 1:
-        raise ValueError(f"particles must be an integer >= 1, got {particles!r}")
+        raise ValueError(f"particles must be an integer >= 1, got {short(particles)}")
     if isinstance(degree, bool) or not isinstance(degree, int) or not 1 <= degree <= 4:
-        raise ValueError(f"degree must be an integer in 1..4, got {degree!r}")
+        raise ValueError(f"degree must be an integer in 1..4, got {short(degree)}")
     n = particles
 
     def build(sec):

@@ -32,6 +32,7 @@ from fractions import Fraction
 
 import sympy as sp
 
+from kacspectral.errors import short
 from kacspectral.kac.multi_thermostat import (
     MultiThermostat,
     _blocks,
@@ -152,7 +153,7 @@ def stationary_series(problem: MultiThermostat, degree: int = 4, order: int = 2)
         raise TypeError(f"problem must be a MultiThermostat, got {type(problem).__name__}")
     degree = _check_degree(degree)
     if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= 120:
-        raise ValueError(f"order must be an integer in 0..120, got {order!r}")
+        raise ValueError(f"order must be an integer in 0..120, got {short(order)}")
     rows = stationarity_rows(problem, degree)
     lam_s, mu = problem.lambda_s, problem.mu
     series: dict = {(): [Fraction(1)] + [Fraction(0)] * order}

@@ -15,6 +15,7 @@ from functools import cache
 
 import numpy as np
 
+from kacspectral.errors import short
 from kacspectral.kac.tables import monomials
 
 __all__ = ["ZERO", "PolynomialSector", "sector_dimensions", "gap_search_cost", "check_cost",
@@ -100,7 +101,7 @@ class PolynomialSector:
         if not pools or any(n < 1 for n in pools):
             raise ValueError(f"pool sizes must be positive integers, got {pools}")
         if isinstance(degree, bool) or not isinstance(degree, (int, np.integer)) or degree < 0:
-            raise ValueError(f"degree must be an integer >= 0, got {degree!r}")
+            raise ValueError(f"degree must be an integer >= 0, got {short(degree)}")
         self.pools, self.degree = pools, int(degree)
         self.parity = None if parity is None else tuple(int(p) % 2 for p in parity)
         elements = []

@@ -74,6 +74,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
+from kacspectral.errors import short
 from kacspectral.physics.kernels import AngularKernel, get_kernel
 from kacspectral.spectral.burnett import sphere_quadrature
 from kacspectral.spectral.hermite import (
@@ -106,7 +107,7 @@ __all__ = [
 
 def _check_degree(m: int) -> int:
     if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 0:
-        raise ValueError(f"degree m must be a non-negative integer, got {m!r}")
+        raise ValueError(f"degree m must be a non-negative integer, got {short(m)}")
     return int(m)
 
 

@@ -49,7 +49,7 @@ STANDARD_POINTS = 32
 def standard_grid(n: int = STANDARD_POINTS, half_width: float = STANDARD_BOX) -> NDArray:
     """The periodic grid ``v_j = -L + j 2L/n``, ``j = 0..n-1``, per axis; shape ``(n, n, n, 3)``."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise ValueError(f"grid points per axis must be an integer >= 2, got {n!r}")
+        raise ValueError(f"grid points per axis must be an integer >= 2, got {short(n)}")
     if not (math.isfinite(half_width) and half_width > 0):
         raise ValueError(f"half_width must be a positive number, got {half_width!r}")
     x = -half_width + 2.0 * half_width * np.arange(n) / n

@@ -244,7 +244,7 @@ class AngularKernel:
 
 def _check_index(i: int, name: str) -> int:
     if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or i < 0:
-        raise ValueError(f"{name} must be a non-negative integer, got {i!r}")
+        raise ValueError(f"{name} must be a non-negative integer, got {short(i)}")
     return int(i)
 
 

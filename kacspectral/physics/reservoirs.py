@@ -194,7 +194,7 @@ class MaxwellianMixture(ResultMixin):
     def moment_exact(self, n: int) -> Fraction:
         """``m_{2n}[R]`` exactly."""
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-            raise ValueError(f"moment order n must be a non-negative integer, got {n!r}")
+            raise ValueError(f"moment order n must be a non-negative integer, got {short(n)}")
         return double_factorial(2 * int(n) + 1) * sum(
             (w * t ** int(n) for w, t in zip(self.weights, self.temperatures, strict=True)),
             Fraction(0),

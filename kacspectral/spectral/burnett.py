@@ -51,6 +51,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
+from kacspectral.errors import short
 from kacspectral.spectral.hermite import (  # noqa: F401  (burnett_functions: kept importable)
     burnett_functions,
     burnett_norm,
@@ -111,7 +112,7 @@ def sphere_quadrature(degree: int, azimuth_offset: float = 0.5) -> tuple[NDArray
     points : ndarray, shape ``(N, 3)``; weights : ndarray, shape ``(N,)``
     """
     if isinstance(degree, bool) or not isinstance(degree, (int, np.integer)) or degree < 0:
-        raise ValueError(f"degree must be a non-negative integer, got {degree!r}")
+        raise ValueError(f"degree must be a non-negative integer, got {short(degree)}")
     z, wz, phi = _sphere_rule_factors(int(degree), azimuth_offset)
     pts = _sphere_points(z, phi)
     w = np.repeat(0.5 * wz / len(phi), len(phi))

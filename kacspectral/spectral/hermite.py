@@ -44,6 +44,7 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
+from kacspectral.errors import short
 from kacspectral.spectral.polynomials import (
     gauss_hermite_e,
     hermite_e_orthonormal,
@@ -82,7 +83,7 @@ SEED_TEMPERATURE = 1.0 / (2.0 * math.pi)
 
 def _check_nonneg_int(value: int, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+        raise ValueError(f"{name} must be a non-negative integer, got {short(value)}")
     return int(value)
 
 

@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-from kacspectral.errors import TruncationWarning
+from kacspectral.errors import TruncationWarning, short
 from kacspectral.results import ResultMixin
 from kacspectral.spectral.burnett import (
     basis_labels,
@@ -107,13 +107,13 @@ class HermiteSpace(ResultMixin):
     def __post_init__(self) -> None:
         d = self.degree
         if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or not 0 <= d <= MAX_DEGREE:
-            raise ValueError(f"degree must be an integer in [0, {MAX_DEGREE}], got {d!r}")
+            raise ValueError(f"degree must be an integer in [0, {MAX_DEGREE}], got {short(d)}")
         object.__setattr__(self, "degree", int(d))
         object.__setattr__(self, "temperature", _check_temperature(self.temperature))
         lm = self.l_max
         if lm is not None:
             if isinstance(lm, bool) or not isinstance(lm, (int, np.integer)) or lm < 0:
-                raise ValueError(f"l_max must be None or a non-negative integer, got {lm!r}")
+                raise ValueError(f"l_max must be None or a non-negative integer, got {short(lm)}")
             object.__setattr__(self, "l_max", int(lm))
 
     # ------------------------------------------------------------------ layout
@@ -475,7 +475,7 @@ class HermiteSpace(ResultMixin):
         give shape ``(n_max + 1,)``; shape ``(m, size)`` gives ``(m, n_max + 1)``.
         """
         if isinstance(n_max, bool) or not isinstance(n_max, (int, np.integer)) or n_max < 0:
-            raise ValueError(f"n_max must be a non-negative integer, got {n_max!r}")
+            raise ValueError(f"n_max must be a non-negative integer, got {short(n_max)}")
         a = np.asarray(coeffs, dtype=float)
         if a.ndim not in (1, 2) or a.shape[-1] != self.size:
             raise ValueError(

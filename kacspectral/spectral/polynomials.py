@@ -45,6 +45,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
+from kacspectral.errors import short
+
 __all__ = [
     "double_factorial",
     "gauss_hermite_e",
@@ -60,7 +62,7 @@ __all__ = [
 
 def _check_degree(n_max: int, name: str = "n_max") -> int:
     if isinstance(n_max, bool) or not isinstance(n_max, (int, np.integer)) or n_max < 0:
-        raise ValueError(f"{name} must be a non-negative integer, got {n_max!r}")
+        raise ValueError(f"{name} must be a non-negative integer, got {short(n_max)}")
     return int(n_max)
 
 

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from scipy import special
 
 from kacspectral.boltzmann.isotropic.bobylev import basis_moments
+from kacspectral.errors import short
 
 __all__ = [
     "MAX_AUTO_TRUNCATION",
@@ -62,7 +63,7 @@ def _check_moment_order(moment_order: int | None) -> int:
         or not isinstance(moment_order, (int, np.integer))
         or moment_order < 0
     ):
-        raise ValueError(f"moment_order must be a non-negative integer, got {moment_order!r}")
+        raise ValueError(f"moment_order must be a non-negative integer, got {short(moment_order)}")
     if moment_order > MAX_MOMENT_ORDER:
         raise ValueError(
             f"moment_order must be <= {MAX_MOMENT_ORDER} (m_{{2n}} overflows double precision "
@@ -131,6 +132,7 @@ def check_truncation_order(truncation: object) -> int:
         1 <= truncation <= MAX_TRUNCATION
     ):
         raise ValueError(
-            f"truncation must be an integer in [1, {MAX_TRUNCATION}] or None, got {truncation!r}"
+            f"truncation must be an integer in [1, {MAX_TRUNCATION}] or None, "
+            f"got {short(truncation)}"
         )
     return int(truncation)
