@@ -33,7 +33,9 @@ BASE = {
 MODEL_EDGES: dict[str, set[str]] = {
     # the electric-field model (seed 003, section 5) reuses the Maxwell-molecule collision
     # tensor of the anisotropic Boltzmann solver (kacspectral.efield.kinetic)
-    "efield": {"boltzmann"},
+    # and, on the 3D velocity grid (kacspectral.efield.grid_kinetic), the fast spectral
+    # collision operator, FFT plans and conservation projector of the grid solver
+    "efield": {"boltzmann", "grid"},
 }
 
 
