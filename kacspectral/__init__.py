@@ -43,6 +43,7 @@ from kacspectral.boltzmann.isotropic.diffusive import DiffusiveNessProblem, solv
 from kacspectral.boltzmann.isotropic.exact import exact_moments
 from kacspectral.boltzmann.isotropic.ness import NessProblem, NessResult, solve_ness
 from kacspectral.boltzmann.wasserstein import w2_isotropic
+from kacspectral.efield.grid_kinetic import GridEFieldState
 from kacspectral.efield.kinetic import KineticState
 from kacspectral.efield.problem import Diffusion, EFieldProblem
 from kacspectral.efield.reduced import EFieldBranch, ReducedState
@@ -88,6 +89,7 @@ __all__ = [
     "EFieldProblem",
     "EvolutionProblem",
     "FastSpectralOperator",
+    "GridEFieldState",
     "HermiteSpace",
     "KacGapResult",
     "KineticState",
