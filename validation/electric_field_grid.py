@@ -14,8 +14,12 @@ Example of the issue: D(r) = 0.05 + 5 exp(-r^2/2), nu = 1, T0 = 1, constant kern
    that ``(L, R)``.
 3. The verdict: the spread of the hot state's ``T`` over the grids against the Hermite spread.
 
-Run from the repository root:  ``python validation/electric_field_grid.py``
-(about 20 CPU minutes on one core).  Writes ``validation/results/electric_field_grid.json``.
+4. ``--stability`` (after the main run): leading eigenvalues of the linearisation (ARPACK on
+   Jacobian-vector products) at the cold and hot grid states, epsilon = 0.01.
+
+Run from the repository root:  ``python validation/electric_field_grid.py`` (about 20 CPU
+minutes on one core), then ``python validation/electric_field_grid.py --stability``.
+Writes ``validation/results/electric_field_grid.json``.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import numpy as np  # noqa: E402
 from kacspectral.efield.grid_kinetic import (  # noqa: E402
     GridEField,
     from_hermite,
+    leading_eigenvalues,
     solve_grid_steady,
 )
 from kacspectral.efield.kinetic import solve_steady  # noqa: E402
@@ -81,6 +86,28 @@ def _aliasing(n: int, L: float, R: float, u: float, T: float) -> dict:
             float(np.max(np.abs(q)) / np.max(M)), "mass": float(mom[0]),
             "momentum_z": float(mom[3]), "m2": float(mom[4]),
             "ball_edge_f_over_max_f": float(np.min(M[m.ball]) / np.max(M))}
+
+
+def stability() -> None:
+    """Leading eigenvalues of the linearisation at the cold (N = 48, L = 10, R = 7, degree 5)
+    and hot (N = 64, L = 18, R = 12, degree 5) grid states at epsilon = 0.01, added to the
+    JSON written by :func:`main`."""
+    c0 = time.process_time()
+    out = json.loads(OUT.read_text())
+    p = _problem(0.01)
+    res = {}
+    for name, (n, L, R, guess) in {"cold": (48, 10.0, 7.0, (0.641, 1.425)),
+                                   "hot": (64, 18.0, 12.0, (1.2, 8.5))}.items():
+        m = GridEField(p, n, L, cutoff=R, sphere_degree=5)
+        st = solve_grid_steady(m, m.maxwellian(*guess))
+        ev = leading_eigenvalues(m, st.f, count=4, ncv=40)
+        res[name] = {"n": n, "half_width": L, "cutoff_R": R, "u": st.u, "T": st.T,
+                     "eigenvalues": [[float(e.real), float(e.imag)] for e in ev],
+                     "stable": bool(ev[0].real < 0)}
+        print(name, res[name], flush=True)
+    res["cpu_seconds"] = time.process_time() - c0
+    out["stability_eps_0.01"] = res
+    OUT.write_text(json.dumps(out, indent=1, allow_nan=False, default=float) + "\n")
 
 
 def main() -> None:
@@ -163,4 +190,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if "--stability" in sys.argv[1:]:
+        stability()
+    else:
+        main()

@@ -33,6 +33,25 @@ difference (``F`` is quadratic: the difference error is ``s Q(h, h)/epsilon``), 
 preconditioner the Fourier multiplier ``-(1/epsilon + nu + D_bar |eta|^2 + i E eta_z)^-1``
 (the loss rate of Maxwell molecules is the mass, 1, times ``f``).
 
+Choice of the grid (measured by ``validation/electric_field_grid.py``).  ``L``: the ball
+``|v| <= L`` must hold the state (for ``M_{1.2 e_z, 8.4}`` the truncation moves ``T`` by 2e-4 at
+``L = 16``, 5e-6 at ``L = 18``).  ``R``: the raw ``Q(M, M)`` (zero for the exact cut-off
+operator) measures the aliasing of ``(L, R)``; for the hot Maxwellian its energy defect is
+1e-8 at ``(L, R) = (20, 12)``, 3e-6 at ``(20, 15)``, 6e-6 at ``(18, 12)``, 4e-5 at
+``(16, 10)``, but 3e-4 at the default ``R = 18.1`` of ``L = 20``.  The Lebedev degree of the gain
+matters for states far from a Maxwellian: 3 is exact for Maxwellians only (the cold state of the
+example moves by 1e-3 in ``T`` from degree 3 to 5, by 2e-5 from 5 to 7).  Spacing: the width-1
+structure of ``D`` needs ``h <~ 0.45`` (cold state: ``T`` moves by 9e-3 from ``h = 0.625`` to
+0.417 and by 9e-5 from 0.417 to 0.357).
+
+Measured on the example of issue 11 (``D = 0.05 + 5 exp(-r^2/2)``, ``nu = 1``, ``E = 1.3``,
+``epsilon = 0.01``; Lebedev degree 5): the cold state agrees with the Hermite solver (K = 24) to
+4e-6 in ``u`` and 2e-5 in ``T`` at ``N = 56, L = 10, R = 7``; the hot state, which the Hermite
+expansion does not resolve (``T`` drifts by ~0.01 per 4 degrees up to K = 32), converges on the
+grid to ``T = 8.401 +- 0.003``, ``u = 1.1987 +- 2e-4`` (six grids with ``h <= 0.65``,
+``L = 16-20``, ``R = 10-15``; at ``h = 0.83`` it is still off by 0.4), at 40-100 CPU seconds per
+state at ``N = 64``.
+
 Reference: E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and properties of, a
 non-equilibrium steady state in a dilute gas" (2014), section 5 ("seed 003" in the project's
 notes); conventions page ``docs/conventions.md``.
@@ -340,3 +359,34 @@ def from_hermite(model: GridEField, state) -> NDArray:
     out = np.zeros(shape)
     out[model.ball] = np.maximum(state.basis.density(state.coeffs, vz, rho2), 0.0)
     return out
+
+
+def leading_eigenvalues(model: GridEField, f: NDArray, count: int = 4, ncv: int = 40,
+                        tol: float = 1e-6) -> NDArray:
+    """The ``count`` eigenvalues of largest real part of the linearisation of (5.1) at ``f``
+    (on the ball, in the mass-zero directions: the mass is pinned by the term
+    ``-mass(h) f / epsilon``, which moves the mass mode's zero eigenvalue to about
+    ``-1/epsilon``), by ARPACK (``scipy.sparse.linalg.eigs``, ``which="LR"``) on
+    Jacobian-vector products by forward differences; largest real part first."""
+    from scipy.sparse.linalg import LinearOperator, eigs
+
+    ball = model.ball
+    eps = model.problem.epsilon
+    h3 = model.op.cell_volume
+    x0 = np.asarray(f, dtype=float)[ball]
+    r0 = model.rhs(_embed(x0, ball))[ball]
+    scale = float(np.max(np.abs(x0)))
+
+    def jvp(v: NDArray) -> NDArray:
+        nv = float(np.max(np.abs(v)))
+        if nv == 0:
+            return np.zeros_like(v)
+        s = 1e-7 * scale / nv
+        r = model.rhs(_embed(x0 + s * v, ball))[ball]
+        return (r - r0) / s - h3 * np.sum(v) * x0 / eps
+
+    A = LinearOperator((x0.size, x0.size), matvec=jvp, dtype=float)
+    rng = np.random.default_rng(0)
+    v0 = x0 * (1.0 + 0.1 * rng.standard_normal(x0.size))
+    vals = eigs(A, k=count, which="LR", ncv=ncv, tol=tol, v0=v0, return_eigenvectors=False)
+    return vals[np.argsort(-vals.real)]
