@@ -437,6 +437,7 @@ def solve_ness(
     Parameters
     ----------
     problem : NessProblem
+        The steady-state problem (seed 003, eq. (1.4)): ``gamma``, reservoir ``R``, kernel.
     method : {"picard", "newton", "anderson"}
         Solver from :data:`SOLVERS`.  Every solver starts from ``f_0 = R``.
     tol : float
@@ -451,8 +452,24 @@ def solve_ness(
         max(6, moment_order)`` (default 6, i.e. ``m_0 .. m_12``; at most
         :data:`MAX_MOMENT_ORDER`).  Pass the highest moment order you will read.
 
+    Returns
+    -------
+    NessResult
+        The coefficients ``a_n`` of the steady state in the basis (B1) of :mod:`bobylev`
+        (normalised to mass 1), with the residual, its history, the a-priori tail bound, the
+        minimum of the truncated density and the relative energy error.
+
     Raises
     ------
+    ValueError
+        If ``method`` is unknown, ``tol``, ``truncation``, ``max_iter`` or ``moment_order`` is out
+        of range, the reservoir temperatures are too far apart to represent, or ``problem`` has
+        diffusive reservoirs (use
+        :func:`~kacspectral.boltzmann.isotropic.diffusive.solve_diffusive_ness`).
+    TypeError
+        If ``problem`` is not a NessProblem.
+    BudgetError
+        If the worst-case work of ``method`` with ``max_iter`` at ``K`` exceeds the time budget.
     ConvergenceError
         If the residual of the returned coefficients is above ``tol`` (after ``max_iter``
         iterations, or after Anderson's polishing steps), if Newton's linear system is
