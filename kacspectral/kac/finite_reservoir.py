@@ -427,10 +427,49 @@ def reservoir_distance(problem: ReservoirProblem, h0: dict, times, *, gap_degree
     ``max_seconds`` or ``max_bytes``.  ``progress``: callable() or None, called once per
     sector.
 
-    Returns a :class:`kacspectral.kac.results.ReservoirDistanceResult`: ``distance`` (array
-    over times), ``norm0`` = ||h_0 - 1||, ``bound`` and the constants used (``C``,
-    ``rate_lambda``, ``k``, ``k_mode``, ``l``, ``b``), the layout (``pools``,
-    ``exchangeable_system``).
+    Parameters
+    ----------
+    problem : ReservoirProblem
+        ``M`` system and ``N`` reservoir particles and the collision rates ``lambda_S``,
+        ``lambda_R``, ``mu`` (seed 000, section 2).
+    h0 : dict
+        The initial density ratio ``h_0 = f_0 / Gamma``: a polynomial ``{exponent tuple:
+        coefficient}`` in the ``3M`` scaled system velocities ``x = sqrt(2 pi) v`` (standard
+        normal under ``Gamma``; particle ``i`` owns the entries ``3i .. 3i+2``), with
+        ``<h_0, 1> = 1`` (e.g. :func:`energy_state`, :func:`quartic_state`).  Coefficients are
+        exact numbers (int, Fraction) or floats.
+    times : float or array_like of float
+        Times ``t >= 0`` in the units of the rates (``inf`` allowed: the long-time limit).
+    gap_degree : int
+        Integer ``>= 1``: the gap ``k`` of ``L`` for the bound is searched on the polynomial
+        sectors of degree ``<= gap_degree`` (default 3; see the module docstring).
+    with_bound : bool
+        Also compute the seed's bound and its constants (default True).
+    pool_system : bool, optional
+        ``True``: one exchangeable pool of system particles (needs ``h_0`` symmetric under their
+        permutations); ``False``: labelled particles; None (default): pooled when ``h_0`` is
+        symmetric.
+    max_seconds, max_bytes : float
+        Limits of the estimated run time (seconds) and memory (bytes); defaults
+        ``MAX_SECONDS``, ``MAX_BYTES`` of :mod:`kacspectral.kac.sectors`.
+    progress : callable, optional
+        ``progress()`` without arguments, called once per sector.
+
+    Returns
+    -------
+    ReservoirDistanceResult
+        ``distance`` (array over times) = ``||h_t - h~_t||`` in ``L^2(Gamma)``, ``norm0`` =
+        ``||h_0 - 1||``, ``bound`` and the constants used (``C``, ``rate_lambda``, ``k``,
+        ``k_mode``, ``l``, ``b``; None without ``with_bound``), the layout (``pools``,
+        ``exchangeable_system``); see :class:`kacspectral.kac.results.ReservoirDistanceResult`.
+
+    Raises
+    ------
+    ValueError
+        If a time is negative or NaN, ``gap_degree`` is not an integer ``>= 1``, ``h0`` is not a
+        normalised polynomial in ``3M`` variables (or ``pool_system=True`` with a non-symmetric
+        ``h0``), its coefficients overflow floating point, or the estimated work exceeds
+        ``max_seconds`` or ``max_bytes`` (the message gives the estimate).
     """
     M, N = problem.system, problem.reservoir
     times = np.atleast_1d(np.asarray(times, dtype=float))
