@@ -107,9 +107,23 @@ RESERVOIR_MAX = 10**12
 class ReservoirProblem(ResultMixin):
     """Parameters of the R- and T-systems (seed 000 section 2, conventions page, section 6).
 
-    system : M >= 1 system particles;  reservoir : 2 <= N <= 10^12 reservoir particles;
-    lambda_s, lambda_r, mu : collision rates (> 0, within a ratio 10^6 of each other and
-    between 1e-150 and 1e150; lambda_s unused when M = 1).
+    Parameters
+    ----------
+    system : int
+        ``M >= 1`` system particles.
+    reservoir : int
+        ``2 <= N <= 10^12`` reservoir particles (:data:`RESERVOIR_MAX`).
+    lambda_s, lambda_r, mu : number
+        Collision rates of the system particles among themselves (``lambda_S``, unused when
+        ``M = 1``), of the reservoir particles among themselves (``lambda_R``) and between system
+        and reservoir (``mu``; the thermostat rate of the T-system), kept as exact Fractions
+        (default 1).  Each ``> 0`` and between ``1e-150`` and ``1e150``; the rates in use within
+        a ratio ``10^6`` (:data:`RATE_RATIO_MAX`) of each other.
+
+    Raises
+    ------
+    ValueError
+        If a value is outside these ranges.
     """
 
     system: int

@@ -103,6 +103,26 @@ class DiffusiveNessProblem(NessProblem):
     ``diffusive=None`` is the jump-only problem (same checks as ``NessProblem``).  With diffusive
     reservoirs ``gamma`` may be 0 (seed 003, eq. (3.2)); the reservoir ``R`` is then ignored
     and may be None (it is replaced by ``M_T``, ``T`` the diffusive temperature).
+
+    Parameters
+    ----------
+    gamma : number
+        Jump-reservoir coupling, kept as an exact Fraction (``"1/2"`` accepted): ``0 < gamma <
+        1`` without diffusive reservoirs, ``0 <= gamma < 1`` with them.
+    reservoir : MaxwellianMixture or None
+        The jump reservoir ``R = sum_a w_a M_{T_a}``; None only when ``gamma = 0`` with
+        diffusive reservoirs.
+    kernel : AngularKernel or str
+        Angular kernel ``b`` (``"constant"``, ``"kac"``, an expression in ``s``, ...).
+    diffusive : DiffusiveReservoirs, pair (etas, temperatures) or None
+        The diffusive reservoirs ``sum_a eta_a FP_{T_a}`` of (D1) (seed 003, eq. (3.1)).
+
+    Raises
+    ------
+    ValueError
+        If ``gamma`` is out of range, or ``gamma > 0`` without a reservoir.
+    TypeError
+        If ``reservoir`` is not a MaxwellianMixture or ``diffusive`` has the wrong type.
     """
 
     diffusive: DiffusiveReservoirs | None = None
