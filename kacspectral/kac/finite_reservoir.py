@@ -57,18 +57,8 @@ import numpy as np
 from kacspectral.errors import short
 from kacspectral.kac.eigen import one_blas_thread
 from kacspectral.kac.generators import (
-    MAX_BYTES,
-    MAX_SECONDS,
-    ZERO,
-    PolynomialSector,
-    _canon,
-    _positive_rate,
-    _reduced_pools,
-    check_cost,
-    gap_search_cost,
     generator_matrix,
-    monomials,
-    spectrum_modes,
+    positive_rate,
     symmetrize,
     thermostat_eigenvalue,
 )
@@ -77,6 +67,17 @@ from kacspectral.kac.results import (
     ReservoirDistanceResult,
     ReservoirGapResult,
 )
+from kacspectral.kac.sectors import (
+    MAX_BYTES,
+    MAX_SECONDS,
+    ZERO,
+    PolynomialSector,
+    canonical_parts,
+    check_cost,
+    gap_search_cost,
+)
+from kacspectral.kac.spectral_gap import reduced_pools, spectrum_modes
+from kacspectral.kac.tables import monomials
 from kacspectral.results import ResultMixin
 
 __all__ = [
@@ -140,7 +141,7 @@ class ReservoirProblem(ResultMixin):
         if self.reservoir < 2:
             raise ValueError(f"reservoir must hold at least 2 particles, got {self.reservoir}")
         for name in ("lambda_s", "lambda_r", "mu"):
-            object.__setattr__(self, name, _positive_rate(getattr(self, name), name))
+            object.__setattr__(self, name, positive_rate(getattr(self, name), name))
         rates = [self.lambda_r, self.mu] + ([self.lambda_s] if self.system >= 2 else [])
         for name in ("lambda_s", "lambda_r", "mu"):
             if not Fraction(1, 10**150) <= getattr(self, name) <= 10**150:
@@ -250,7 +251,7 @@ def _embed(comp: dict, M: int, sector: PolynomialSector, pooled: bool) -> np.nda
         parts = [e[3 * i:3 * i + 3] for i in range(M)]
         el: tuple
         if pooled:
-            el = (_canon(parts), ())
+            el = (canonical_parts(parts), ())
         else:
             el = tuple((p,) if p != ZERO else () for p in parts) + ((),)
         vec[sector.index[el]] = float(c)
@@ -296,8 +297,8 @@ def thermostat_l(max_degree: int = 40) -> dict:
 
 
 def _layout(M, N, k_sys, k_res):
-    sys_pools = _reduced_pools(M, k_sys)
-    res_pools = _reduced_pools(N, k_res)
+    sys_pools = reduced_pools(M, k_sys)
+    res_pools = reduced_pools(N, k_res)
     return sys_pools + res_pools, len(sys_pools)
 
 

@@ -1,7 +1,7 @@
 """Results of the Kac sector computations: frozen :class:`~kacspectral.results.ResultMixin`
 dataclasses.
 
-:class:`KacGapResult` (from :func:`kacspectral.kac.generators.kac_gap`),
+:class:`KacGapResult` (from :func:`kacspectral.kac.spectral_gap.kac_gap`),
 :class:`ReservoirDistanceResult` (from
 :func:`kacspectral.kac.finite_reservoir.reservoir_distance`), :class:`ReservoirGapResult`
 (from :func:`kacspectral.kac.finite_reservoir.reservoir_gap`) and the modes they list
@@ -76,7 +76,7 @@ class KacMode(_LegacyItems, ResultMixin):
 @dataclass(frozen=True)
 class KacGapResult(_LegacyItems, ResultMixin):
     """Spectral gap of L_S on the polynomial sectors of degree <= ``degree``
-    (:func:`kacspectral.kac.generators.kac_gap`).
+    (:func:`kacspectral.kac.spectral_gap.kac_gap`).
 
     Attributes
     ----------
