@@ -50,7 +50,7 @@ from kacspectral.kac.finite_reservoir import (  # noqa: E402
 from kacspectral.kac.montecarlo import simulate  # noqa: E402
 from kacspectral.kac.projector import lemma1_ratio, lemma2_sides  # noqa: E402
 from kacspectral.kac.spectral_gap import PARITIES, kac_gap  # noqa: E402
-from kacspectral.kac.tables import _pmul  # noqa: E402
+from kacspectral.kac.tables import poly_mul  # noqa: E402
 from kacspectral.provenance import versions  # noqa: E402
 
 
@@ -209,7 +209,7 @@ def mc_table(samples):
     times = [0.0, 0.5, 2.0, 5.0]
     x2 = {(2, 0, 0, 0, 0, 0): Fraction(1), (0, 2, 0, 0, 0, 0): Fraction(1),
           (0, 0, 2, 0, 0, 0): Fraction(1)}
-    x4 = _pmul(x2, x2)
+    x4 = poly_mul(x2, x2)
     rows = []
     for initial, eps in (("energy", Fraction(1, 2)), ("quartic", Fraction(3, 4))):
         h0 = INITIAL_STATES[initial](M, eps)

@@ -40,7 +40,7 @@ from kacspectral.kac.generators import (
     two_body,
 )
 from kacspectral.kac.sectors import orbit_size
-from kacspectral.kac.tables import _pmul
+from kacspectral.kac.tables import poly_mul
 
 __all__ = [
     "invariant_exponents",
@@ -123,7 +123,7 @@ def _y_poly(alpha, r) -> dict:
     p = {tuple(alpha): Fraction(1)}
     r2 = {(2, 0, 0): 1, (0, 2, 0): 1, (0, 0, 2): 1}
     for _ in range(r):
-        p = _pmul(p, r2)
+        p = poly_mul(p, r2)
     return p
 
 
