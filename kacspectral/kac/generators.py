@@ -40,6 +40,9 @@ An operator that is a sum over pairs (or single particles) of a pool is equivari
 matrix is read off from one representative monomial of each basis element:
 A[nu, lambda] = (#monomials of lambda / #monomials of nu) * (mass that the representative of
 lambda sends to monomials of type nu).
+
+The spectral gaps of these generators (the mode search and the gap of L_S, kac_gap) are in
+:mod:`kacspectral.kac.spectral_gap`.
 """
 
 from __future__ import annotations
