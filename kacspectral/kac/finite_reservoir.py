@@ -435,12 +435,9 @@ def reservoir_distance(problem: ReservoirProblem, h0: dict, times, *, gap_degree
                        progress=None) -> ReservoirDistanceResult:
     """Exact ||h_t - h~_t|| (module docstring) for a polynomial h_0 of the scaled system
     velocities, at the given times (``inf`` allowed: the limit R[h_0] - 1 vs 0; a huge finite
-    t gives that limit too, every decay underflowing to 0).
-    ``pool_system``: treat the system particles as one exchangeable pool (default: when h_0 is
-    symmetric under their permutations) or as labelled particles (False).  The work is
-    estimated first (:func:`reservoir_cost`) and refused (ValueError with the estimate) beyond
-    ``max_seconds`` or ``max_bytes``.  ``progress``: callable() or None, called once per
-    sector.
+    t gives that limit too, every decay underflowing to 0).  The work is estimated first
+    (:func:`reservoir_cost`) and refused (ValueError with the estimate) beyond ``max_seconds``
+    or ``max_bytes``.
 
     Parameters
     ----------
@@ -468,7 +465,8 @@ def reservoir_distance(problem: ReservoirProblem, h0: dict, times, *, gap_degree
         Limits of the estimated run time (seconds) and memory (bytes); defaults
         ``MAX_SECONDS``, ``MAX_BYTES`` of :mod:`kacspectral.kac.sectors`.
     progress : callable, optional
-        ``progress()`` without arguments, called once per sector.
+        ``progress()`` without arguments, called once per sector (of the distance, then of the
+        gap search for the bound).
 
     Returns
     -------

@@ -465,7 +465,7 @@ def kernel_from_callable(
     func : callable
         Vectorised ``b(s)`` for ``s = cos theta`` in ``[-1, 1]`` (float array in, array of the
         same shape or a scalar out), ``>= 0`` and normalised to ``(1/2) int_{-1}^{1} b(s) ds =
-        1`` (conventions page, section 2).  Must pickle for the kernel to be saved.
+        1`` (conventions page, section 2).
     normalize : bool
         Rescale a kernel whose ``(1/2) int b ds`` is positive but not 1 instead of raising
         (default False).

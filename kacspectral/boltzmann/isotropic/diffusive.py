@@ -298,7 +298,8 @@ def solve_diffusive_ness(
     Warns
     -----
     TruncationWarning
-        If the tail bound at ``K`` exceeds ``tol`` (a ``truncation`` given too low).
+        If the tail bound at ``K`` exceeds ``tol`` (a ``truncation`` given too low, or the
+        automatic choice capped at ``MAX_AUTO_TRUNCATION``).
     NegativeDensityWarning
         If the truncated density is negative beyond rounding on ``|v| <= 10 sqrt(T_max)``.
     """
