@@ -54,11 +54,11 @@ from kacspectral.errors import (
 )
 from kacspectral.grid.operator import FastSpectralOperator
 from kacspectral.kac.finite_reservoir import ReservoirProblem, reservoir_distance
-from kacspectral.kac.generators import kac_gap
 from kacspectral.kac.kinetic_limit import kac_ness
 from kacspectral.kac.lemma3 import exact_eigenvalue, lemma3_check
 from kacspectral.kac.multi_thermostat import MultiThermostat
 from kacspectral.kac.results import KacGapResult, ReservoirDistanceResult
+from kacspectral.kac.spectral_gap import kac_gap
 from kacspectral.physics.bkw import BKW
 from kacspectral.physics.expressions import parse_expression
 from kacspectral.physics.fokker_planck import DiffusiveReservoirs
