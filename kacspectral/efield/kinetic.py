@@ -165,6 +165,22 @@ class KineticState(ResultMixin):
     leading eigenvalues of the linearised operator; ``stable``: their real parts are < 0.
     :meth:`fluid` gives mass, current, drift, ``m2`` and temperature; :meth:`moments` the
     package's radial moments; :meth:`summary` the flat record of the CLI's ``states``.
+
+    Attributes
+    ----------
+    problem : EFieldProblem
+        The problem solved.
+    basis : AxisymmetricBasis
+        The truncation ``K`` and the reference Maxwellian ``M_{u_ref e_z, T_ref}`` of the
+        expansion.
+    coeffs : ndarray
+        The coefficients ``a_j = int phi_j f dv`` in ``basis``.
+    residual : float
+        Max-norm of the Galerkin right-hand side at ``coeffs``.
+    eigenvalues : tuple of complex
+        Leading eigenvalues (largest real parts) of the linearised Galerkin operator.
+    newton_steps : int
+        Newton steps taken (over all re-centrings of the reference Maxwellian).
     """
 
     problem: EFieldProblem
