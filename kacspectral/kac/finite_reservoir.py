@@ -58,7 +58,6 @@ from kacspectral.errors import short
 from kacspectral.kac.eigen import one_blas_thread
 from kacspectral.kac.generators import (
     generator_matrix,
-    positive_rate,
     symmetrize,
     thermostat_eigenvalue,
 )
@@ -78,6 +77,7 @@ from kacspectral.kac.sectors import (
 )
 from kacspectral.kac.spectral_gap import reduced_pools, spectrum_modes
 from kacspectral.kac.tables import monomials
+from kacspectral.physics.reservoirs import positive_fraction
 from kacspectral.results import ResultMixin
 
 __all__ = [
@@ -141,7 +141,7 @@ class ReservoirProblem(ResultMixin):
         if self.reservoir < 2:
             raise ValueError(f"reservoir must hold at least 2 particles, got {self.reservoir}")
         for name in ("lambda_s", "lambda_r", "mu"):
-            object.__setattr__(self, name, positive_rate(getattr(self, name), name))
+            object.__setattr__(self, name, positive_fraction(getattr(self, name), name))
         rates = [self.lambda_r, self.mu] + ([self.lambda_s] if self.system >= 2 else [])
         for name in ("lambda_s", "lambda_r", "mu"):
             if not Fraction(1, 10**150) <= getattr(self, name) <= 10**150:

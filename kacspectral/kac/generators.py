@@ -55,7 +55,6 @@ from functools import cache
 import numpy as np
 import scipy.sparse as sp
 
-from kacspectral.errors import short
 from kacspectral.kac.eigen import symmetrized
 from kacspectral.kac.lemma3 import exact_eigenvalue
 from kacspectral.kac.sectors import (  # re-exported: the sector basis and its cost model
@@ -97,7 +96,6 @@ __all__ = [
     "generator_matrix",
     "casimir_matrix",
     "symmetrize",
-    "positive_rate",
     "gap_search_cost",
     "check_cost",
     "sector_dimensions",
@@ -349,15 +347,3 @@ def symmetrize(sector: PolynomialSector, matrix, dense: bool = True):
     a = matrix.toarray() if sp.issparse(matrix) else np.asarray(matrix, dtype=float)
     s = sector.scale
     return a * s[:, None] / s[None, :]
-
-
-def positive_rate(value, name: str) -> Fraction:
-    """A collision rate of the generators as an exact Fraction ``> 0`` (an int, a Fraction, a
-    float read exactly, or text such as ``"1/2"``); else a ValueError naming ``name``."""
-    try:
-        rate = Fraction(value)
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
-        raise ValueError(f"{name} must be a finite number > 0, got {short(value)}") from None
-    if rate <= 0:
-        raise ValueError(f"{name} must be > 0, got {short(rate)}")
-    return rate

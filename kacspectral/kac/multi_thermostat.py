@@ -91,7 +91,7 @@ import numpy as np
 
 from kacspectral.errors import short
 from kacspectral.kac.tables import pair_table, sphere_moment
-from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
+from kacspectral.physics.reservoirs import MaxwellianMixture, positive_fraction
 from kacspectral.results import ResultMixin
 from kacspectral.spectral.polynomials import double_factorial
 
@@ -120,13 +120,6 @@ MAX_DEGREE = 6
 # ----------------------------------------------------------------------------------------
 # Parameters
 # ----------------------------------------------------------------------------------------
-def _positive(value: object, name: str) -> Fraction:
-    x = as_fraction(value, name)
-    if x <= 0:
-        raise ValueError(f"{name} must be > 0, got {short(x)}")
-    return x
-
-
 @dataclass(frozen=True)
 class MultiThermostat(ResultMixin):
     """Thermostats a = 1..A at temperatures T_a with rates mu_a, and the collision rate lambda_S.
@@ -162,9 +155,9 @@ class MultiThermostat(ResultMixin):
             raise ValueError(f"temperatures and rates must have equal lengths, got "
                              f"{len(temperatures)} temperatures and {len(rates)} rates")
         object.__setattr__(self, "temperatures",
-                           tuple(_positive(t, "temperature") for t in temperatures))
-        object.__setattr__(self, "rates", tuple(_positive(m, "rate") for m in rates))
-        object.__setattr__(self, "lambda_s", _positive(lambda_s, "lambda_s"))
+                           tuple(positive_fraction(t, "temperature") for t in temperatures))
+        object.__setattr__(self, "rates", tuple(positive_fraction(m, "rate") for m in rates))
+        object.__setattr__(self, "lambda_s", positive_fraction(lambda_s, "lambda_s"))
 
     @property
     def mu(self) -> Fraction:

@@ -26,7 +26,6 @@ from kacspectral.kac.eigen import DENSE_MAX, top_eigenpairs
 from kacspectral.kac.generators import (
     casimir_matrix,
     generator_matrix,
-    positive_rate,
     symmetrize,
 )
 from kacspectral.kac.results import KacGapResult, KacMode
@@ -38,6 +37,7 @@ from kacspectral.kac.sectors import (
     gap_search_cost,
 )
 from kacspectral.kac.tables import monomials
+from kacspectral.physics.reservoirs import positive_fraction
 
 __all__ = [
     "PARITIES",
@@ -252,7 +252,7 @@ def kac_gap(n_particles: int, degree: int = 4, lambda_s=1, max_modes: int = 6,
                          f"floats in the sectors), got {n}")
     degree = _check_count(degree, "degree", 1)
     max_modes = _check_count(max_modes, "max_modes", 1)
-    lam = positive_rate(lambda_s, "lambda_s")
+    lam = positive_fraction(lambda_s, "lambda_s")
     if not 1e-300 <= float(lam) <= 1e300:
         raise ValueError(f"lambda_s must be between 1e-300 and 1e300 (rates are floats "
                          f"then), got {short(lam)}")
