@@ -64,15 +64,28 @@ __all__ = ["KineticOperator", "KineticState", "evolve", "solve_steady"]
 
 
 class KineticOperator:
-    """Right-hand side ``a' = (1/epsilon) C(a) + L a`` of (5.1) on an :class:`AxisymmetricBasis`."""
+    """Right-hand side ``a' = (1/epsilon) C(a) + L a`` of (5.1) on an :class:`AxisymmetricBasis`.
 
-    def __init__(self, problem: EFieldProblem, basis: AxisymmetricBasis):
+    Parameters
+    ----------
+    problem : EFieldProblem
+        The equation.
+    basis : AxisymmetricBasis
+        The truncation and reference Maxwellian.
+    max_bytes : int or None
+        Memory budget of the Maxwell-molecule collision tensor
+        (:class:`kacspectral.boltzmann.anisotropic.collision.CollisionOperator`; None: its
+        default, about 2 GB, enough for ``K <= 32``; ``K = 44`` needs about 7 GB).
+    """
+
+    def __init__(self, problem: EFieldProblem, basis: AxisymmetricBasis,
+                 max_bytes: int | None = None):
         if not isinstance(problem, EFieldProblem):
             raise TypeError(f"problem must be an EFieldProblem, got {problem!r}")
         self.problem = problem
         self.basis = basis
         full = HermiteSpace(basis.degree, 1.0)
-        self._coll = CollisionOperator(full, problem.kernel)
+        self._coll = CollisionOperator(full, problem.kernel, max_bytes=max_bytes)
         idx = {lab: i for i, lab in enumerate(full.labels)}
         self._m0 = np.array([idx[lab] for lab in basis.burnett_labels])
         self._nfull = full.size
@@ -266,14 +279,15 @@ def _newton(op: KineticOperator, a: NDArray, tol: float, max_steps: int) -> tupl
 def solve_steady(problem: EFieldProblem, guess: tuple | KineticState, degree: int = 16,
                  nodes: int | None = None, recenter: int = 3, tol: float = 1e-11,
                  max_steps: int = 40, eig_count: int = 6,
-                 t_ref_factor: float = 1.0) -> KineticState:
+                 t_ref_factor: float = 1.0, max_bytes: int | None = None) -> KineticState:
     """Steady state of (5.1) by Newton from the Maxwellian ``M_{u e_z, T}``, ``guess = (u, T)``,
     or from a previous :class:`KineticState` (its coefficients, e.g. along a sweep in E).
 
     The reference Maxwellian starts at the guess and is moved to the solution's own ``(u, T)``
     up to ``recenter`` times (until it moves by less than 1e-9); ``t_ref = t_ref_factor * T``
     (a factor > 1 suits states whose tails are hotter than their bulk).  ``tol``: max-norm of the
-    Galerkin residual.  Raises ConvergenceError when Newton fails.
+    Galerkin residual.  ``max_bytes``: memory budget of the collision tensor
+    (:class:`KineticOperator`).  Raises ConvergenceError when Newton fails.
     """
     if isinstance(guess, KineticState):
         mom = guess.fluid()
@@ -288,7 +302,7 @@ def solve_steady(problem: EFieldProblem, guess: tuple | KineticState, degree: in
         a[0] = 1.0
     steps = 0
     for it in range(recenter + 1):
-        op = KineticOperator(problem, basis)
+        op = KineticOperator(problem, basis, max_bytes)
         a, res, n = _newton(op, a, tol, max_steps)
         steps += n
         mom = basis.fluid(a)
