@@ -55,11 +55,12 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import eval_legendre, spherical_jn
 
+from kacspectral.errors import short
 from kacspectral.physics.kernels import AngularKernel
 
 __all__ = ["legendre_moments", "is_constant_kernel", "default_legendre_degree",
-           "directional_memory", "DirectionalGain", "DEFAULT_NONPOLYNOMIAL_DEGREE",
-           "lebedev_degree_at_least"]
+           "directional_memory", "DirectionalGain", "check_legendre_degree",
+           "DEFAULT_NONPOLYNOMIAL_DEGREE", "MAX_LEGENDRE_DEGREE", "lebedev_degree_at_least"]
 
 #: ``n_max`` for a kernel that is not a polynomial in ``s`` (e.g. ``kac``): measured in
 #: ``validation/grid_kernels.py`` on the bi-Maxwellian and BKW.
@@ -96,6 +97,19 @@ def default_legendre_degree(kernel: AngularKernel) -> int:
     if kernel.exponents == (0.0, 0.0) and kernel.polynomial_degree is not None:
         return int(kernel.polynomial_degree)
     return DEFAULT_NONPOLYNOMIAL_DEGREE
+
+
+#: Highest accepted ``n_max`` (the j_n tables and the sphere rule grow with it).
+MAX_LEGENDRE_DEGREE = 120
+
+
+def check_legendre_degree(value: object) -> int:
+    """``n_max`` as an int in ``[0, MAX_LEGENDRE_DEGREE]``, else a ValueError naming it."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not (
+            0 <= value <= MAX_LEGENDRE_DEGREE):
+        raise ValueError(f"legendre_degree must be an integer in [0, {MAX_LEGENDRE_DEGREE}], "
+                         f"got {short(value)}")
+    return int(value)
 
 
 def directional_memory(n: int, radial_nodes: int, n_max: int) -> int:

@@ -58,6 +58,7 @@ from kacspectral.grid.conservation import ConservationProjector
 from kacspectral.grid.fft import RealFFT3
 from kacspectral.grid.kernel_gain import (
     DirectionalGain,
+    check_legendre_degree,
     default_legendre_degree,
     directional_memory,
     is_constant_kernel,
@@ -174,13 +175,9 @@ class FastSpectralOperator:
             raise ValueError(f"radial_nodes must be >= 1, got {radial_nodes!r}")
         self.legendre_degree: int | None = None
         if self.directional:
-            nd = default_legendre_degree(self.kernel) if legendre_degree is None else (
-                legendre_degree)
-            if isinstance(nd, bool) or not isinstance(nd, (int, np.integer)) or not (
-                    0 <= nd <= 120):
-                raise ValueError(
-                    f"legendre_degree must be an integer in [0, 120], got {short(nd)}")
-            self.legendre_degree = int(nd)
+            self.legendre_degree = check_legendre_degree(
+                default_legendre_degree(self.kernel) if legendre_degree is None
+                else legendre_degree)
         elif legendre_degree is not None:
             raise ValueError("legendre_degree applies to a non-constant kernel only "
                              "(b = 1 has the exact isotropic multiplier sinc)")
