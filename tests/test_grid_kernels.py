@@ -161,3 +161,19 @@ def test_energy_exchange_with_a_maxwellian_reservoir(kernel, nd):
     assert abs(mom[4] / exact - 1) < 1e-4, (mom[4], exact)
     assert abs(const[4] / exact - 1) > 0.3  # b = 1 exchanges 1/(1 - beta_1) times more
     assert abs(mom[0]) < 1e-8
+
+
+def test_a_callable_kernel_gives_the_expression_kernels_q():
+    # the same b = 3 (1+s)^2 / 4 as text (exact, n_max = 2 by default) and as a callable
+    # (Gauss-quadrature moments, n_max given): equal Q up to rounding
+    n = 16
+    v = standard_grid(n)
+    f = np.exp(-np.sum(v**2 / (2 * TEMPS), -1))
+    g = maxwellian_on_grid(n, STANDARD_BOX, 0.7, (0.3, 0.0, -0.2))
+    text = FastSpectralOperator(n, kernel=POLY, sphere_degree=9, **FAST)
+    call = FastSpectralOperator(n, kernel=lambda s: 0.75 * (1 + s) ** 2, legendre_degree=4,
+                                sphere_degree=9, **FAST)
+    assert text.legendre_degree == 2 and call.describe()["kernel"] == "<lambda>"
+    for args in ((f,), (f, g)):
+        a, b = text.collision(*args), call.collision(*args)
+        assert np.max(np.abs(a - b)) < 1e-13 * np.max(np.abs(a))
