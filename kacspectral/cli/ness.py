@@ -39,7 +39,7 @@ from ._common import (
     write_output,
 )
 from ._diffusive import add_diffusive_options, diffusive_from_args, run_diffusive_ness
-from ._grid import add_ness_grid_options, ness_grid_main
+from ._grid import add_ness_grid_options, ness_grid_main, reject_grid_options
 
 COMMAND = "ness"
 HELP = "non-equilibrium steady state of Maxwell molecules with thermal reservoirs"
@@ -83,6 +83,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.method == "grid":
         return ness_grid_main(args)
+    reject_grid_options(args)
     diffusive = diffusive_from_args(args)
     if diffusive is not None:  # seed 003, section 3 (kacspectral.cli._diffusive)
         return run_diffusive_ness(args, diffusive)
