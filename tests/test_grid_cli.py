@@ -40,6 +40,21 @@ def test_bad_input_one_line_exit_2(argv, needle, capsys):
     assert len(err.splitlines()) == 1 and needle in err
 
 
+def test_bkw_grid_refuses_hours_of_work_up_front(capsys, monkeypatch):
+    """--kernel kac at N = 96: about 2.6 CPU minutes per Q(f, f) (estimate; 2x high at
+    N = 24, 32), so 201 evaluations are refused with the estimate, before any allocation."""
+    import kacspectral.grid.operator as operator
+
+    def never(*args, **kwargs):
+        raise AssertionError("the operator was built before the refusal")
+
+    monkeypatch.setattr(operator, "FastSpectralOperator", never)
+    argv = ["bkw", "--method", "grid", "--kernel", "kac", "--grid", "96", "--repeat", "200"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "hours" in err and "--repeat" in err
+
+
 def test_ness_grid_refuses_an_unresolved_steady_state(capsys):
     # the grid NESS is not validated yet: at N = 16 it blows up / violates the energy and
     # entropy balances, which must end with exit status 1 and one line, not with numbers

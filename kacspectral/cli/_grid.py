@@ -32,7 +32,7 @@ from kacspectral.provenance import versions
 
 from ._common import emit_json, positive_int
 
-__all__ = ["add_grid_options", "bkw_grid_main", "ness_grid_main", "parse_collision",
+__all__ = ["add_grid_options", "bkw_grid_main", "check_bkw_grid_budget", "ness_grid_main", "parse_collision",
            "add_evolve_grid_options", "evolve_grid_main", "estimate_grid_evolution",
            "reject_grid_options", "grid_kernel_options"]
 
@@ -128,12 +128,40 @@ def grid_kernel_options(args: argparse.Namespace) -> tuple:
     return kernel, nd, sd
 
 
+def check_bkw_grid_budget(args: argparse.Namespace, legendre_degree: int | None,
+                          sphere_degree: int) -> dict:
+    """Refuse ``bkw --method grid`` whose ``--repeat + 1`` evaluations of ``Q(f, f)`` would
+    exceed the time budget, before anything is allocated; returns the estimate
+    (:func:`estimate_grid_evolution` with one stage per evaluation and no reservoir).  Work
+    over the operator's memory budget is left to
+    :class:`kacspectral.grid.operator.FastSpectralOperator`, which refuses it first (naming
+    the memory and ``legendre_degree``) before allocating anything.  A
+    non-constant ``--kernel`` costs about ``3 + n_max/4`` FFTs per (radius, direction) pair
+    instead of one per radius: ``--kernel kac --grid 96`` is estimated at 2.6 CPU minutes
+    per evaluation."""
+    from kacspectral.errors import check_budget
+    from kacspectral.grid.operator import DEFAULT_MAX_BYTES, estimate_memory, sphere_rule
+
+    n = int(args.grid)
+    radial = args.radial_nodes if args.radial_nodes is not None else math.ceil(n / 3) + 4
+    points = len(sphere_rule(sphere_degree)[1])
+    est = estimate_grid_evolution(n, radial, points, steps=args.repeat + 1, reservoirs=0,
+                                  stages=1, legendre_degree=legendre_degree)
+    if estimate_memory(n, radial, legendre_degree) > DEFAULT_MAX_BYTES:
+        return est  # the operator's refusal
+    check_budget(f"bkw --method grid --grid {n} ({args.repeat + 1} evaluations of Q(f, f)"
+                 + ("" if legendre_degree is None else
+                    f", --legendre-degree {legendre_degree}") + ")",
+                 seconds=est["seconds"], hint="lower --grid, --repeat or --legendre-degree")
+    return est
+
+
 def bkw_grid_main(args: argparse.Namespace) -> int:
     from kacspectral.grid.operator import FastSpectralOperator
     from kacspectral.grid.resources import peak_rss_bytes
     from kacspectral.physics.bkw import BKW, standard_grid
 
-    from ._common import report_warnings
+    from ._common import Progress, report_warnings
 
     kernel, nd, sd = grid_kernel_options(args)
     t = float(args.t)
@@ -141,6 +169,7 @@ def bkw_grid_main(args: argparse.Namespace) -> int:
         raise ValueError(f"--t must be a number >= 0, got {args.t}")
     if args.t_end is not None:
         raise ValueError("--t-end is not available with --method grid (use kacspectral evolve)")
+    check_bkw_grid_budget(args, nd, sd)
     bkw = BKW(A0=float(args.A0), kernel=kernel)
     c0 = time.process_time()
     op = FastSpectralOperator(args.grid, float(args.box), lam=0.0,
@@ -153,11 +182,14 @@ def bkw_grid_main(args: argparse.Namespace) -> int:
         f = bkw.density(v, t)
         exact = bkw.density_dt(v, t)
     caught = report_warnings(rec)  # e.g. BKW before t_min: one line on stderr each
-    q = op.collision(f)
-    c0 = time.process_time()
-    for _ in range(args.repeat):
+    with Progress(args.repeat + 1, "bkw (grid)", enabled=not args.json) as bar:
         q = op.collision(f)
-    per_eval = (time.process_time() - c0) / args.repeat
+        bar.update()
+        c0 = time.process_time()
+        for _ in range(args.repeat):
+            q = op.collision(f)
+            bar.update()
+        per_eval = (time.process_time() - c0) / args.repeat
     payload = {
         "method": "grid",
         "t": t, "A0": float(args.A0), "kernel": kernel.name,
@@ -272,15 +304,17 @@ def estimate_grid_evolution(n: int, radial_nodes: int, sphere_points: int, steps
     each one ``Q(f, f)`` (half the sphere rule) and ``Q(f, M_a)`` per reservoir (full rule);
     memory: the operator's work arrays, the integrator's stages and the stored output states.
     A non-constant kernel (``legendre_degree`` given) costs per (radius, direction) pair three
-    FFTs plus the multiplier's sum over ``n``, counted (generously) as half an FFT per term
-    (measured at N = 32: 0.18 ms per pair plus 0.027 ms per term)."""
+    FFTs plus the multiplier's sum over ``n``, counted as a fifth of an FFT per term
+    (measured at N = 32: 0.18 ms per pair plus 0.027 ms per term, 0.16 of an FFT).  An upper
+    bound: ``bkw --method grid --kernel kac`` (``n_max = 24``, Lebedev 27) estimated 0.57 and
+    1.85 s per ``Q(f, f)`` at N = 24 and 32, measured 0.42 and 0.83 CPU s."""
     from kacspectral.grid.operator import estimate_memory
 
     if legendre_degree is None:
         ffts: float = radial_nodes * ((sphere_points // 2 + 1) + reservoirs * (sphere_points + 1))
     else:
-        even = 3 + 0.5 * (legendre_degree // 2 + 1)
-        full = 3 + 0.5 * (legendre_degree + 1)
+        even = 3 + 0.2 * (legendre_degree // 2 + 1)
+        full = 3 + 0.2 * (legendre_degree + 1)
         ffts = radial_nodes * (sphere_points // 2 * even + reservoirs * sphere_points * full)
     seconds = steps * stages * ffts * n**3 * math.log2(n) * _SECONDS_PER_FFT_POINT
     return {"seconds": seconds, "bytes": estimate_memory(n, radial_nodes, legendre_degree)
