@@ -33,8 +33,8 @@ from kacspectral.provenance import versions
 from ._common import emit_json, positive_int
 
 __all__ = ["add_grid_options", "bkw_grid_main", "check_bkw_grid_budget", "ness_grid_main",
-           "parse_collision", "add_evolve_grid_options", "evolve_grid_main", "estimate_grid_evolution",
-           "reject_grid_options", "grid_kernel_options"]
+           "parse_collision", "add_evolve_grid_options", "evolve_grid_main",
+           "estimate_grid_evolution", "reject_grid_options", "grid_kernel_options"]
 
 
 def parse_collision(text: str) -> float:
