@@ -55,6 +55,24 @@ def test_bkw_grid_refuses_hours_of_work_up_front(capsys, monkeypatch):
     assert len(err.splitlines()) == 1 and "hours" in err and "--repeat" in err
 
 
+def test_ness_grid_refuses_hours_of_work_up_front(capsys, monkeypatch):
+    """--kernel kac (n_max = 24, Lebedev 35) at N = 64: estimated 15 CPU hours (the estimate
+    is 1.6-2x high on the runs of validation/grid_ness.py): refused before the solve, with the
+    estimate; --force is the grid method's only."""
+    import kacspectral.grid.ness as ness
+
+    def never(*args, **kwargs):
+        raise AssertionError("the solve started before the refusal")
+
+    monkeypatch.setattr(ness, "solve_grid_ness", never)
+    assert main(["ness", "--method", "grid", "--kernel", "kac", "--grid", "64"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "hours" in err and "--force" in err
+    assert main(["ness", "--force"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--force belongs to --method grid" in err
+
+
 def test_ness_grid_refuses_an_unresolved_steady_state(capsys):
     # the grid NESS is not validated yet: at N = 16 it blows up / violates the energy and
     # entropy balances, which must end with exit status 1 and one line, not with numbers

@@ -34,7 +34,8 @@ from ._common import emit_json, positive_int
 
 __all__ = ["add_grid_options", "bkw_grid_main", "check_bkw_grid_budget", "ness_grid_main",
            "parse_collision", "add_evolve_grid_options", "evolve_grid_main",
-           "estimate_grid_evolution", "reject_grid_options", "grid_kernel_options"]
+           "estimate_grid_evolution", "reject_grid_options", "grid_kernel_options",
+           "check_ness_grid_budget"]
 
 
 def parse_collision(text: str) -> float:
@@ -222,6 +223,38 @@ def bkw_grid_main(args: argparse.Namespace) -> int:
     return 0
 
 
+#: RK4 steps of :func:`kacspectral.grid.ness.solve_grid_ness` counted by the time estimate of
+#: ``ness --method grid``: 36 to 58 measured (Newton-Krylov polish included in the CPU time)
+#: in ``validation/results/grid_ness.json``, whose CPU seconds the estimate exceeds by 1.6x
+#: (N = 64, b = 1: 539 s) and 2x (N = 40, b = 3(1+s)^2/4: 334 s).
+NESS_GRID_STEPS = 40
+
+
+def check_ness_grid_budget(args: argparse.Namespace, legendre_degree: int | None,
+                           sphere_degree: int, reservoirs: int) -> dict:
+    """Refuse ``ness --method grid`` whose estimated CPU time (:data:`NESS_GRID_STEPS` RK4
+    steps of ``Q(f, f)`` and one ``Q(f, M_a)`` per reservoir, :func:`estimate_grid_evolution`)
+    exceeds the time budget, unless ``--force``; a non-constant ``--kernel`` costs 10-50 times
+    ``b = 1`` (``--kernel kac --grid 64``: estimated 15 hours).  Memory is left to the operator,
+    which refuses it before allocating."""
+    from kacspectral.errors import check_budget
+    from kacspectral.grid.operator import DEFAULT_MAX_BYTES, estimate_memory, sphere_rule
+
+    n = int(args.grid)
+    radial = args.radial_nodes if args.radial_nodes is not None else math.ceil(n / 3) + 4
+    points = len(sphere_rule(sphere_degree)[1])
+    est = estimate_grid_evolution(n, radial, points, NESS_GRID_STEPS, reservoirs,
+                                  legendre_degree=legendre_degree)
+    if estimate_memory(n, radial, legendre_degree) > DEFAULT_MAX_BYTES:
+        return est  # the operator's refusal
+    check_budget(f"ness --method grid --grid {n}"
+                 + ("" if legendre_degree is None else
+                    f" (--legendre-degree {legendre_degree}, sphere degree {sphere_degree})"),
+                 seconds=est["seconds"], force=bool(getattr(args, "force", False)),
+                 hint="lower --grid or --legendre-degree (or pass --force for the time)")
+    return est
+
+
 def ness_grid_main(args: argparse.Namespace) -> int:
     from kacspectral.grid.ness import GridNessProblem, solve_grid_ness
     from kacspectral.physics.reservoirs import MaxwellianMixture
@@ -231,6 +264,7 @@ def ness_grid_main(args: argparse.Namespace) -> int:
     reservoir = MaxwellianMixture(args.weights, args.temperatures)
     lam = args.collision
     kernel, nd, sd = grid_kernel_options(args)
+    check_ness_grid_budget(args, nd, sd, len(reservoir.T))
     problem = GridNessProblem(lam, float(args.gamma), reservoir, n=args.grid,
                               half_width=float(args.box), sphere_degree=sd,
                               radial_nodes=args.radial_nodes, kernel=kernel,
