@@ -209,7 +209,9 @@ def solve_grid_ness(problem: GridNessProblem, tol: float = 1e-10, dt: float = 0.
         k1 = rhs(f)
         resid = float(np.max(np.abs(k1)) / np.max(np.abs(f)))
         if not math.isfinite(resid):
-            raise ConvergenceError(f"grid NESS: the time marching blew up at t = {t:g}")
+            raise ConvergenceError(
+                f"grid NESS: the time marching blew up at t = {t:g}"
+                + _resolution_hint(p))
         if callback is not None:
             callback(t, resid)
     if newton and resid > tol:
@@ -229,6 +231,18 @@ def solve_grid_ness(problem: GridNessProblem, tol: float = 1e-10, dt: float = 0.
                           heat_fluxes=res.heat_fluxes(f, parts),
                           entropy_productions=res.entropy_productions(f, parts),
                           sigma_bulk=sigma_b, max_conservation_correction=corr[0])
+
+
+def _resolution_hint(p: GridNessProblem) -> str:
+    """The likely cause of a blow-up, for the message: the grid spacing ``2L/n`` against the
+    thermal speed ``sqrt(T_min)`` of the coldest reservoir Maxwellian (measured with the CLI's
+    default reservoirs, ``T = 1/6, 1/2``, ``L = 8.83``: ``n = 12 .. 24`` blow up)."""
+    spacing = 2.0 * float(p.half_width) / p.n
+    speed = math.sqrt(float(min(p.reservoir.T)))
+    if spacing <= speed:
+        return ""
+    return (f" (grid spacing 2L/n = {spacing:.3g} exceeds the coldest reservoir's thermal "
+            f"speed sqrt(T) = {speed:.3g}: the grid does not resolve it; raise n or lower L)")
 
 
 def maxwellian_grid(problem: GridNessProblem, temperature: float) -> NDArray:
