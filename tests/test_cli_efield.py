@@ -149,3 +149,20 @@ def test_expression_is_never_executed(tmp_path):
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_time_budget_counts_the_reduced_states_found(capsys, monkeypatch):
+    """The kinetic work is estimated from the reduced states actually found (one at E = 0.5,
+    three at E = 1.3), not three per field: with the budget between 1 and 3 states' worth,
+    E = 0.5 runs and E = 1.3 is refused before any kinetic solve (one line, exit 2)."""
+    import kacspectral.errors as errors
+    from kacspectral.cli.efield import solve_seconds
+
+    per_state = sum(solve_seconds(k) for k in (2, 4, 6, 8, 10))
+    monkeypatch.setattr(errors, "TIME_BUDGET_SECONDS", 2 * per_state)
+    data = _run_json(capsys, "--field", "0.5", "--degree", "10", "--truncation-tol", "0.5")
+    assert [s["model"] for s in data["states"]] == ["reduced", "kinetic"]
+    assert main(["efield", "--field", "1.3", "--degree", "10", "--json"]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and len(out.err.strip().splitlines()) == 1
+    assert "3 kinetic state(s) at 1 field(s)" in out.err

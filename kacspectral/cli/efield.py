@@ -55,6 +55,20 @@ def solve_seconds(K: int) -> float:
     return 0.2 + 3.7 * (K / 28) ** 6
 
 
+def check_kinetic_budget(args: argparse.Namespace, states: int, fields: int) -> float:
+    """Refuse (before any kinetic solve) ``states`` kinetic Newton solves at ``--degree K``,
+    each with its truncation estimate at ``K - 8, ..., K - 2`` (:func:`solve_seconds` per
+    degree), beyond the time budget; return the estimate in seconds.  Counted from the reduced
+    states actually found (``--scan 0 2 200``: 234 states, not three per field)."""
+    per_state = sum(solve_seconds(k) for k in range(args.degree - 8, args.degree + 1, 2)
+                    if k >= 2)
+    seconds = states * per_state
+    check_budget(f"efield: {states} kinetic state(s) at {fields} field(s), --degree "
+                 f"{args.degree}", seconds=seconds,
+                 hint="use fewer --scan fields, a lower --degree or --reduced-only")
+    return seconds
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--field", type=non_negative_float, default=1.3, metavar="E",
                         help="field strength along z, >= 0 (default: 1.3; -E is the mirror "
@@ -110,12 +124,6 @@ def run(args: argparse.Namespace) -> int:
                          f"like K^6), got {short(args.degree)}")
     if not args.truncation_tol < 1:
         raise ValueError(f"--truncation-tol must be in (0, 1), got {short(args.truncation_tol)}")
-    if not args.reduced_only:
-        per_state = sum(solve_seconds(k) for k in range(args.degree - 8, args.degree + 1, 2)
-                        if k >= 2)
-        check_budget(f"efield with {len(fields)} field(s) at --degree {args.degree}",
-                     seconds=3 * len(fields) * per_state,
-                     hint="use fewer --scan fields, a lower --degree or --reduced-only")
     kernel = get_kernel(args.kernel)
     diffusion = _diffusion(args.diffusion)
     problem = EFieldProblem(fields[0], args.nu, diffusion, args.epsilon, kernel, args.t0)
@@ -135,18 +143,24 @@ def _run(args: argparse.Namespace, fields: list[float], kernel: AngularKernel,
     states: list[dict] = []
     missing: list[dict] = []
     flagged = 0
+    reduced_at = []
+    for E in fields:  # the reduced states first (cheap: 200 fields in about a second)
+        if E <= branch.E.max():
+            reduced = branch.states_at(E)
+        else:  # the branch left the range of T first
+            reduced = stationary_states(problem.with_field(E), grid=6,
+                                        t_range=(0.1 * t0, 50.0 * t0))
+        if not reduced:
+            raise ConvergenceError(
+                f"no stationary state of the reduced model found at E = {E:g} (Newton "
+                f"from T in [{0.1 * t0:g}, {50 * t0:g}] and along the branch from E = 0 "
+                f"up to T = {200 * t0:g}); the state, if any, is hotter than that")
+        reduced_at.append(reduced)
+    if not args.reduced_only:
+        check_kinetic_budget(args, sum(len(r) for r in reduced_at), len(fields))
     with Progress(len(fields), "efield", enabled=not args.json) as bar:
-        for E in fields:
+        for E, reduced in zip(fields, reduced_at, strict=True):
             p = problem.with_field(E)
-            if E <= branch.E.max():
-                reduced = branch.states_at(E)
-            else:  # the branch left the range of T first
-                reduced = stationary_states(p, grid=6, t_range=(0.1 * t0, 50.0 * t0))
-            if not reduced:
-                raise ConvergenceError(
-                    f"no stationary state of the reduced model found at E = {E:g} (Newton "
-                    f"from T in [{0.1 * t0:g}, {50 * t0:g}] and along the branch from E = 0 "
-                    f"up to T = {200 * t0:g}); the state, if any, is hotter than that")
             for st in reduced:
                 states.append(st.summary())
             if not args.reduced_only:
