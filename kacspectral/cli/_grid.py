@@ -342,7 +342,8 @@ def estimate_grid_evolution(n: int, radial_nodes: int, sphere_points: int, steps
     (measured at N = 32: 0.18 ms per pair plus 0.027 ms per term, 0.16 of an FFT).  An upper
     bound: ``bkw --method grid --kernel kac`` (``n_max = 24``, Lebedev 27) estimated 0.57 and
     1.85 s per ``Q(f, f)`` at N = 24 and 32, measured 0.42 and 0.83 CPU s; ``Q(f, g)`` with
-    Lebedev 35 at N = 48 estimated 43 s, measured 26 s (``validation/results/grid_kernels.json``)."""
+    Lebedev 35 at N = 48 estimated 43 s, measured 26 s
+    (``validation/results/grid_kernels.json``)."""
     from kacspectral.grid.operator import estimate_memory
 
     if legendre_degree is None:
