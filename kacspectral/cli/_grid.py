@@ -136,10 +136,10 @@ def check_bkw_grid_budget(args: argparse.Namespace, legendre_degree: int | None,
     (:func:`estimate_grid_evolution` with one stage per evaluation and no reservoir).  Work
     over the operator's memory budget is left to
     :class:`kacspectral.grid.operator.FastSpectralOperator`, which refuses it first (naming
-    the memory and ``legendre_degree``) before allocating anything.  A
-    non-constant ``--kernel`` costs about ``3 + n_max/10`` FFTs per (radius, direction) pair
-    of half the sphere rule instead of one per radius: ``--kernel kac --grid 96`` is estimated at 2.6 CPU minutes
-    per evaluation."""
+    the memory and ``legendre_degree``) before allocating anything.  A non-constant
+    ``--kernel`` costs about ``3 + n_max/10`` FFTs per (radius, direction) pair of half the
+    sphere rule instead of one per radius: ``--kernel kac --grid 96`` is estimated at 2.6 CPU
+    minutes per evaluation."""
     from kacspectral.errors import check_budget
     from kacspectral.grid.operator import DEFAULT_MAX_BYTES, estimate_memory, sphere_rule
 
