@@ -25,7 +25,8 @@ triple (and reported with the fitted ratio r).  The distance to the reduced stat
 range of slopes allowed by the error bars.
 
 Run from the repository root:  ``python validation/electric_field_truncation.py`` (about 25 CPU
-minutes, peak memory about 8 GB; writes ``validation/results/electric_field_truncation.json``).
+minutes, peak memory about 8 GB; writes ``validation/results/electric_field_truncation.json``);
+``--summarize`` recomputes the derived fields of the stored JSON from its rows.
 """
 
 from __future__ import annotations
@@ -76,6 +77,35 @@ def aitken(values: list[float]) -> tuple[float, float, float]:
     return lim, abs(lim - prev), r
 
 
+def bracket(temps: list[float], factor: float) -> list[float]:
+    """An interval holding the limit of a monotone sequence ``T_K`` (step 4 in K).
+
+    One end is the last value (the sequence is monotone).  The other adds the geometric tail
+    ``|d| rho / (1 - rho)`` of the last difference ``d`` at the slowest rate the cause allows:
+    ``rho = max(r, (T_ref/(1 + T_ref))^2)``, ``r`` the last observed ratio and
+    ``(T_ref/(1+T_ref))^2`` the decay per 4 degrees of the coefficients of ``exp(-|v|^2/2)``
+    (the diffusion's bump, scale 1) about ``M_{T_ref}``, ``T_ref = factor T``.  When the last
+    differences change sign (rounding level), the interval spans the last three values.
+    """
+    d = np.diff(temps[-3:])
+    if not (np.all(d > 0) or np.all(d < 0)):
+        return [float(min(temps[-3:])), float(max(temps[-3:]))]
+    t_ref = factor * temps[-1]
+    rho = max(float(d[1] / d[0]), (t_ref / (1 + t_ref)) ** 2)
+    other = temps[-1] + d[1] * rho / (1 - rho)
+    return sorted([float(temps[-1]), float(other)])
+
+
+def limits(eps: float, factor: float, rows: list[dict]) -> dict:
+    """The derived fields of one sequence (Aitken limits, bracket) from its rows."""
+    T_lim, T_err, T_r = aitken([r["T"] for r in rows])
+    u_lim, u_err, u_r = aitken([r["u"] for r in rows])
+    return {"epsilon": eps, "t_ref_factor": factor, "rows": rows,
+            "T_limit": T_lim, "T_limit_error": T_err, "T_ratio_per_4_degrees": T_r,
+            "T_bracket": bracket([r["T"] for r in rows], factor),
+            "u_limit": u_lim, "u_limit_error": u_err, "u_ratio_per_4_degrees": u_r}
+
+
 def sequence(guess: tuple, eps: float, factor: float, degrees: list[int]) -> dict:
     rows = []
     for K in degrees:
@@ -88,11 +118,7 @@ def sequence(guess: tuple, eps: float, factor: float, degrees: list[int]) -> dic
                      "cpu_seconds": time.process_time() - t})
         print(f"{guess} eps={eps} t_ref_factor={factor} K={K}: u={st.u:.9f} T={st.T:.9f} "
               f"residual={st.residual:.2g} stable={st.stable}", flush=True)
-    T_lim, T_err, T_r = aitken([r["T"] for r in rows])
-    u_lim, u_err, u_r = aitken([r["u"] for r in rows])
-    return {"epsilon": eps, "t_ref_factor": factor, "rows": rows,
-            "T_limit": T_lim, "T_limit_error": T_err, "T_ratio_per_4_degrees": T_r,
-            "u_limit": u_lim, "u_limit_error": u_err, "u_ratio_per_4_degrees": u_r}
+    return limits(eps, factor, rows)
 
 
 def slope(x: list[float], y: list[float]) -> float:
@@ -104,22 +130,28 @@ def study(name: str) -> dict:
     red = reduced_state(PROBLEM, guess)
     print(f"reduced {name} state: u = {red.u:.12f}, T = {red.T:.12f}")
     runs = [sequence(guess, eps, factor, DEGREES) for eps in EPSILONS]
-    dist_T = [r["T_limit"] - red.T for r in runs]
-    dist_u = [r["u_limit"] - red.u for r in runs]
+    return summarize(name, {"u": red.u, "T": red.T}, factor, runs)
+
+
+def summarize(name: str, red: dict, factor: float, runs: list[dict]) -> dict:
+    """Distances to the reduced state and orders in epsilon, from the Aitken limits and, for
+    the range, from the brackets (the smallest and largest slopes their ends allow)."""
+    dist_T = [r["T_limit"] - red["T"] for r in runs]
+    dist_u = [r["u_limit"] - red["u"] for r in runs]
     err_T = [r["T_limit_error"] for r in runs]
     sign = 1.0 if dist_T[0] > 0 else -1.0
     mag = [sign * d for d in dist_T]
     order_T = slope(EPSILONS, mag)
-    lo = slope(EPSILONS, [d + e if i == 0 else d - e for i, (d, e) in
-                          enumerate(zip(mag, err_T, strict=True))])
-    hi = slope(EPSILONS, [d - e if i == 0 else d + e for i, (d, e) in
-                          enumerate(zip(mag, err_T, strict=True))])
+    ends = [sorted(sign * (t - red["T"]) for t in r["T_bracket"]) for r in runs]
+    lo = slope(EPSILONS, [ends[0][1], *(e[0] for e in ends[1:])])
+    hi = slope(EPSILONS, [ends[0][0], *(e[1] for e in ends[1:])])
     # two-term fit d = a eps + b eps^2 through the two smallest epsilons, checked at the third
     e1, e2, e3 = EPSILONS
     b = (dist_T[1] - dist_T[0] * e2 / e1) / (e2**2 - e1 * e2)
     a = (dist_T[0] - b * e1**2) / e1
-    out = {"reduced": {"u": red.u, "T": red.T}, "t_ref_factor": factor, "runs": runs,
+    out = {"reduced": red, "t_ref_factor": factor, "runs": runs,
            "kinetic_minus_reduced_T": dist_T, "kinetic_minus_reduced_T_error": err_T,
+           "kinetic_minus_reduced_T_bracket": [[sign * x for x in e] for e in ends],
            "kinetic_minus_reduced_u": dist_u, "order_in_epsilon_T": order_T,
            "order_in_epsilon_T_range": [min(lo, hi), max(lo, hi)],
            "local_orders_T": [math.log(mag[1] / mag[0]) / math.log(e2 / e1),
@@ -131,10 +163,26 @@ def study(name: str) -> dict:
     for r in runs:
         print(f"{name} eps={r['epsilon']}: T_inf = {r['T_limit']:.6f} +- "
               f"{r['T_limit_error']:.1e} (ratio {r['T_ratio_per_4_degrees']:.3f}), "
+              f"bracket [{r['T_bracket'][0]:.6f}, {r['T_bracket'][1]:.6f}], "
               f"u_inf = {r['u_limit']:.7f}")
     print(f"{name}: T_kin - T_red = {dist_T}; order {order_T:.3f} in "
           f"{out['order_in_epsilon_T_range']}; local {out['local_orders_T']}")
     return out
+
+
+def resummarize() -> None:
+    """Recompute every derived field of the stored JSON from its rows (no new solves)."""
+    data = json.loads(OUT.read_text())
+    for name, st in data["states"].items():
+        runs = [limits(r["epsilon"], r["t_ref_factor"], r["rows"]) for r in st["runs"]]
+        data["states"][name] = summarize(name, st["reduced"], st["t_ref_factor"], runs)
+    key = "hot_reference_check_t_ref_factor_1_eps_0.01"
+    chk = data[key]
+    data[key] = limits(chk["epsilon"], chk["t_ref_factor"], chk["rows"])
+    data["hot_T_limit_difference_between_t_ref_factors_eps_0.01"] = (
+        data[key]["T_limit"] - data["states"]["hot"]["runs"][1]["T_limit"])
+    OUT.write_text(json.dumps(data, indent=1) + "\n")
+    print(f"rewrote {OUT}")
 
 
 def main() -> None:
@@ -157,4 +205,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    resummarize() if "--summarize" in sys.argv[1:] else main()
