@@ -14,7 +14,8 @@ boltzmann          Maxwell molecules with thermal reservoirs (Carlen, Lebowitz a
   gtw              the Gabetta-Toscani-Wennberg distance (3D, with an isotropic fast path),
                    its corrected form, the W2 distance of isotropic states, the entropy budget
 grid               fast spectral solver on a 3D velocity grid (pyfftw): Maxwell molecules,
-                   variable hard spheres, hard spheres; reservoirs; grid <-> Hermite projections
+                   variable hard spheres, hard spheres, any angular kernel; reservoirs;
+                   grid <-> Hermite projections
 kac                the 3D Kac model with a thermostat or a finite reservoir (Bonetto, Popa,
                    Powell, Chen and Tung, 2025): Lemma 3, N-particle gaps, the projector R,
                    several thermostats (MultiThermostat) and the kinetic limit (kac_ness)
@@ -55,11 +56,11 @@ from kacspectral.errors import (
 )
 from kacspectral.grid.operator import FastSpectralOperator
 from kacspectral.kac.finite_reservoir import ReservoirProblem, reservoir_distance
-from kacspectral.kac.generators import kac_gap
 from kacspectral.kac.kinetic_limit import kac_ness
 from kacspectral.kac.lemma3 import exact_eigenvalue, lemma3_check
 from kacspectral.kac.multi_thermostat import MultiThermostat
 from kacspectral.kac.results import KacGapResult, ReservoirDistanceResult
+from kacspectral.kac.spectral_gap import kac_gap
 from kacspectral.physics.bkw import BKW
 from kacspectral.physics.expressions import parse_expression
 from kacspectral.physics.fokker_planck import DiffusiveReservoirs

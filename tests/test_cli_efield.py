@@ -44,7 +44,31 @@ def test_scan_folds_reduced(capsys):
     assert [counts[e] for e in sorted(counts)] == [1, 1, 3, 1, 1]  # E = 1.3 is in the window
 
 
+def test_unsettled_truncation_is_printed_flagged_and_exit_1(capsys):
+    """Degree 12 at E = 1.3: complete JSON with each kinetic state's truncation estimate; the
+    states the truncation cannot support are flagged on stderr and the status is 1."""
+    status = main(["efield", "--degree", "12", "--json"])
+    out = capsys.readouterr()
+    assert status == 1
+    data = json.loads(out.out)
+    kin = [s for s in data["states"] if s["model"] == "kinetic"]
+    assert len(kin) == 3 and data["truncation_tol"] == 1e-4
+    assert all("truncation_error_T" in s and "truncation_settled" in s for s in kin)
+    assert kin[2]["truncation_settled"] is False  # the hot state
+    lines = out.err.strip().split("\n")
+    assert lines
+    assert all(line.startswith("kacspectral: warning: TruncationWarning") for line in lines)
+
+
+def test_exact_kinetic_state_is_not_flagged(capsys):
+    data = _run_json(capsys, "--field", "0.5", "--nu", "0", "--diffusion", "2", "--degree", "10")
+    kin = [s for s in data["states"] if s["model"] == "kinetic"]
+    assert kin and kin[0]["truncation_error_T"] < 1e-12
+
+
 @pytest.mark.parametrize("argv", [
+    ["--truncation-tol", "0"],
+    ["--truncation-tol", "2"],
     ["--diffusion", "__import__('os')"],
     ["--diffusion", "-1"],
     ["--diffusion", "1 + x"],
@@ -103,8 +127,10 @@ def test_no_state_in_range_exit_1_one_line(capsys, argv):
 def test_collisionless_limit_is_reported_not_a_usage_error(capsys):
     """epsilon = 1e308 (no collisions): the kinetic Newton reached T < 0; this used to escape
     as a ValueError (exit 2, 't_ref must be positive'); it is numerical trouble, reported in
-    ``kinetic_not_found``, and the JSON stays valid."""
-    data = _run_json(capsys, "--epsilon", "1e308", "--degree", "8")
+    ``kinetic_not_found``, and the JSON stays valid (status 1: the states found at degree 8
+    are not settled in the truncation either)."""
+    assert main(["efield", "--epsilon", "1e308", "--degree", "8", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
     models = [s["model"] for s in data["states"]]
     assert data["kinetic_not_found"] and all("message" in m for m in data["kinetic_not_found"])
     assert models.count("kinetic") + len(data["kinetic_not_found"]) == models.count("reduced")
@@ -123,3 +149,20 @@ def test_expression_is_never_executed(tmp_path):
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_time_budget_counts_the_reduced_states_found(capsys, monkeypatch):
+    """The kinetic work is estimated from the reduced states actually found (one at E = 0.5,
+    three at E = 1.3), not three per field: with the budget between 1 and 3 states' worth,
+    E = 0.5 runs and E = 1.3 is refused before any kinetic solve (one line, exit 2)."""
+    import kacspectral.errors as errors
+    from kacspectral.cli.efield import solve_seconds
+
+    per_state = sum(solve_seconds(k) for k in (2, 4, 6, 8, 10))
+    monkeypatch.setattr(errors, "TIME_BUDGET_SECONDS", 2 * per_state)
+    data = _run_json(capsys, "--field", "0.5", "--degree", "10", "--truncation-tol", "0.5")
+    assert [s["model"] for s in data["states"]] == ["reduced", "kinetic"]
+    assert main(["efield", "--field", "1.3", "--degree", "10", "--json"]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and len(out.err.strip().splitlines()) == 1
+    assert "3 kinetic state(s) at 1 field(s)" in out.err

@@ -287,7 +287,9 @@ def test_ness_tiny_gamma_right_answer(capsys):
         (["bkw", "--repeat", "100000000000000"], "would run for about"),
         (["bkw", "--t-end", "1e8"], "DOP853 evaluations) would run for about"),
         (["bkw", "--degree", "200"], "(its size at degree 40 alone)"),
-        (["lemma3", "--m-max", "120"], "--m-max must be <= 60, got 120 (about"),
+        (["lemma3", "--m-max", "120"],
+         "the validated range (beyond it the construction's rounding reaches the tolerance "
+         "1e-11), got 120 (it would take about"),
         (["ness", "--moments", "99999999999999999999999999999999"], "32-character"),
     ],
 )

@@ -99,7 +99,7 @@ def test_kac_gap_degree_cap_names_n_and_degree(n, degree, capsys):
 
 
 def test_kac_gap_progress_counts_sectors():
-    from kacspectral.kac.generators import kac_gap
+    from kacspectral.kac.spectral_gap import kac_gap
     calls = []
     kac_gap(3, 2, progress=lambda: calls.append(1))
     assert len(calls) == 4 * 2  # 4 parity classes per degree, degrees 1 and 2
@@ -110,8 +110,8 @@ def test_output_saves_the_result_that_load_gives_back(tmp_path, capsys):
     bit (references: the library's own result, and the energy sector's closed form)."""
     import kacspectral as ks
     from kacspectral.kac.finite_reservoir import ReservoirSweepResult, reservoir_distance
-    from kacspectral.kac.generators import kac_gap
     from kacspectral.kac.results import KacGapResult
+    from kacspectral.kac.spectral_gap import kac_gap
     from kacspectral.results import from_dict
 
     out = tmp_path / "gap.json"

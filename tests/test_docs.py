@@ -50,3 +50,93 @@ def test_license_citation_and_changelog_are_present():
     assert "cff-version: 1.2.0" in cff and "1406.4097" in cff
     assert "Improved Approximation of Infinite Thermostat" in cff
     assert "## [Unreleased]" in (ROOT / "CHANGELOG.md").read_text()
+
+
+# Model parts another helper is documenting (kacspectral.efield); their dataclasses still lack a
+# field section.  Remove a name here once its docstring has one.
+_FIELDS_PENDING: set[str] = set()
+
+
+def _docstring_sections(obj) -> set[str]:
+    """The NumPy-style section headers (``Parameters`` over a dashed line, ...) of a docstring."""
+    import inspect
+
+    return set(re.findall(r"^(\w[\w ]*)\n-{3,}$", inspect.getdoc(obj) or "", re.M))
+
+
+def _facade():
+    import kacspectral
+
+    return [(name, getattr(kacspectral, name)) for name in kacspectral.__all__
+            if name != "__version__"]
+
+
+def test_every_public_function_documents_its_parameters_and_result():
+    """Every function of the facade with arguments has a ``Parameters`` section, and one that
+    returns a value a ``Returns`` section."""
+    import inspect
+
+    missing = []
+    for name, obj in _facade():
+        if not inspect.isfunction(obj):
+            continue
+        sig = inspect.signature(obj)
+        secs = _docstring_sections(obj)
+        if sig.parameters and "Parameters" not in secs:
+            missing.append(f"{name}: Parameters")
+        if sig.return_annotation not in (None, "None") and "Returns" not in secs:
+            missing.append(f"{name}: Returns")
+    assert missing == []
+
+
+def test_every_public_class_documents_its_parameters():
+    """Every class of the facade that takes arguments documents them: a hand-written
+    ``__init__`` in ``Parameters``; a dataclass (whose signature is generated from its fields)
+    in ``Parameters`` (a problem) or ``Attributes`` (a result), naming every init field.
+    Exceptions and warnings take only a message."""
+    import dataclasses
+    import inspect
+
+    missing = []
+    for name, obj in _facade():
+        if not inspect.isclass(obj) or issubclass(obj, BaseException):
+            continue
+        secs = _docstring_sections(obj)
+        if dataclasses.is_dataclass(obj):
+            if name in _FIELDS_PENDING:
+                continue
+            if not secs & {"Parameters", "Attributes"}:
+                missing.append(f"{name}: Parameters or Attributes")
+                continue
+            doc = inspect.getdoc(obj) or ""
+            for f in dataclasses.fields(obj):
+                if f.init and not f.name.startswith("_") and not re.search(
+                        rf"\b{re.escape(f.name)}\b", doc):
+                    missing.append(f"{name}: field {f.name}")
+        elif [p for p in inspect.signature(obj).parameters] and "Parameters" not in secs:
+            missing.append(f"{name}: Parameters")
+    assert missing == []
+
+
+def test_the_docstring_check_finds_a_missing_section():
+    """The checks above can fail: a function without the sections is caught."""
+
+    def undocumented(x: int) -> int:
+        """Twice ``x``."""
+        return 2 * x
+
+    def documented(x: int) -> int:
+        """Twice ``x``.
+
+        Parameters
+        ----------
+        x : int
+
+        Returns
+        -------
+        int
+        """
+        return 2 * x
+
+    assert _docstring_sections(undocumented) == set()
+    assert _docstring_sections(documented) == {"Parameters", "Returns"}

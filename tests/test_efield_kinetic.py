@@ -9,7 +9,7 @@ import pytest
 
 from kacspectral.efield.basis import AxisymmetricBasis
 from kacspectral.efield.budget import entropy_budget, relative_entropy
-from kacspectral.efield.kinetic import KineticOperator, evolve, solve_steady
+from kacspectral.efield.kinetic import KineticOperator, evolve, solve_steady, truncation_error
 from kacspectral.efield.problem import Diffusion, EFieldProblem
 from kacspectral.efield.reduced import exact_constant_d, stationary_states
 
@@ -113,6 +113,27 @@ def test_truncation_convergence():
     d = np.abs(np.diff(Ts))
     assert np.all(d[1:] < 0.5 * d[:-1])  # geometric decrease of the successive differences
     assert d[-1] < 1e-3
+
+
+def test_truncation_error_bounds_the_cold_state_and_flags_the_hot_one(example_states):
+    """The estimate from K-8..K bounds the error of the cold state (reference: K = 32, itself
+    within 1e-5 of the K -> infinity limit of validation/electric_field_truncation.py), and the
+    hot state -- T turns at K ~ 11 -- is reported as not settled instead of a small number."""
+    _, kin = example_states
+    cold, hot = kin[0], kin[2]
+    err, settled = truncation_error(cold)
+    ref = solve_steady(cold.problem, cold, degree=32).T
+    assert settled and abs(cold.T - ref) <= err <= 20 * abs(cold.T - ref)
+    err_hot, settled_hot = truncation_error(hot)
+    assert not settled_hot and err_hot > 1e-3  # the spread over K = 4..12 (true error 0.11)
+
+
+def test_truncation_error_of_an_exact_state_is_zero():
+    """Constant D, nu = 0: the state is M_{u,T0} at every degree; no spread."""
+    p = EFieldProblem(0.7, 0.0, Diffusion.constant(1.5), epsilon=0.3)
+    st = solve_steady(p, (0.4, 1.0), degree=10)
+    err, _ = truncation_error(st)
+    assert err is not None and err < 1e-12
 
 
 def test_field_matrix_and_maxwellian_projection():

@@ -87,3 +87,16 @@ def test_dsmc_hard_spheres_against_grid_ness():
     assert abs(z["m2"]) < 3 and abs(z["m4"]) < 3
     assert np.all(np.abs(z["heat_fluxes"]) < 3)
     assert r.clipped == 0
+
+
+@pytest.mark.parametrize("kw,needle", [
+    ({"lam": 10**400}, "lambda = 1e"), ({"gamma": float("inf")}, "gamma must be a finite"),
+    ({"lam": 1.5}, r"lambda must be in \[0, 1\]"), ({"dt": 10**400}, "dt = 1e"),
+    ({"duration": float("nan")}, "duration must be a finite"),
+])
+def test_dsmc_problem_refuses_bad_numbers(kw, needle):
+    args = {"lam": 0.0, "gamma": 0.5, "reservoir": RES, **kw}
+    with pytest.raises(ValueError, match=needle):
+        DsmcProblem(**args)
+    with pytest.raises(TypeError, match="MaxwellianMixture"):
+        DsmcProblem(0.0, 0.5, [0.5, 1.0])

@@ -35,3 +35,13 @@ def test_grid_ness_budgets(lam):
         m = r.moments()
         assert abs(m["m2"] / iso[1] - 1) < 2e-3
         assert abs(m["m4"] / iso[2] - 1) < 1e-2
+
+
+def test_a_blow_up_on_an_unresolved_grid_names_the_cause():
+    """The CLI's default reservoirs (T = 1/6, 1/2) on N = 12, L = 8.83: spacing 1.47 against
+    the thermal speed 0.41; the marching blows up and the message says why (one line)."""
+    from kacspectral.errors import ConvergenceError
+
+    prob = GridNessProblem(0.0, 0.5, MaxwellianMixture(["1/2", "1/2"], ["1/6", "1/2"]), n=12)
+    with pytest.raises(ConvergenceError, match=r"blew up.*spacing 2L/n = 1\.47.*0\.408"):
+        solve_grid_ness(prob, effort="FFTW_ESTIMATE")

@@ -1,5 +1,5 @@
-"""Tests of kacspectral.spectral.hermite: multi-indices, tensor Hermite, transforms, harmonics,
-Burnett."""
+"""Tests of kacspectral.spectral.hermite (multi-indices, tensor Hermite, transforms, Burnett)
+and kacspectral.spectral.harmonics."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import sympy as sp
 from numpy.polynomial import hermite_e as npherm
 from scipy import special
 
+from kacspectral.spectral.harmonics import solid_harmonics, spherical_harmonics
 from kacspectral.spectral.hermite import (
     SEED_TEMPERATURE,
     burnett_functions,
@@ -25,8 +26,6 @@ from kacspectral.spectral.hermite import (
     index_of,
     multi_indices,
     multi_indices_upto,
-    solid_harmonics,
-    spherical_harmonics,
     values_from_coefficients,
 )
 from kacspectral.spectral.polynomials import gauss_hermite_e, hermite_e_orthonormal
@@ -267,7 +266,7 @@ def test_zonal_harmonics_are_normalised_legendre_polynomials():
     # independent reference: scipy's Legendre polynomials, sqrt(2l+1) P_l (uniform measure on S^2)
     from scipy.special import eval_legendre
 
-    from kacspectral.spectral.hermite import zonal_harmonics
+    from kacspectral.spectral.harmonics import zonal_harmonics
 
     mu = np.linspace(-1.0, 1.0, 101)
     z = zonal_harmonics(40, mu)

@@ -1,4 +1,5 @@
-"""Tests of kacspectral.kac.generators: collision factors, exact tables, sectors, generators, gaps.
+"""Tests of kacspectral.kac.generators and kacspectral.kac.spectral_gap: collision factors, exact
+tables, sectors, generators, gaps.
 
 References: Gauss-Legendre x trapezoid quadrature over Omega (independent of the harmonic
 analysis), exact expansion with sphere moments, fully labelled layouts (no pool reduction),
@@ -17,7 +18,6 @@ from kacspectral.kac.generators import (
     PolynomialSector,
     generator_matrix,
     harmonic_factor,
-    kac_gap,
     pair_table,
     pair_table_direct,
     reflection_average,
@@ -25,6 +25,8 @@ from kacspectral.kac.generators import (
     thermostat_eigenvalue,
     thermostat_table,
 )
+from kacspectral.kac.sectors import canonical_parts
+from kacspectral.kac.spectral_gap import PARITIES, kac_gap, reduced_pools
 
 EPS = np.finfo(float).eps
 
@@ -141,7 +143,7 @@ def test_pool_reduction_matches_labelled():
     def expand(vec):  # pooled coefficients -> labelled coefficients
         out = [Fraction(0)] * len(lab)
         for i, el in enumerate(lab.elements):
-            key = (kac._canon([p for part in el for p in part]),)
+            key = (canonical_parts([p for part in el for p in part]),)
             out[i] = vec[pooled.index[key]]
         return out
 
@@ -157,7 +159,7 @@ def test_pool_reduction_matches_labelled():
 def test_thermostat_gap_is_mu_over_3(M, mu):
     top = -np.inf
     for m in range(1, 5):
-        for par in kac.PARITIES:
+        for par in PARITIES:
             if sum(par) % 2 != m % 2:
                 continue
             sec = PolynomialSector((1,) * M, m, par)
@@ -205,7 +207,7 @@ def test_kac_gap_two_particles_refutes_claim(degree):
 
 def _distinct_eigenvalues(pools, m, n):
     vals = []
-    for par in kac.PARITIES:
+    for par in PARITIES:
         if sum(par) % 2 != m % 2:
             continue
         sec = PolynomialSector(pools, m, par)
@@ -220,7 +222,7 @@ def _distinct_eigenvalues(pools, m, n):
 def test_reduced_layout_has_every_labelled_eigenvalue(n, m):
     # fast path (min(m, N) labelled particles + one pool, used by kac_gap) against the slow
     # obvious one (all N particles labelled): same set of distinct eigenvalues on degree m
-    red = _distinct_eigenvalues(kac._reduced_pools(n, m), m, n)
+    red = _distinct_eigenvalues(reduced_pools(n, m), m, n)
     lab = _distinct_eigenvalues((1,) * n, m, n)
     assert len(red) == len(lab)
     assert np.max(np.abs(red - lab)) <= 100 * EPS

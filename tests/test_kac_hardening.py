@@ -22,8 +22,9 @@ from kacspectral.kac.finite_reservoir import (
     reservoir_distance,
     reservoir_gap,
 )
-from kacspectral.kac.generators import _reduced_pools, gap_search_cost, kac_gap
 from kacspectral.kac.results import KacGapResult, ReservoirDistanceResult, ReservoirGapResult
+from kacspectral.kac.sectors import gap_search_cost
+from kacspectral.kac.spectral_gap import kac_gap, reduced_pools
 from kacspectral.results import load
 
 
@@ -102,7 +103,7 @@ def test_kac_gap_bad_values(kwargs, match):
 def test_kac_gap_costly_search_refused_with_estimate():
     # kac_gap(3, degree=8) is feasible (estimate ~100 s, measured in validation/bench_kac.py);
     # degree 12 is refused before any work, naming the estimate
-    assert gap_search_cost([(_reduced_pools(3, m), m) for m in range(1, 9)])["seconds"] < 3600
+    assert gap_search_cost([(reduced_pools(3, m), m) for m in range(1, 9)])["seconds"] < 3600
     with pytest.raises(ValueError, match=r"too costly: largest sector dimension \d+, "
                                          r"estimated .* s and .* GiB"):
         kac_gap(3, degree=12)

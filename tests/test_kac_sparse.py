@@ -16,15 +16,13 @@ import numpy as np
 import pytest
 
 from kacspectral.kac.eigen import top_eigenpairs
-from kacspectral.kac.generators import (
+from kacspectral.kac.generators import PolynomialSector, generator_matrix, symmetrize
+from kacspectral.kac.spectral_gap import (
     PARITIES,
-    PolynomialSector,
-    _reduced_pools,
     _symmetric_form,
-    generator_matrix,
     invariant_count,
+    reduced_pools,
     spectrum_modes,
-    symmetrize,
 )
 
 
@@ -37,7 +35,7 @@ def test_lanczos_matches_dense_per_sector(n, m):
     for par in PARITIES:
         if sum(par) % 2 != m % 2:
             continue
-        sec = PolynomialSector(_reduced_pools(n, m), m, par)
+        sec = PolynomialSector(reduced_pools(n, m), m, par)
         form = _symmetric_form(sec, _build(sec, None))
         kd = invariant_count(m, par)
         kw = dict(tol=1e-9, kernel_tol=1e-9 * form[2], vectors=False)
@@ -55,7 +53,7 @@ def test_lanczos_matches_dense_per_sector(n, m):
 
 def test_lanczos_used_and_modes_identical():
     # the whole mode search with Lanczos forced everywhere (first pass) against dense only
-    layouts = [(_reduced_pools(4, d), d, None) for d in range(1, 5)]
+    layouts = [(reduced_pools(4, d), d, None) for d in range(1, 5)]
     fast, cf = spectrum_modes(layouts, _build, 6, symmetric_layout=((4,), None), dense_max=0)
     slow, cs = spectrum_modes(layouts, _build, 6, symmetric_layout=((4,), None),
                               dense_max=10**9)
@@ -68,7 +66,7 @@ def test_lanczos_used_and_modes_identical():
 
 
 def test_sparse_symmetrisation_equals_dense():
-    sec = PolynomialSector(_reduced_pools(5, 3), 3, (1, 0, 0))
+    sec = PolynomialSector(reduced_pools(5, 3), 3, (1, 0, 0))
     mat = _build(sec, None)
     dense = symmetrize(sec, mat)
     sparse = symmetrize(sec, mat, dense=False).toarray()

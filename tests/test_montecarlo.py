@@ -17,11 +17,11 @@ import pytest
 
 from kacspectral.kac.finite_reservoir import INITIAL_STATES, ReservoirProblem, expectations
 from kacspectral.kac.montecarlo import sample_initial, simulate
-from kacspectral.kac.tables import _pmul
+from kacspectral.kac.tables import poly_mul
 
 X2 = {(2, 0, 0, 0, 0, 0): Fraction(1), (0, 2, 0, 0, 0, 0): Fraction(1),
       (0, 0, 2, 0, 0, 0): Fraction(1)}
-X4 = _pmul(X2, X2)
+X4 = poly_mul(X2, X2)
 TIMES = [0.0, 0.4, 1.5, 4.0]
 Z_CRIT = 3.5
 

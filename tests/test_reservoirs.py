@@ -69,3 +69,15 @@ def test_as_fraction_forms():
         as_fraction(float("nan"))
     with pytest.raises(ValueError):
         as_fraction("1/0")
+
+
+def test_positive_fraction_reads_floats_through_repr_and_refuses_the_rest():
+    """One reader of positive exact numbers for every model (rates, temperatures)."""
+    from kacspectral.physics.reservoirs import positive_fraction
+
+    assert positive_fraction(0.1, "rate") == Fraction(1, 10)
+    assert positive_fraction("1/6", "rate") == Fraction(1, 6)
+    assert positive_fraction(np.float64(2.5), "rate") == Fraction(5, 2)
+    for bad in (0, -1, 0.0, "-1/2", float("nan"), float("inf"), True, "abc", None):
+        with pytest.raises(ValueError, match="rate"):
+            positive_fraction(bad, "rate")

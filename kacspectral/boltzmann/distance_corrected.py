@@ -132,7 +132,39 @@ def corrected_gtw_distance(
     """``d'_GTW(f, g)`` of (C2); the supremum by
     :func:`kacspectral.boltzmann.gtw.gtw_distance` (3D path) applied to ``f^ - M^[f-g]`` and ``g^``
     (whose moments up to order 2 agree).  ``radius`` is ``k_chi`` (default ``1/sqrt(T)``,
-    ``T = max(tr S_f, tr S_g)/3``)."""
+    ``T = max(tr S_f, tr S_g)/3``).
+
+    Parameters
+    ----------
+    fourier_f, fourier_g : callable
+        Vectorised Fourier transforms ``xi -> f^(xi) = int f e^{-i xi.v} dv`` (conventions page,
+        section 4) of the two states, taking ``xi`` of shape ``(..., 3)`` and returning complex
+        values of shape ``(...)``.
+    moments_f, moments_g : mapping
+        The moments of ``f`` and ``g`` up to order 2: ``'mass'`` (``int f dv``, a float),
+        ``'momentum'`` (``int v f dv``, shape ``(3,)``) and ``'second'`` (``int v v^T f dv``,
+        shape ``(3, 3)``), e.g. :meth:`kacspectral.spectral.hermite_space.HermiteSpace.moments`.
+        They may differ (that is the point of ``d'``); the difference enters through ``M^[h]``
+        of (C1) and ``|M[h]|`` of (C2).
+    radius : float, optional
+        The cut-off radius ``k_chi > 0`` of ``chi`` (units of ``|xi|``, i.e. inverse velocity).
+        Default ``1/sqrt(T)`` with ``T = max(tr S_f, tr S_g)/3``.
+    **options
+        Passed to :func:`kacspectral.boltzmann.gtw.gtw_distance` on its 3D path: ``rtol``,
+        ``n_refine``, ``n_directions``, ``n_radial``, ``k_min``, ``k_max``, ``tail_fraction``
+        (``require`` is fixed to ``"tensor"``; isotropic-path options raise ValueError).
+
+    Returns
+    -------
+    CorrectedDistance
+        ``distance = sup_part + moment_part`` of (C2), with ``sup_part`` the supremum term,
+        ``moment_part = |M[f - g]|`` and the ``radius`` used.
+
+    Raises
+    ------
+    ValueError
+        If ``radius`` is not positive and finite, or an option does not apply to the 3D path.
+    """
     m0f, pf, sf = _parts(moments_f)
     m0g, pg, sg = _parts(moments_g)
     if radius is None:

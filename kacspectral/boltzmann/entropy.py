@@ -128,7 +128,34 @@ def jump_heat_fluxes(
 
 def exact_heat_fluxes(problem: Any) -> tuple[list[Fraction], Fraction, Fraction]:
     """Exact NESS heat fluxes (jump reservoirs first, then diffusive ones), the exact
-    ``m_2`` and ``sigma = sum_a J_a / T_a`` (module docstring), for rational data."""
+    ``m_2`` and ``sigma = sum_a J_a / T_a`` (module docstring), for rational data.
+
+    Parameters
+    ----------
+    problem : NessProblem or DiffusiveNessProblem
+        The steady-state problem (:class:`kacspectral.boltzmann.isotropic.ness.NessProblem`, or
+        :class:`kacspectral.boltzmann.isotropic.diffusive.DiffusiveNessProblem` with its
+        ``diffusive`` reservoirs).  Its ``gamma`` is read as an exact Fraction and its kernel
+        must have an exact form (``kernel.is_exact``) with rational constants ``B_10, B_01``.
+
+    Returns
+    -------
+    fluxes : list of Fraction
+        ``J_a`` of (H2) for the jump reservoirs (none when ``gamma = 0``), then
+        ``eta_a (m_2 - 3 T_a)`` for the diffusive ones; energy received by the reservoir per unit
+        time (``sum_a J_a = 0`` at the NESS).
+    m2 : Fraction
+        The exact NESS energy moment ``m_2 = int |v|^2 f_inf dv``.
+    sigma : Fraction
+        The entropy production ``sum_a J_a / T_a >= 0`` (seed 003, eq. (4.8)).
+
+    Raises
+    ------
+    ValueError
+        If the kernel has no exact form.
+    TypeError
+        If the kernel's constants are not rational (no Fraction).
+    """
     m2 = ness_energy_exact(problem)
     g = Fraction(problem.gamma)
     c = g * (1 - beta_1_exact(problem.kernel)) / 4
@@ -299,6 +326,32 @@ def ness_entropy_budget(result: NessResult, n_radial: int = 200) -> EntropyBudge
     (module docstring) with ``n_radial`` and ``2 n_radial`` nodes (the finer value is returned,
     the difference is :attr:`EntropyBudget.quadrature_error`); ``sigma`` and ``J_a`` from the
     numerical ``m_2`` (and exactly when the data are rational).
+
+    Parameters
+    ----------
+    result : NessResult
+        A converged steady state from :func:`kacspectral.boltzmann.isotropic.ness.solve_ness`
+        or :func:`kacspectral.boltzmann.isotropic.diffusive.solve_diffusive_ness`.
+    n_radial : int
+        Gauss-Legendre nodes of the coarser radial rule on ``[0, r_max]``, an integer in
+        ``[8, MAX_RADIAL_NODES]`` (default 200); the returned values use ``2 n_radial``.
+
+    Returns
+    -------
+    EntropyBudget
+        Heat fluxes, entropy production (numerical, and exact strings for exact kernels with
+        rational data), the quadrature values ``sigma_B``, ``sigma_a``, ``sigma'_a``, the
+        relative balance error and the quadrature error.
+
+    Raises
+    ------
+    TypeError
+        If ``result`` is not a NessResult.
+    ValueError
+        If ``n_radial`` is not an integer in the range above.
+    ConvergenceError
+        If a quadrature term is not finite (the truncated density is ``<= 0`` somewhere on the
+        radial range, so ``log f`` is undefined).
     """
     if not isinstance(result, NessResult):
         raise TypeError(f"result must be a NessResult, got {type(result).__name__}")

@@ -163,6 +163,31 @@ def w2_isotropic(
 
     ``temperature`` is the largest temperature of the data (the radial range is
     ``[0, sqrt(2 T extent)]``, beyond which a Maxwellian tail is ``< e^{-extent}``).
+
+    Parameters
+    ----------
+    density_f, density_g : callable
+        Vectorised ``r -> f(v)`` at ``|v| = r``: the 3D velocity densities (not the densities of
+        ``|v|``), each normalised to ``int f dv = int_0^inf 4 pi r^2 f(r) dr = 1``, e.g.
+        :func:`maxwellian_speed_density`.  Negative values (rounding in the tails of a truncated
+        spectral density) are clipped at 0.
+    temperature : float
+        The largest temperature of the data, ``> 0`` (sets the radial range above).
+    extent : float
+        Positive: the radial range is ``[0, sqrt(2 temperature extent)]`` (default 40).
+    panels : int
+        Positive number of Gauss-Legendre panels (10 nodes each) on that range (default 200).
+
+    Returns
+    -------
+    float
+        ``W2(f, g) >= 0``, in units of velocity.
+
+    Raises
+    ------
+    ValueError
+        If ``temperature`` is not positive and finite, or a density's mass on the radial range
+        differs from 1 by more than ``1e-8``.
     """
     T = float(temperature)
     if not (math.isfinite(T) and T > 0):

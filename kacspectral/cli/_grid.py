@@ -1,6 +1,10 @@
 """The grid (fast spectral) branches of ``kacspectral bkw`` and ``kacspectral ness``.
 
-``bkw --method grid --grid N``: ``Q(f, f)`` of the BKW solution (Maxwell molecules, b = 1) by
+All three take ``--kernel`` (any angular kernel of the package; a non-constant one uses the
+Funk-Hecke path of :mod:`kacspectral.grid.kernel_gain`, truncated at ``--legendre-degree``)
+and record the kernel in their JSON.
+
+``bkw --method grid --grid N``: ``Q(f, f)`` of the BKW solution (Maxwell molecules, any kernel) by
 :class:`kacspectral.grid.operator.FastSpectralOperator` on the ``N^3`` grid of ``[-L, L)^3``, its
 max error against the exact ``df/dt``, CPU seconds per evaluation (``time.process_time``),
 set-up CPU seconds and the process's peak memory.
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import math
 import time
+import warnings
 
 import numpy as np
 
@@ -27,8 +32,10 @@ from kacspectral.provenance import versions
 
 from ._common import emit_json, positive_int
 
-__all__ = ["add_grid_options", "bkw_grid_main", "ness_grid_main", "parse_collision",
-           "add_evolve_grid_options", "evolve_grid_main", "estimate_grid_evolution"]
+__all__ = ["add_grid_options", "bkw_grid_main", "check_bkw_grid_budget", "ness_grid_main",
+           "parse_collision", "add_evolve_grid_options", "evolve_grid_main",
+           "estimate_grid_evolution", "reject_grid_options", "grid_kernel_options",
+           "check_ness_grid_budget"]
 
 
 def parse_collision(text: str) -> float:
@@ -57,50 +64,139 @@ def _odd_degree(text: str) -> int:
     return d
 
 
+def _legendre_degree(text: str) -> int:
+    from kacspectral.grid.kernel_gain import MAX_LEGENDRE_DEGREE
+
+    try:
+        d = int(text)
+    except ValueError:
+        d = -1
+    if not 0 <= d <= MAX_LEGENDRE_DEGREE:
+        raise argparse.ArgumentTypeError(
+            f"--legendre-degree must be an integer in [0, {MAX_LEGENDRE_DEGREE}], got {text}")
+    return d
+
+
 def add_grid_options(parser: argparse.ArgumentParser, sphere_default: int) -> None:
-    """``--sphere-degree``, ``--radial-nodes``, ``--threads`` of the grid method."""
-    parser.add_argument("--sphere-degree", type=_odd_degree, default=sphere_default,
-                        help="grid method: odd degree of the Lebedev sphere rule "
-                        f"(default: {sphere_default})")
+    """``--sphere-degree``, ``--legendre-degree``, ``--radial-nodes``, ``--threads`` of the
+    grid method."""
+    parser.add_argument("--sphere-degree", type=_odd_degree, default=None,
+                        help="grid method: odd degree of the Lebedev sphere rule (default: "
+                        f"{sphere_default} for --kernel constant; for another kernel the "
+                        f"smallest Lebedev degree >= {sphere_default} + --legendre-degree)")
+    parser.add_argument("--legendre-degree", type=_legendre_degree, default=None,
+                        help="grid method, non-constant --kernel: highest Legendre degree n of "
+                        "the Funk-Hecke multiplier (default: the degree of a polynomial "
+                        "kernel, exact; 24 otherwise)")
+    parser.set_defaults(grid_sphere_base=sphere_default)
     parser.add_argument("--radial-nodes", type=positive_int, default=None,
                         help="grid method: Gauss-Jacobi radial nodes (default: ceil(N/3) + 4)")
     parser.add_argument("--threads", type=positive_int, default=1,
                         help="grid method: FFTW threads (default: 1)")
 
 
+def reject_grid_options(args: argparse.Namespace) -> None:
+    """Refuse the grid-only options ``--legendre-degree`` / ``--sphere-degree`` with another
+    ``--method``."""
+    for name in ("legendre_degree", "sphere_degree"):
+        if getattr(args, name, None) is not None:
+            raise ValueError(f"--{name.replace('_', '-')} belongs to --method grid, not to "
+                             f"--method {args.method}")
+
+
+def grid_kernel_options(args: argparse.Namespace) -> tuple:
+    """``(kernel, legendre_degree, sphere_degree)`` of the grid method from ``--kernel``,
+    ``--legendre-degree`` and ``--sphere-degree`` (default: the command's base degree for
+    ``b = 1``, else the smallest Lebedev degree ``>= base + n_max``)."""
+    from kacspectral.grid.kernel_gain import (
+        default_legendre_degree,
+        is_constant_kernel,
+        lebedev_degree_at_least,
+    )
+    from kacspectral.physics.kernels import get_kernel
+
+    kernel = get_kernel(args.kernel)
+    base = int(args.grid_sphere_base)
+    if is_constant_kernel(kernel):
+        if args.legendre_degree is not None:
+            raise ValueError("--legendre-degree applies to a non-constant --kernel only "
+                             "(b = 1 has the exact isotropic multiplier)")
+        return kernel, None, base if args.sphere_degree is None else args.sphere_degree
+    nd = (default_legendre_degree(kernel) if args.legendre_degree is None
+          else args.legendre_degree)
+    sd = lebedev_degree_at_least(base + nd) if args.sphere_degree is None else (
+        args.sphere_degree)
+    return kernel, nd, sd
+
+
+def check_bkw_grid_budget(args: argparse.Namespace, legendre_degree: int | None,
+                          sphere_degree: int) -> dict:
+    """Refuse ``bkw --method grid`` whose ``--repeat + 1`` evaluations of ``Q(f, f)`` would
+    exceed the time budget, before anything is allocated; returns the estimate
+    (:func:`estimate_grid_evolution` with one stage per evaluation and no reservoir).  Work
+    over the operator's memory budget is left to
+    :class:`kacspectral.grid.operator.FastSpectralOperator`, which refuses it first (naming
+    the memory and ``legendre_degree``) before allocating anything.  A non-constant
+    ``--kernel`` costs about ``3 + n_max/10`` FFTs per (radius, direction) pair of half the
+    sphere rule instead of one per radius: ``--kernel kac --grid 96`` is estimated at 2.6 CPU
+    minutes per evaluation."""
+    from kacspectral.errors import check_budget
+    from kacspectral.grid.operator import DEFAULT_MAX_BYTES, estimate_memory, sphere_rule
+
+    n = int(args.grid)
+    radial = args.radial_nodes if args.radial_nodes is not None else math.ceil(n / 3) + 4
+    points = len(sphere_rule(sphere_degree)[1])
+    est = estimate_grid_evolution(n, radial, points, steps=args.repeat + 1, reservoirs=0,
+                                  stages=1, legendre_degree=legendre_degree)
+    if estimate_memory(n, radial, legendre_degree) > DEFAULT_MAX_BYTES:
+        return est  # the operator's refusal
+    check_budget(f"bkw --method grid --grid {n} ({args.repeat + 1} evaluations of Q(f, f)"
+                 + ("" if legendre_degree is None else
+                    f", --legendre-degree {legendre_degree}") + ")",
+                 seconds=est["seconds"], hint="lower --grid, --repeat or --legendre-degree")
+    return est
+
+
 def bkw_grid_main(args: argparse.Namespace) -> int:
     from kacspectral.grid.operator import FastSpectralOperator
     from kacspectral.grid.resources import peak_rss_bytes
     from kacspectral.physics.bkw import BKW, standard_grid
-    from kacspectral.physics.kernels import get_kernel
 
-    kernel = get_kernel(args.kernel)
-    if kernel.name != "constant":
-        raise ValueError(f"--method grid supports the constant kernel b = 1 only, got "
-                         f"--kernel {args.kernel!r}")
+    from ._common import Progress, report_warnings
+
+    kernel, nd, sd = grid_kernel_options(args)
     t = float(args.t)
     if not np.isfinite(t) or t < 0:
         raise ValueError(f"--t must be a number >= 0, got {args.t}")
     if args.t_end is not None:
         raise ValueError("--t-end is not available with --method grid (use kacspectral evolve)")
+    check_bkw_grid_budget(args, nd, sd)
     bkw = BKW(A0=float(args.A0), kernel=kernel)
     c0 = time.process_time()
     op = FastSpectralOperator(args.grid, float(args.box), lam=0.0,
-                              radial_nodes=args.radial_nodes, sphere_degree=args.sphere_degree,
-                              threads=args.threads)
+                              radial_nodes=args.radial_nodes, sphere_degree=sd,
+                              threads=args.threads, kernel=kernel, legendre_degree=nd)
     setup = time.process_time() - c0
     v = standard_grid(args.grid, float(args.box))
-    f = bkw.density(v, t)
-    q = op.collision(f)
-    c0 = time.process_time()
-    for _ in range(args.repeat):
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        f = bkw.density(v, t)
+        exact = bkw.density_dt(v, t)
+    caught = report_warnings(rec)  # e.g. BKW before t_min: one line on stderr each
+    with Progress(args.repeat + 1, "bkw (grid)", enabled=not args.json) as bar:
         q = op.collision(f)
-    per_eval = (time.process_time() - c0) / args.repeat
+        bar.update()
+        c0 = time.process_time()
+        for _ in range(args.repeat):
+            q = op.collision(f)
+            bar.update()
+        per_eval = (time.process_time() - c0) / args.repeat
     payload = {
         "method": "grid",
-        "t": t, "A0": float(args.A0), "kernel": kernel.name, "K_t": bkw.K(t),
+        "t": t, "A0": float(args.A0), "kernel": kernel.name,
+        "kernel_details": kernel.describe(), "K_t": bkw.K(t),
         "operator": op.describe(),
-        "q_max_error": float(np.max(np.abs(q - bkw.density_dt(v, t)))),
+        "q_max_error": float(np.max(np.abs(q - exact))),
         "seconds_per_evaluation": per_eval,
         "seconds_definition": "CPU seconds (time.process_time) per evaluation of Q(f,f), "
                               "conservation projection included",
@@ -109,11 +205,13 @@ def bkw_grid_main(args: argparse.Namespace) -> int:
         "peak_memory_definition": "peak resident set (VmHWM) of this process",
         "conservation_correction": op.last_correction,
         "grid": {"points_per_axis": args.grid, "half_width": float(args.box)},
+        "warnings": caught,
     }
     if args.json:
         emit_json(payload)
         return 0
-    print(f"BKW at t = {t} on the {args.grid}^3 grid of [-{float(args.box)}, "
+    print(f"BKW at t = {t}, kernel {kernel.name}, on the {args.grid}^3 grid of "
+          f"[-{float(args.box)}, "
           f"{float(args.box)})^3, fast spectral method ({op.sphere_points} sphere points, "
           f"{op.radial_nodes} radial nodes, {op.fft.backend})")
     for name, val in [("max |Q_h - df/dt| on grid", f"{payload['q_max_error']:.3e}"),
@@ -125,6 +223,38 @@ def bkw_grid_main(args: argparse.Namespace) -> int:
     return 0
 
 
+#: RK4 steps of :func:`kacspectral.grid.ness.solve_grid_ness` counted by the time estimate of
+#: ``ness --method grid``: 36 to 58 measured (Newton-Krylov polish included in the CPU time)
+#: in ``validation/results/grid_ness.json``, whose CPU seconds the estimate exceeds by 1.6x
+#: (N = 64, b = 1: 539 s) and 2x (N = 40, b = 3(1+s)^2/4: 334 s).
+NESS_GRID_STEPS = 40
+
+
+def check_ness_grid_budget(args: argparse.Namespace, legendre_degree: int | None,
+                           sphere_degree: int, reservoirs: int) -> dict:
+    """Refuse ``ness --method grid`` whose estimated CPU time (:data:`NESS_GRID_STEPS` RK4
+    steps of ``Q(f, f)`` and one ``Q(f, M_a)`` per reservoir, :func:`estimate_grid_evolution`)
+    exceeds the time budget, unless ``--force``; a non-constant ``--kernel`` costs 10-50 times
+    ``b = 1`` (``--kernel kac --grid 64``: estimated 15 hours).  Memory is left to the operator,
+    which refuses it before allocating."""
+    from kacspectral.errors import check_budget
+    from kacspectral.grid.operator import DEFAULT_MAX_BYTES, estimate_memory, sphere_rule
+
+    n = int(args.grid)
+    radial = args.radial_nodes if args.radial_nodes is not None else math.ceil(n / 3) + 4
+    points = len(sphere_rule(sphere_degree)[1])
+    est = estimate_grid_evolution(n, radial, points, NESS_GRID_STEPS, reservoirs,
+                                  legendre_degree=legendre_degree)
+    if estimate_memory(n, radial, legendre_degree) > DEFAULT_MAX_BYTES:
+        return est  # the operator's refusal
+    check_budget(f"ness --method grid --grid {n}"
+                 + ("" if legendre_degree is None else
+                    f" (--legendre-degree {legendre_degree}, sphere degree {sphere_degree})"),
+                 seconds=est["seconds"], force=bool(getattr(args, "force", False)),
+                 hint="lower --grid or --legendre-degree (or pass --force for the time)")
+    return est
+
+
 def ness_grid_main(args: argparse.Namespace) -> int:
     from kacspectral.grid.ness import GridNessProblem, solve_grid_ness
     from kacspectral.physics.reservoirs import MaxwellianMixture
@@ -133,9 +263,12 @@ def ness_grid_main(args: argparse.Namespace) -> int:
 
     reservoir = MaxwellianMixture(args.weights, args.temperatures)
     lam = args.collision
+    kernel, nd, sd = grid_kernel_options(args)
+    check_ness_grid_budget(args, nd, sd, len(reservoir.T))
     problem = GridNessProblem(lam, float(args.gamma), reservoir, n=args.grid,
-                              half_width=float(args.box), sphere_degree=args.sphere_degree,
-                              radial_nodes=args.radial_nodes)
+                              half_width=float(args.box), sphere_degree=sd,
+                              radial_nodes=args.radial_nodes, kernel=kernel,
+                              legendre_degree=nd)
     with Progress(100, "grid NESS", enabled=not args.json) as bar:
         def cb(_t: float, resid: float) -> None:
             frac = min(1.0, max(0.0, -np.log10(max(resid, 1e-300)) / -np.log10(args.tol)))
@@ -163,7 +296,8 @@ def ness_grid_main(args: argparse.Namespace) -> int:
         emit_json(payload)
         return 0
     m = result.moments()
-    print(f"grid NESS, B = |q|^{lam:g} (b = 1), gamma = {float(args.gamma):g}, N = {args.grid}")
+    print(f"grid NESS, B = |q|^{lam:g} b (b: {kernel.name}), gamma = {float(args.gamma):g}, "
+          f"N = {args.grid}")
     print(f"  residual max|F|/max|f|     {result.residual:.3e}  (t = {result.time:g}, "
           f"{result.steps} RK4 steps + Newton-Krylov)")
     print(f"  m2, m4                     {m['m2']:.10g}  {m['m4']:.10g}")
@@ -184,7 +318,7 @@ def add_ness_grid_options(parser: argparse.ArgumentParser) -> None:
     options of :func:`add_grid_options`."""
     parser.add_argument("--collision", type=parse_collision, default=0.0,
                         help="grid method: maxwell | hard-spheres | vhs:<lambda> "
-                        "(B = |v - v*|^lambda, b = 1; default: maxwell)")
+                        "(B = |v - v*|^lambda b, b from --kernel; default: maxwell)")
     parser.add_argument("--grid", type=positive_int, default=32,
                         help="grid method: points per axis N (default: 32)")
     parser.add_argument("--box", type=float, default=8.83,
@@ -198,18 +332,33 @@ _SECONDS_PER_FFT_POINT = 0.050 / (20 * 4 * 48**3 * math.log2(48))
 
 
 def estimate_grid_evolution(n: int, radial_nodes: int, sphere_points: int, steps: int,
-                            reservoirs: int, stages: int = 4) -> dict:
+                            reservoirs: int, stages: int = 4,
+                            legendre_degree: int | None = None) -> dict:
     """CPU seconds and bytes of ``evolve --method grid``: ``steps x stages`` right-hand sides,
     each one ``Q(f, f)`` (half the sphere rule) and ``Q(f, M_a)`` per reservoir (full rule);
-    memory: the operator's work arrays, the integrator's stages and the stored output states."""
+    memory: the operator's work arrays, the integrator's stages and the stored output states.
+    A non-constant kernel (``legendre_degree`` given) costs per (radius, direction) pair three
+    FFTs plus the multiplier's sum over ``n``, counted as a fifth of an FFT per term
+    (measured at N = 32: 0.18 ms per pair plus 0.027 ms per term, 0.16 of an FFT).  An upper
+    bound: ``bkw --method grid --kernel kac`` (``n_max = 24``, Lebedev 27) estimated 0.57 and
+    1.85 s per ``Q(f, f)`` at N = 24 and 32, measured 0.42 and 0.83 CPU s; ``Q(f, g)`` with
+    Lebedev 35 at N = 48 estimated 43 s, measured 26 s
+    (``validation/results/grid_kernels.json``)."""
     from kacspectral.grid.operator import estimate_memory
 
-    ffts = radial_nodes * ((sphere_points // 2 + 1) + reservoirs * (sphere_points + 1))
+    if legendre_degree is None:
+        ffts: float = radial_nodes * ((sphere_points // 2 + 1) + reservoirs * (sphere_points + 1))
+    else:
+        even = 3 + 0.2 * (legendre_degree // 2 + 1)
+        full = 3 + 0.2 * (legendre_degree + 1)
+        ffts = radial_nodes * (sphere_points // 2 * even + reservoirs * sphere_points * full)
     seconds = steps * stages * ffts * n**3 * math.log2(n) * _SECONDS_PER_FFT_POINT
-    return {"seconds": seconds, "bytes": estimate_memory(n) + (stages + 4) * 8 * n**3}
+    return {"seconds": seconds, "bytes": estimate_memory(n, radial_nodes, legendre_degree)
+            + (stages + 4) * 8 * n**3}
 
 
-def _grid_initial(args: argparse.Namespace, n: int, half_width: float, lam: float):
+def _grid_initial(args: argparse.Namespace, n: int, half_width: float, lam: float,
+                  kernel: object = "constant"):
     """Initial grid values and a description, from the ``evolve`` options."""
     from kacspectral.grid.reservoirs import maxwellian_on_grid
     from kacspectral.physics.bkw import BKW, standard_grid
@@ -242,7 +391,7 @@ def _grid_initial(args: argparse.Namespace, n: int, half_width: float, lam: floa
     if lam != 0.0:
         raise ValueError("--initial bkw is a solution for Maxwell molecules only: use "
                          "--collision maxwell")
-    bkw = BKW(-0.5, "constant")
+    bkw = BKW(-0.5, kernel)
     t0 = float(args.bkw_start)
     if not (math.isfinite(t0) and t0 >= 0):
         raise ValueError(f"--bkw-start must be a number >= 0, got {args.bkw_start}")
@@ -256,15 +405,12 @@ def evolve_grid_main(args: argparse.Namespace) -> int:
     from kacspectral.grid.evolution import evolve_grid
     from kacspectral.grid.operator import FastSpectralOperator, sphere_rule
     from kacspectral.grid.reservoirs import DiffusiveReservoirs, JumpReservoirs
-    from kacspectral.physics.kernels import get_kernel
     from kacspectral.physics.reservoirs import MaxwellianMixture
 
     from ._common import Progress
     from ._diffusive import diffusive_from_args
 
-    if get_kernel(args.kernel).name != "constant":
-        raise ValueError(f"--method grid supports the constant kernel b = 1 only, got "
-                         f"--kernel {args.kernel!r}")
+    kernel, nd, sd = grid_kernel_options(args)
     for name in ("degree", "l_max", "t_ref"):
         if getattr(args, name) not in (None, 8 if name == "degree" else None):
             raise ValueError(f"--{name.replace('_', '-')} belongs to the Hermite method, not "
@@ -289,17 +435,18 @@ def evolve_grid_main(args: argparse.Namespace) -> int:
         raise ValueError(f"--n-times must be at least 2 (both ends), got {args.n_times}")
     scheme = "rk4" if args.scheme == "etdrk4" else args.scheme  # no linear part on the grid
     radial = args.radial_nodes if args.radial_nodes is not None else math.ceil(n / 3) + 4
-    points = len(sphere_rule(args.sphere_degree)[1])
+    points = len(sphere_rule(sd)[1])
     steps = math.ceil((t_end - t0) / dt - 1e-12)
     est = estimate_grid_evolution(n, radial, points, steps,
-                                  0 if reservoir is None else len(reservoir.T))
+                                  0 if reservoir is None else len(reservoir.T),
+                                  legendre_degree=nd)
     check_budget(f"evolve --method grid --grid {n} ({n}^3 points, {steps} steps of {scheme})",
                  nbytes=est["bytes"], seconds=est["seconds"], force=args.force,
                  hint="lower --grid, raise --dt (or pass --force for the time)")
-    t0, f0, description = _grid_initial(args, n, half_width, lam)  # after the budget check
+    t0, f0, description = _grid_initial(args, n, half_width, lam, kernel)  # after the budget
     op = FastSpectralOperator(n, half_width, lam=lam, radial_nodes=args.radial_nodes,
-                              sphere_degree=args.sphere_degree, threads=args.threads,
-                              effort="FFTW_ESTIMATE")
+                              sphere_degree=sd, threads=args.threads,
+                              effort="FFTW_ESTIMATE", kernel=kernel, legendre_degree=nd)
     terms: list[JumpReservoirs | DiffusiveReservoirs] = []
     if reservoir is not None:
         terms.append(JumpReservoirs(op, gamma, reservoir))
@@ -322,7 +469,8 @@ def evolve_grid_main(args: argparse.Namespace) -> int:
     payload = {
         "method": "grid",
         "initial": description,
-        "collision": {"lambda": lam, "b": "constant (b = 1)"},
+        "collision": {"lambda": lam, "b": kernel.name},
+        "kernel": kernel.describe(),
         "gamma": gamma,
         "reservoir": None if reservoir is None else {
             "weights": [float(w) for w in reservoir.w],
@@ -346,7 +494,8 @@ def evolve_grid_main(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(payload)
         return 0
-    print(f"evolve --method grid: {description}, B = |q|^{lam:g} (b = 1), gamma = {gamma:g}, "
+    print(f"evolve --method grid: {description}, B = |q|^{lam:g} b (b: {kernel.name}), "
+          f"gamma = {gamma:g}, "
           f"N = {n} on [-{half_width:g}, {half_width:g})^3, {scheme} dt = {dt:g}")
     print(f"  {'t':>10}  {'mass':>14}  {'m2':>14}  {'entropy':>14}")
     for t, m, e2, s in zip(payload["times"], payload["mass"], payload["m2"], payload["entropy"],

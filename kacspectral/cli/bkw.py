@@ -30,7 +30,7 @@ from ._common import (
     positive_int,
     report_warnings,
 )
-from ._grid import add_grid_options, bkw_grid_main
+from ._grid import add_grid_options, bkw_grid_main, reject_grid_options
 
 COMMAND = "bkw"
 HELP = "collision operator on the exact BKW solution: errors on the standard grid and timing"
@@ -78,6 +78,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.method == "grid":
         return bkw_grid_main(args)
+    reject_grid_options(args)
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always")
         payload = compute(args)

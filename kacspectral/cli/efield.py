@@ -4,7 +4,10 @@ Reduced (epsilon -> 0) model: every stationary drift and temperature ``(u, T)`` 
 their stability, and the fold points of the branch continued from ``E = 0``
 (:mod:`kacspectral.efield.reduced`).  Kinetic model at ``--epsilon``: Newton from each reduced
 state (:mod:`kacspectral.efield.kinetic`), with the residual and the stability from the leading
-eigenvalue of the linearised operator.
+eigenvalue of the linearised operator, and its truncation error in ``T`` estimated from the
+degrees ``K - 8, ..., K`` (:func:`kacspectral.efield.kinetic.truncation_error`): a state whose
+estimate exceeds ``--truncation-tol`` (relative), or whose temperature has not settled in ``K``,
+is printed, flagged by a warning, and the exit status is 1.
 
 Reference: E. A. Carlen, J. L. Lebowitz, C. Mouhot, "Exponential approach to, and properties of, a
 non-equilibrium steady state in a dilute gas" (2014), section 5 ("seed 003" in the
@@ -15,13 +18,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 
 import numpy as np
 
-from kacspectral.efield.kinetic import solve_steady
+from kacspectral.efield.kinetic import KineticState, solve_steady, truncation_error
 from kacspectral.efield.problem import Diffusion, EFieldProblem
 from kacspectral.efield.reduced import continue_branch, stationary_states
-from kacspectral.errors import ConvergenceError
+from kacspectral.errors import ConvergenceError, TruncationWarning, check_budget
 from kacspectral.physics.expressions import parse_expression
 from kacspectral.physics.kernels import AngularKernel, get_kernel
 
@@ -41,6 +45,28 @@ HELP = "gas driven by an electric field: steady states, stability, folds (seed 0
 
 MAX_SCAN = 2000
 MAX_DEGREE = 28
+DEFAULT_DEGREE = 20
+
+
+def solve_seconds(K: int) -> float:
+    """Estimated CPU seconds of one kinetic Newton solve at degree ``K``,
+    ``0.2 + 3.7 (K/28)^6`` (one thread; measured on the issue's example at K = 12..44:
+    0.2-0.26 s at 12, 0.55-0.8 at 20, 2.3-3.7 at 28, 55 at 44)."""
+    return 0.2 + 3.7 * (K / 28) ** 6
+
+
+def check_kinetic_budget(args: argparse.Namespace, states: int, fields: int) -> float:
+    """Refuse (before any kinetic solve) ``states`` kinetic Newton solves at ``--degree K``,
+    each with its truncation estimate at ``K - 8, ..., K - 2`` (:func:`solve_seconds` per
+    degree), beyond the time budget; return the estimate in seconds.  Counted from the reduced
+    states actually found (``--scan 0 2 200``: 234 states, not three per field)."""
+    per_state = sum(solve_seconds(k) for k in range(args.degree - 8, args.degree + 1, 2)
+                    if k >= 2)
+    seconds = states * per_state
+    check_budget(f"efield: {states} kinetic state(s) at {fields} field(s), --degree "
+                 f"{args.degree}", seconds=seconds,
+                 hint="use fewer --scan fields, a lower --degree or --reduced-only")
+    return seconds
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -59,8 +85,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="temperature T0 of M (default: 1)")
     parser.add_argument("--scan", nargs=3, metavar=("E0", "E1", "N"),
                         help="N fields from E0 to E1 instead of --field")
-    parser.add_argument("--degree", type=positive_int, default=12, metavar="K",
-                        help=f"kinetic truncation degree K, 2..{MAX_DEGREE} (default: 12)")
+    parser.add_argument("--degree", type=positive_int, default=DEFAULT_DEGREE, metavar="K",
+                        help=f"kinetic truncation degree K, 2..{MAX_DEGREE} (default: "
+                        f"{DEFAULT_DEGREE})")
+    parser.add_argument("--truncation-tol", type=positive_float, default=1e-4, metavar="TOL",
+                        help="largest accepted truncation error of a kinetic temperature, "
+                        "relative (estimated from the degrees K-8..K; default: 1e-4)")
     parser.add_argument("--reduced-only", action="store_true",
                         help="skip the kinetic states")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -92,6 +122,8 @@ def run(args: argparse.Namespace) -> int:
     if not 2 <= args.degree <= MAX_DEGREE:
         raise ValueError(f"--degree must be in [2, {MAX_DEGREE}] (the collision tensor grows "
                          f"like K^6), got {short(args.degree)}")
+    if not args.truncation_tol < 1:
+        raise ValueError(f"--truncation-tol must be in (0, 1), got {short(args.truncation_tol)}")
     kernel = get_kernel(args.kernel)
     diffusion = _diffusion(args.diffusion)
     problem = EFieldProblem(fields[0], args.nu, diffusion, args.epsilon, kernel, args.t0)
@@ -110,18 +142,25 @@ def _run(args: argparse.Namespace, fields: list[float], kernel: AngularKernel,
     folds = [{"E": f.E, "u": f.u, "T": f.T, "m2": f.m2} for f in branch.folds]
     states: list[dict] = []
     missing: list[dict] = []
+    flagged = 0
+    reduced_at = []
+    for E in fields:  # the reduced states first (cheap: 200 fields in about a second)
+        if E <= branch.E.max():
+            reduced = branch.states_at(E)
+        else:  # the branch left the range of T first
+            reduced = stationary_states(problem.with_field(E), grid=6,
+                                        t_range=(0.1 * t0, 50.0 * t0))
+        if not reduced:
+            raise ConvergenceError(
+                f"no stationary state of the reduced model found at E = {E:g} (Newton "
+                f"from T in [{0.1 * t0:g}, {50 * t0:g}] and along the branch from E = 0 "
+                f"up to T = {200 * t0:g}); the state, if any, is hotter than that")
+        reduced_at.append(reduced)
+    if not args.reduced_only:
+        check_kinetic_budget(args, sum(len(r) for r in reduced_at), len(fields))
     with Progress(len(fields), "efield", enabled=not args.json) as bar:
-        for E in fields:
+        for E, reduced in zip(fields, reduced_at, strict=True):
             p = problem.with_field(E)
-            if E <= branch.E.max():
-                reduced = branch.states_at(E)
-            else:  # the branch left the range of T first
-                reduced = stationary_states(p, grid=6, t_range=(0.1 * t0, 50.0 * t0))
-            if not reduced:
-                raise ConvergenceError(
-                    f"no stationary state of the reduced model found at E = {E:g} (Newton "
-                    f"from T in [{0.1 * t0:g}, {50 * t0:g}] and along the branch from E = 0 "
-                    f"up to T = {200 * t0:g}); the state, if any, is hotter than that")
             for st in reduced:
                 states.append(st.summary())
             if not args.reduced_only:
@@ -131,25 +170,70 @@ def _run(args: argparse.Namespace, fields: list[float], kernel: AngularKernel,
                     except ConvergenceError as exc:
                         missing.append({"E": E, "reduced": [st.u, st.T], "message": str(exc)})
                         continue
-                    states.append(ks.summary())
+                    summary = ks.summary()
+                    err, settled = truncation_error(ks)
+                    summary["truncation_error_T"] = err
+                    summary["truncation_settled"] = settled
+                    if not _trusted(err, settled, args.truncation_tol * ks.T):
+                        flagged += 1
+                        _warn_truncation(ks, err, settled, args)
+                    states.append(summary)
             bar.update()
     payload = {"command": "efield", "problem": {k: v for k, v in problem.summary().items()
                                                 if k != "field"},
-               "fields": fields, "degree": args.degree, "folds": folds, "states": states,
+               "fields": fields, "degree": args.degree,
+               "truncation_tol": args.truncation_tol, "folds": folds, "states": states,
                "kinetic_not_found": missing}
+    status = 1 if flagged else 0
     if args.json:
         emit_json(payload)
-        return 0
+        return status
     out = sys.stdout
     out.write(f"D(r) = {diffusion.name}, nu = {args.nu}, T0 = {args.t0}, "
               f"epsilon = {args.epsilon}, kernel {kernel.name}, degree {args.degree}\n")
     out.write("folds of the reduced branch (E, u, T): " + (", ".join(
         f"({f['E']:.10f}, {f['u']:.6f}, {f['T']:.6f})" for f in folds) or "none") + "\n")
     out.write(f"{'model':>8} {'E':>10} {'u':>12} {'T':>12} {'m2':>12} {'stable':>7} "
-              f"{'residual':>10}\n")
+              f"{'residual':>10} {'T trunc.':>10}\n")
     for s in states:
         out.write(f"{s['model']:>8} {s['E']:>10.6f} {s['u']:>12.8f} {s['T']:>12.8f} "
-                  f"{s['m2']:>12.8f} {str(s['stable']):>7} {s['residual']:>10.2e}\n")
+                  f"{s['m2']:>12.8f} {str(s['stable']):>7} {s['residual']:>10.2e} "
+                  f"{_trunc_cell(s):>10}\n")
+    if any(s.get("truncation_settled") is False for s in states):
+        out.write("T trunc.: the estimated truncation error of T; '>' marks a temperature not "
+                  "settled in K (the spread over K-8..K, a lower bound)\n")
     for m in missing:
         out.write(f"no kinetic state near the reduced state {m['reduced']} at E = {m['E']}\n")
-    return 0
+    return status
+
+
+def _trunc_cell(s: dict) -> str:
+    if s["model"] != "kinetic":
+        return ""
+    err = s["truncation_error_T"]
+    if err is None:
+        return "?"
+    return ("" if s["truncation_settled"] else ">") + f"{err:.1e}"
+
+
+def _trusted(err: float | None, settled: bool, tol: float) -> bool:
+    """A kinetic temperature is trusted when its estimated truncation error is below ``tol``,
+    or, not settled in K, when its spread over the degrees is below ``tol / 10``."""
+    if err is None:
+        return False
+    return err <= tol if settled else err <= 0.1 * tol
+
+
+def _warn_truncation(ks: KineticState, err: float | None, settled: bool,
+                     args: argparse.Namespace) -> None:
+    where = f"the kinetic state at E = {ks.problem.field:g} (T = {ks.T:.6g}, K = {args.degree})"
+    if err is None:
+        text = f"{where}: no truncation estimate (too few degrees below K, or Newton failed there)"
+    elif settled:
+        text = (f"{where}: estimated truncation error {err:.2g} in T, above --truncation-tol "
+                f"{args.truncation_tol:g} relative; raise --degree (at most {MAX_DEGREE})")
+    else:
+        text = (f"{where}: T has not settled in the truncation (it varies by {err:.2g} over "
+                f"K = {max(2, args.degree - 8)}..{args.degree}, and may still drift by more); "
+                f"raise --degree (at most {MAX_DEGREE})")
+    warnings.warn(text, TruncationWarning, stacklevel=2)

@@ -49,7 +49,7 @@ from ._common import (
     write_output,
 )
 from ._diffusive import add_diffusive_options, diffusive_from_args
-from ._grid import add_evolve_grid_options, evolve_grid_main
+from ._grid import add_evolve_grid_options, evolve_grid_main, reject_grid_options
 
 COMMAND = "evolve"
 HELP = ("time evolution of anisotropic data towards the NESS (Hermite-Bobylev solver, or the "
@@ -164,6 +164,7 @@ def _initial(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     if args.method == "grid":
         return evolve_grid_main(args)
+    reject_grid_options(args)
     gamma = args.gamma
     if not 0 <= gamma < 1:
         raise ValueError(f"--gamma must be in [0, 1), got {short(gamma)}")

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from kacspectral.kac.generators import (
-    _reduced_pools,
-    check_cost,
-    gap_search_cost,
-    kac_gap,
-)
+from kacspectral.kac.sectors import check_cost, gap_search_cost
+from kacspectral.kac.spectral_gap import kac_gap, reduced_pools
 
 from ._common import (
     Progress,
@@ -63,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--degree {args.degree} is too costly for N = {n} particles "
                          f"(at most 40, and searches estimated above {MAX_SECONDS:.0f} s "
                          "are refused)")
-    layouts = [(_reduced_pools(n, m), m) for m in range(1, args.degree + 1)]
+    layouts = [(reduced_pools(n, m), m) for m in range(1, args.degree + 1)]
     try:
         check_cost(gap_search_cost(layouts), f"--degree {args.degree} for N = {n} particles",
                    max_seconds=MAX_SECONDS)

@@ -61,8 +61,10 @@ def run(args: argparse.Namespace) -> int:
         used = resolve_method(get_kernel(args.kernel), args.method, ZONAL_METHODS)
         est = estimate_lemma3(args.m_max, used)
         raise ValueError(
-            f"--m-max must be <= {M_MAX_LIMIT}, got {short(args.m_max)} (about "
-            f"{format_seconds(est['seconds'])}; the work grows like m_max^6)")
+            f"--m-max must be <= {M_MAX_LIMIT}, the validated range (beyond it the "
+            f"construction's rounding reaches the tolerance 1e-11), got {short(args.m_max)} "
+            f"(it would take about {format_seconds(est['seconds'])}; the work grows like "
+            f"m_max^6)")
     if not 0 <= args.tensor_m_max <= 6:
         raise ValueError(f"--tensor-m-max must be in 0..6, got {short(args.tensor_m_max)}")
     with Progress(1, f"lemma3 m <= {args.m_max}", enabled=not args.json) as bar:

@@ -39,7 +39,7 @@ from ._common import (
     write_output,
 )
 from ._diffusive import add_diffusive_options, diffusive_from_args, run_diffusive_ness
-from ._grid import add_ness_grid_options, ness_grid_main
+from ._grid import add_ness_grid_options, ness_grid_main, reject_grid_options
 
 COMMAND = "ness"
 HELP = "non-equilibrium steady state of Maxwell molecules with thermal reservoirs"
@@ -78,11 +78,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     add_output_option(parser)
     add_ness_grid_options(parser)
+    parser.add_argument("--force", action="store_true",
+                        help="grid method: run even when the estimated run time exceeds an "
+                        "hour (memory is always checked)")
 
 
 def run(args: argparse.Namespace) -> int:
     if args.method == "grid":
         return ness_grid_main(args)
+    reject_grid_options(args)
+    if args.force:
+        raise ValueError(f"--force belongs to --method grid, not to --method {args.method}")
     diffusive = diffusive_from_args(args)
     if diffusive is not None:  # seed 003, section 3 (kacspectral.cli._diffusive)
         return run_diffusive_ness(args, diffusive)

@@ -63,6 +63,14 @@ class Diffusion(ResultMixin):
     integrals against Maxwellians are closed form) or :meth:`from_expression` (a sympy
     expression in ``r`` -- e.g. from the package's safe expression parser; user text is never
     evaluated here).  ``gaussian_parameters`` recognises the form ``a + b exp(-r^2/(2c))``.
+
+    Attributes
+    ----------
+    expr : sympy.Expr
+        ``D`` as an expression in :data:`R` (``r = |v|``); checked finite, real and in
+        ``[1e-8, 1e8]`` on ``0 <= r <= 30``.
+    name : str
+        How the coefficient is shown (the user's text, or the expression).
     """
 
     expr: sp.Expr

@@ -154,6 +154,17 @@ class ReducedState(ResultMixin):
     ``stable``: all real parts < 0; ``kind``: "stable", "saddle", "unstable" or "marginal"
     (a real part within 1e-9 of zero relative to the largest: a fold, where the sign is
     rounding -- neither stable nor unstable is claimed).
+
+    Attributes
+    ----------
+    E : float
+        The field (along ``e_z``).
+    u, T : float
+        Drift along ``e_z`` and temperature of the stationary point ``M_{u e_z, T}``.
+    eigenvalues : tuple of complex
+        Eigenvalues of the Jacobian of the reduced ``(u, T)`` system at the point.
+    residual : float
+        Max-norm of the reduced right-hand side at the point.
     """
 
     E: float
@@ -247,7 +258,24 @@ def stationary_states(problem: EFieldProblem, u_max: float = 4.0, t_range: tuple
 @dataclass(frozen=True)
 class EFieldBranch(ResultMixin):
     """A continuation path ``(E, u, T)`` with the stability of each point and the folds; a
-    ``ResultMixin`` result (``to_dict``, ``save``, ``kacspectral.load``)."""
+    ``ResultMixin`` result (``to_dict``, ``save``, ``kacspectral.load``).
+
+    Attributes
+    ----------
+    E, u, T : ndarray
+        The path: field, drift along ``e_z`` and temperature of the reduced model's stationary
+        points, in the order of the pseudo-arclength continuation (``E`` is not monotone
+        through a fold).
+    stable : ndarray of bool
+        Stability of each point (all eigenvalues of the ``(u, T)`` Jacobian with negative real
+        part).
+    folds : tuple of ReducedState
+        The fold points on the path (where the tangent's ``E`` component changes sign), each
+        solved on the extended system ``F = 0, det J = 0`` (:func:`locate_fold`, residual
+        below 1e-11).
+    problem : EFieldProblem
+        The problem continued (its ``field`` is the starting field).
+    """
 
     E: NDArray
     u: NDArray

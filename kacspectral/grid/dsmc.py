@@ -52,6 +52,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kacspectral.errors import short
+from kacspectral.grid.params import check_reservoir_problem, finite_float
 from kacspectral.physics.reservoirs import MaxwellianMixture
 
 __all__ = ["DsmcProblem", "DsmcResult", "run_dsmc", "dsmc_single_run"]
@@ -75,17 +76,13 @@ class DsmcProblem:
     seeds: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8)
 
     def __post_init__(self) -> None:
-        if not (0.0 <= float(self.lam) <= 1.0):
-            raise ValueError(f"lambda must be in [0, 1], got {self.lam!r}")
-        if not (0.0 < float(self.gamma) < 1.0):
-            raise ValueError(f"gamma must be in (0, 1), got {self.gamma!r}")
-        if not isinstance(self.reservoir, MaxwellianMixture):
-            raise TypeError(f"reservoir must be a MaxwellianMixture, got {self.reservoir!r}")
+        check_reservoir_problem(self.lam, self.gamma, self.reservoir)
         if int(self.particles) < 2:
             raise ValueError(f"particles must be an integer >= 2, got {short(self.particles)}")
-        if not (float(self.dt) > 0 and math.isfinite(float(self.dt))):
+        if not finite_float(self.dt, "dt") > 0:
             raise ValueError(f"dt must be a positive number, got {self.dt!r}")
-        if float(self.burn_in) < 0 or not float(self.duration) > 0:
+        if finite_float(self.burn_in, "burn_in") < 0 or not finite_float(
+                self.duration, "duration") > 0:
             raise ValueError(f"need burn_in >= 0 and duration > 0, got {self.burn_in!r}, "
                              f"{self.duration!r}")
         if len(self.seeds) < 2:

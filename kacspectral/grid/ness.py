@@ -21,14 +21,23 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from kacspectral.errors import ConvergenceError
 from kacspectral.grid.conservation import grid_moments
+from kacspectral.grid.kernel_gain import (
+    check_legendre_degree,
+    default_legendre_degree,
+    is_constant_kernel,
+    lebedev_degree_at_least,
+)
 from kacspectral.grid.operator import FastSpectralOperator
+from kacspectral.grid.params import check_reservoir_problem
 from kacspectral.grid.reservoirs import LOG_FLOOR, JumpReservoirs, maxwellian_on_grid
+from kacspectral.physics.kernels import AngularKernel, KernelSpec, get_kernel
 from kacspectral.physics.reservoirs import MaxwellianMixture
 
 __all__ = ["GridNessProblem", "GridNessResult", "solve_grid_ness"]
@@ -36,30 +45,56 @@ __all__ = ["GridNessProblem", "GridNessResult", "solve_grid_ness"]
 
 @dataclass(frozen=True)
 class GridNessProblem:
-    """Parameters: ``lam`` (``B = |q|^lam``, b = 1), ``gamma``, the reservoir, the grid."""
+    """Parameters: ``lam`` (``B = |q|^lam b``), ``gamma``, the reservoir, the grid, the angular
+    kernel ``b`` (default ``constant``; resolved by
+    :func:`kacspectral.physics.kernels.get_kernel`) with the Funk-Hecke degree
+    ``legendre_degree`` of a non-constant one (:mod:`kacspectral.grid.kernel_gain`).
+    ``sphere_degree`` defaults to 11 for ``b = 1`` (the reservoir terms ``Q(f, M_T)`` need it,
+    :mod:`kacspectral.grid.operator`) and to the smallest Lebedev degree
+    ``>= 11 + legendre_degree`` otherwise."""
 
     lam: float
     gamma: float
     reservoir: MaxwellianMixture
     n: int = 24
     half_width: float = 8.83
-    sphere_degree: int = 11
+    sphere_degree: int | None = None
     radial_nodes: int | None = None
+    kernel: AngularKernel = field(default_factory=lambda: get_kernel("constant"))
+    legendre_degree: int | None = None
+
+    if TYPE_CHECKING:
+        # What the constructor accepts (``__post_init__`` resolves the kernel); mypy reads this
+        # signature, the dataclass generates the one that runs.
+        def __init__(self, lam: float, gamma: float, reservoir: MaxwellianMixture,
+                     n: int = 24, half_width: float = 8.83, sphere_degree: int | None = None,
+                     radial_nodes: int | None = None, kernel: KernelSpec = "constant",
+                     legendre_degree: int | None = None) -> None: ...
 
     def __post_init__(self) -> None:
-        if not (0.0 <= float(self.lam) <= 1.0):
-            raise ValueError(f"lambda must be in [0, 1], got {self.lam!r}")
-        if not (0.0 < float(self.gamma) < 1.0):
-            raise ValueError(f"gamma must be in (0, 1), got {self.gamma!r}")
-        if not isinstance(self.reservoir, MaxwellianMixture):
-            raise TypeError(f"reservoir must be a MaxwellianMixture, got {self.reservoir!r}")
+        check_reservoir_problem(self.lam, self.gamma, self.reservoir)
+        kernel = get_kernel(self.kernel)
+        object.__setattr__(self, "kernel", kernel)
+        if is_constant_kernel(kernel):
+            if self.legendre_degree is not None:
+                raise ValueError("legendre_degree applies to a non-constant kernel only")
+            degree = 11
+        else:
+            nd = check_legendre_degree(default_legendre_degree(kernel)
+                                       if self.legendre_degree is None
+                                       else self.legendre_degree)
+            object.__setattr__(self, "legendre_degree", nd)
+            degree = lebedev_degree_at_least(11 + nd)
+        if self.sphere_degree is None:
+            object.__setattr__(self, "sphere_degree", degree)
 
     def to_dict(self) -> dict:
         return {"lambda": float(self.lam), "gamma": float(self.gamma),
                 "weights": [float(w) for w in self.reservoir.w],
                 "temperatures": [float(t) for t in self.reservoir.T], "n": self.n,
                 "half_width": self.half_width, "sphere_degree": self.sphere_degree,
-                "radial_nodes": self.radial_nodes}
+                "radial_nodes": self.radial_nodes, "kernel": self.kernel.describe(),
+                "legendre_degree": self.legendre_degree}
 
 
 @dataclass(frozen=True)
@@ -126,7 +161,8 @@ def solve_grid_ness(problem: GridNessProblem, tol: float = 1e-10, dt: float = 0.
     p = problem
     op = FastSpectralOperator(p.n, p.half_width, lam=float(p.lam),
                               radial_nodes=p.radial_nodes, sphere_degree=p.sphere_degree,
-                              threads=threads, effort=effort)
+                              threads=threads, effort=effort, kernel=p.kernel,
+                              legendre_degree=p.legendre_degree)
     g = float(p.gamma)
     res = JumpReservoirs(op, g, p.reservoir)
     rgrid = sum(w * m for w, m in zip(p.reservoir.w, res.maxwellians, strict=True))
@@ -173,7 +209,9 @@ def solve_grid_ness(problem: GridNessProblem, tol: float = 1e-10, dt: float = 0.
         k1 = rhs(f)
         resid = float(np.max(np.abs(k1)) / np.max(np.abs(f)))
         if not math.isfinite(resid):
-            raise ConvergenceError(f"grid NESS: the time marching blew up at t = {t:g}")
+            raise ConvergenceError(
+                f"grid NESS: the time marching blew up at t = {t:g}"
+                + _resolution_hint(p))
         if callback is not None:
             callback(t, resid)
     if newton and resid > tol:
@@ -193,6 +231,18 @@ def solve_grid_ness(problem: GridNessProblem, tol: float = 1e-10, dt: float = 0.
                           heat_fluxes=res.heat_fluxes(f, parts),
                           entropy_productions=res.entropy_productions(f, parts),
                           sigma_bulk=sigma_b, max_conservation_correction=corr[0])
+
+
+def _resolution_hint(p: GridNessProblem) -> str:
+    """The likely cause of a blow-up, for the message: the grid spacing ``2L/n`` against the
+    thermal speed ``sqrt(T_min)`` of the coldest reservoir Maxwellian (measured with the CLI's
+    default reservoirs, ``T = 1/6, 1/2``, ``L = 8.83``: ``n = 12 .. 24`` blow up)."""
+    spacing = 2.0 * float(p.half_width) / p.n
+    speed = math.sqrt(float(min(p.reservoir.T)))
+    if spacing <= speed:
+        return ""
+    return (f" (grid spacing 2L/n = {spacing:.3g} exceeds the coldest reservoir's thermal "
+            f"speed sqrt(T) = {speed:.3g}: the grid does not resolve it; raise n or lower L)")
 
 
 def maxwellian_grid(problem: GridNessProblem, temperature: float) -> NDArray:

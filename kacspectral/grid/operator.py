@@ -1,8 +1,12 @@
 """The Boltzmann collision operator on a periodic 3D velocity grid by a fast spectral method.
 
-Kernel ``B = |v - v_*|^lambda b``, ``0 <= lambda <= 1``, ``b`` constant (normalised as in
-``docs/conventions.md`` section 2: ``b dsigma`` a probability measure): ``lambda = 0`` Maxwell
-molecules, ``lambda = 1`` hard spheres, in between variable hard spheres.
+Kernel ``B = |v - v_*|^lambda b(s)``, ``0 <= lambda <= 1``, ``s = sigma . q_hat`` (normalised as
+in ``docs/conventions.md`` section 2: ``b dsigma`` a probability measure): ``lambda = 0`` Maxwell
+molecules, ``lambda = 1`` hard spheres, in between variable hard spheres.  Constant ``b`` (the
+default) takes the fast isotropic path below; any other kernel of the package
+(:func:`kacspectral.physics.kernels.get_kernel`: ``kac``, an expression, a callable) takes the
+directional (Funk-Hecke) path of :mod:`kacspectral.grid.kernel_gain`, whose multiplier depends
+on the direction of ``q``.  The loss term only needs ``int b dsigma = 1``.
 
 Method
 ------
@@ -12,7 +16,7 @@ Boltzmann collision operator with general collision kernels", SIAM J. Sci. Compu
 
     Q+(f,g)^(xi) = int_{|q|<=R} |q|^lambda sinc(|q||xi|/2) [f(. + q/2) g(. - q/2)]^(xi) dq
 
-(``int b(sigma.xi/|xi|) exp(-i |q| xi.sigma/2) dsigma = sinc(|q||xi|/2)`` for constant ``b``).
+(``int b(sigma.q_hat) exp(-i |q| xi.sigma/2) dsigma = sinc(|q||xi|/2)`` for constant ``b``).
 Writing the product centred at ``v`` (our variant: the phase ``exp(i xi.q/2)`` of the original
 scheme is absorbed into the two shifts) makes the multiplier real and isotropic, so the sum over
 directions is done in velocity space before one FFT per radius:
@@ -52,6 +56,15 @@ from numpy.typing import NDArray
 from kacspectral.errors import short
 from kacspectral.grid.conservation import ConservationProjector
 from kacspectral.grid.fft import RealFFT3
+from kacspectral.grid.kernel_gain import (
+    DirectionalGain,
+    check_legendre_degree,
+    default_legendre_degree,
+    directional_memory,
+    is_constant_kernel,
+    lebedev_degree_at_least,
+)
+from kacspectral.physics.kernels import KernelSpec, get_kernel
 from kacspectral.spectral.polynomials import gauss_jacobi
 
 __all__ = ["FastSpectralOperator", "estimate_memory", "sphere_rule", "DEFAULT_MAX_BYTES"]
@@ -76,14 +89,21 @@ def sphere_rule(degree: int, half: bool = False) -> tuple[NDArray, NDArray]:
     return x, w
 
 
-def estimate_memory(n: int) -> int:
+def estimate_memory(n: int, radial_nodes: int | None = None,
+                    legendre_degree: int | None = None) -> int:
     """Bytes of the work arrays of one operator on an ``n^3`` grid: seven real and seven
     half-complex arrays of ``n^3`` doubles (``8 n^3`` and ``8 n^2 (n/2+1) 2`` bytes), plus
-    the integer index of ``|xi|^2`` (8 bytes per half-complex entry)."""
+    the integer index of ``|xi|^2`` (8 bytes per half-complex entry); for a non-constant kernel
+    (``legendre_degree`` given) also
+    :func:`kacspectral.grid.kernel_gain.directional_memory`."""
     n = int(n)
     real = 8 * n**3
     half = 16 * n * n * (n // 2 + 1)
-    return 7 * real + 7 * half + half // 2
+    base = 7 * real + 7 * half + half // 2
+    if legendre_degree is None:
+        return base
+    nr = math.ceil(n / 3) + 4 if radial_nodes is None else int(radial_nodes)
+    return base + 2 * half + directional_memory(n, nr, int(legendre_degree))
 
 
 class FastSpectralOperator:
@@ -106,6 +126,18 @@ class FastSpectralOperator:
         more (the bi-Maxwellian ``T = (0.5, 0.5, 0.8)`` reaches ``1e-8`` at degree 13).
     cutoff : float or None
         ``R``; default ``4 L / (3 + sqrt 2)``.
+    kernel : str, AngularKernel, expression or callable
+        The angular kernel ``b`` (:func:`kacspectral.physics.kernels.get_kernel`); default
+        ``"constant"``.  A non-constant kernel uses the directional path
+        (:mod:`kacspectral.grid.kernel_gain`), whose default sphere degree is the smallest
+        Lebedev degree ``>= legendre_degree + 9``.
+    legendre_degree : int or None
+        ``n_max`` of the Funk-Hecke series of a non-constant kernel; default
+        :func:`kacspectral.grid.kernel_gain.default_legendre_degree` (the degree of a
+        polynomial ``b``, exact; 24 otherwise).
+    directional : bool or None
+        Force the directional path (also for ``b = 1``, where it reduces to the isotropic one;
+        for tests) or, with False, refuse a non-constant kernel; default: by the kernel.
     threads, backend, effort
         Passed to :class:`kacspectral.grid.fft.RealFFT3`.
     conserve : bool
@@ -119,7 +151,8 @@ class FastSpectralOperator:
                  radial_nodes: int | None = None, sphere_degree: int | None = None,
                  cutoff: float | None = None, threads: int = 1, backend: str = "auto",
                  effort: str = "FFTW_MEASURE", conserve: bool = True,
-                 max_bytes: int | None = None):
+                 max_bytes: int | None = None, kernel: KernelSpec = "constant",
+                 legendre_degree: int | None = None, directional: bool | None = None):
         t0 = time.perf_counter()
         c0 = time.process_time()
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 8 or n % 2:
@@ -130,23 +163,43 @@ class FastSpectralOperator:
         lam = float(lam)
         if not (0.0 <= lam <= 1.0):
             raise ValueError(f"lambda must be in [0, 1] (Maxwell 0, hard spheres 1), got {lam!r}")
-        budget = DEFAULT_MAX_BYTES if max_bytes is None else int(max_bytes)
-        need = estimate_memory(int(n))
-        if need > budget:
-            raise ValueError(
-                f"grid n = {n} needs about {need / 2**30:.2f} GiB of work arrays, over the "
-                f"budget of {budget / 2**30:.2f} GiB; use a smaller grid")
-        self.n = int(n)
-        self.half_width = half_width
-        self.lam = lam
+        self.kernel = get_kernel(kernel)
+        constant = is_constant_kernel(self.kernel)
+        if directional is False and not constant:
+            raise ValueError(f"kernel {short(self.kernel.name)} is not constant: it needs the "
+                             "directional path (directional=None or True)")
+        self.directional = (not constant) if directional is None else bool(directional)
         self.radial_nodes = (int(radial_nodes) if radial_nodes is not None
-                             else math.ceil(self.n / 3) + 4)
-        self.sphere_degree = 9 if sphere_degree is None else int(sphere_degree)
+                             else math.ceil(int(n) / 3) + 4)
+        if self.radial_nodes < 1:
+            raise ValueError(f"radial_nodes must be >= 1, got {radial_nodes!r}")
+        self.legendre_degree: int | None = None
+        if self.directional:
+            self.legendre_degree = check_legendre_degree(
+                default_legendre_degree(self.kernel) if legendre_degree is None
+                else legendre_degree)
+        elif legendre_degree is not None:
+            raise ValueError("legendre_degree applies to a non-constant kernel only "
+                             "(b = 1 has the exact isotropic multiplier sinc)")
+        if sphere_degree is None:
+            self.sphere_degree = (9 if self.legendre_degree is None
+                                  else lebedev_degree_at_least(self.legendre_degree + 9))
+        else:
+            self.sphere_degree = int(sphere_degree)
         if self.sphere_degree % 2 == 0 or self.sphere_degree < 3:
             raise ValueError(
                 f"sphere_degree must be an odd integer >= 3, got {short(sphere_degree)}")
-        if self.radial_nodes < 1:
-            raise ValueError(f"radial_nodes must be >= 1, got {radial_nodes!r}")
+        budget = DEFAULT_MAX_BYTES if max_bytes is None else int(max_bytes)
+        need = estimate_memory(int(n), self.radial_nodes, self.legendre_degree)
+        if need > budget:
+            raise ValueError(
+                f"grid n = {n} needs about {need / 2**30:.2f} GiB of work arrays, over the "
+                f"budget of {budget / 2**30:.2f} GiB; use a smaller grid"
+                + ("" if self.legendre_degree is None else
+                   f" or a lower legendre_degree (now {self.legendre_degree})"))
+        self.n = int(n)
+        self.half_width = half_width
+        self.lam = lam
         self.cutoff = 4.0 * half_width / (3.0 + math.sqrt(2.0)) if cutoff is None else float(
             cutoff)
         if not (0 < self.cutoff <= 2 * half_width):
@@ -179,6 +232,10 @@ class FastSpectralOperator:
         wl = wl * half_r ** (3.0 + lam)
         self._loss_kernel = (4 * math.pi * (wl @ np.sinc(np.outer(rl, kabs) / math.pi)))[
             self._inv]
+        self._directional: DirectionalGain | None = None
+        if self.legendre_degree is not None:
+            self._directional = DirectionalGain(self.kernel, self.legendre_degree, self.rho,
+                                                self.rho_weights, kabs, self._inv, k, kr)
         self.projector = ConservationProjector(self.n, half_width)
         # work arrays
         self._acc = np.empty(self.fft.shape)
@@ -213,7 +270,10 @@ class FastSpectralOperator:
                 "sphere_rule": f"Lebedev degree {self.sphere_degree}",
                 "sphere_points": self.sphere_points, "fft_backend": self.fft.backend,
                 "threads": self.fft.threads, "conserve": self.conserve,
-                "memory_estimate_bytes": estimate_memory(self.n)}
+                "kernel": self.kernel.name, "directional": self.directional,
+                "legendre_degree": self.legendre_degree,
+                "memory_estimate_bytes": estimate_memory(self.n, self.radial_nodes,
+                                                         self.legendre_degree)}
 
     def _shift(self, spec: NDArray, s: NDArray, out: NDArray) -> NDArray:
         """``out[v] = h(v + s)`` for ``h`` of real-FFT ``spec`` (spectral interpolation)."""
@@ -235,6 +295,11 @@ class FastSpectralOperator:
         """``Q+(f, g)`` on the grid (``g = f`` when omitted)."""
         f = self._check(f, "f")
         self._F[...] = self.fft.forward(f)
+        if self._directional is not None:
+            if g is None:
+                return self._directional.gain(self, self._F, self._F, same=True)
+            self._G[...] = self.fft.forward(self._check(g, "g"))
+            return self._directional.gain(self, self._F, self._G, same=False)
         if g is None:  # g = f
             dirs, wts = self.half_directions, self.half_weights
             G = self._F

@@ -57,18 +57,7 @@ import numpy as np
 from kacspectral.errors import short
 from kacspectral.kac.eigen import one_blas_thread
 from kacspectral.kac.generators import (
-    MAX_BYTES,
-    MAX_SECONDS,
-    ZERO,
-    PolynomialSector,
-    _canon,
-    _positive_rate,
-    _reduced_pools,
-    check_cost,
-    gap_search_cost,
     generator_matrix,
-    monomials,
-    spectrum_modes,
     symmetrize,
     thermostat_eigenvalue,
 )
@@ -77,6 +66,18 @@ from kacspectral.kac.results import (
     ReservoirDistanceResult,
     ReservoirGapResult,
 )
+from kacspectral.kac.sectors import (
+    MAX_BYTES,
+    MAX_SECONDS,
+    ZERO,
+    PolynomialSector,
+    canonical_parts,
+    check_cost,
+    gap_search_cost,
+)
+from kacspectral.kac.spectral_gap import reduced_pools, spectrum_modes
+from kacspectral.kac.tables import monomials
+from kacspectral.physics.reservoirs import positive_fraction
 from kacspectral.results import ResultMixin
 
 __all__ = [
@@ -107,9 +108,23 @@ RESERVOIR_MAX = 10**12
 class ReservoirProblem(ResultMixin):
     """Parameters of the R- and T-systems (seed 000 section 2, conventions page, section 6).
 
-    system : M >= 1 system particles;  reservoir : 2 <= N <= 10^12 reservoir particles;
-    lambda_s, lambda_r, mu : collision rates (> 0, within a ratio 10^6 of each other and
-    between 1e-150 and 1e150; lambda_s unused when M = 1).
+    Parameters
+    ----------
+    system : int
+        ``M >= 1`` system particles.
+    reservoir : int
+        ``2 <= N <= 10^12`` reservoir particles (:data:`RESERVOIR_MAX`).
+    lambda_s, lambda_r, mu : number
+        Collision rates of the system particles among themselves (``lambda_S``, unused when
+        ``M = 1``), of the reservoir particles among themselves (``lambda_R``) and between system
+        and reservoir (``mu``; the thermostat rate of the T-system), kept as exact Fractions
+        (default 1).  Each ``> 0`` and between ``1e-150`` and ``1e150``; the rates in use within
+        a ratio ``10^6`` (:data:`RATE_RATIO_MAX`) of each other.
+
+    Raises
+    ------
+    ValueError
+        If a value is outside these ranges.
     """
 
     system: int
@@ -126,7 +141,7 @@ class ReservoirProblem(ResultMixin):
         if self.reservoir < 2:
             raise ValueError(f"reservoir must hold at least 2 particles, got {self.reservoir}")
         for name in ("lambda_s", "lambda_r", "mu"):
-            object.__setattr__(self, name, _positive_rate(getattr(self, name), name))
+            object.__setattr__(self, name, positive_fraction(getattr(self, name), name))
         rates = [self.lambda_r, self.mu] + ([self.lambda_s] if self.system >= 2 else [])
         for name in ("lambda_s", "lambda_r", "mu"):
             if not Fraction(1, 10**150) <= getattr(self, name) <= 10**150:
@@ -236,7 +251,7 @@ def _embed(comp: dict, M: int, sector: PolynomialSector, pooled: bool) -> np.nda
         parts = [e[3 * i:3 * i + 3] for i in range(M)]
         el: tuple
         if pooled:
-            el = (_canon(parts), ())
+            el = (canonical_parts(parts), ())
         else:
             el = tuple((p,) if p != ZERO else () for p in parts) + ((),)
         vec[sector.index[el]] = float(c)
@@ -282,8 +297,8 @@ def thermostat_l(max_degree: int = 40) -> dict:
 
 
 def _layout(M, N, k_sys, k_res):
-    sys_pools = _reduced_pools(M, k_sys)
-    res_pools = _reduced_pools(N, k_res)
+    sys_pools = reduced_pools(M, k_sys)
+    res_pools = reduced_pools(N, k_res)
     return sys_pools + res_pools, len(sys_pools)
 
 
@@ -420,17 +435,54 @@ def reservoir_distance(problem: ReservoirProblem, h0: dict, times, *, gap_degree
                        progress=None) -> ReservoirDistanceResult:
     """Exact ||h_t - h~_t|| (module docstring) for a polynomial h_0 of the scaled system
     velocities, at the given times (``inf`` allowed: the limit R[h_0] - 1 vs 0; a huge finite
-    t gives that limit too, every decay underflowing to 0).
-    ``pool_system``: treat the system particles as one exchangeable pool (default: when h_0 is
-    symmetric under their permutations) or as labelled particles (False).  The work is
-    estimated first (:func:`reservoir_cost`) and refused (ValueError with the estimate) beyond
-    ``max_seconds`` or ``max_bytes``.  ``progress``: callable() or None, called once per
-    sector.
+    t gives that limit too, every decay underflowing to 0).  The work is estimated first
+    (:func:`reservoir_cost`) and refused (ValueError with the estimate) beyond ``max_seconds``
+    or ``max_bytes``.
 
-    Returns a :class:`kacspectral.kac.results.ReservoirDistanceResult`: ``distance`` (array
-    over times), ``norm0`` = ||h_0 - 1||, ``bound`` and the constants used (``C``,
-    ``rate_lambda``, ``k``, ``k_mode``, ``l``, ``b``), the layout (``pools``,
-    ``exchangeable_system``).
+    Parameters
+    ----------
+    problem : ReservoirProblem
+        ``M`` system and ``N`` reservoir particles and the collision rates ``lambda_S``,
+        ``lambda_R``, ``mu`` (seed 000, section 2).
+    h0 : dict
+        The initial density ratio ``h_0 = f_0 / Gamma``: a polynomial ``{exponent tuple:
+        coefficient}`` in the ``3M`` scaled system velocities ``x = sqrt(2 pi) v`` (standard
+        normal under ``Gamma``; particle ``i`` owns the entries ``3i .. 3i+2``), with
+        ``<h_0, 1> = 1`` (e.g. :func:`energy_state`, :func:`quartic_state`).  Coefficients are
+        exact numbers (int, Fraction) or floats.
+    times : float or array_like of float
+        Times ``t >= 0`` in the units of the rates (``inf`` allowed: the long-time limit).
+    gap_degree : int
+        Integer ``>= 1``: the gap ``k`` of ``L`` for the bound is searched on the polynomial
+        sectors of degree ``<= gap_degree`` (default 3; see the module docstring).
+    with_bound : bool
+        Also compute the seed's bound and its constants (default True).
+    pool_system : bool, optional
+        ``True``: one exchangeable pool of system particles (needs ``h_0`` symmetric under their
+        permutations); ``False``: labelled particles; None (default): pooled when ``h_0`` is
+        symmetric.
+    max_seconds, max_bytes : float
+        Limits of the estimated run time (seconds) and memory (bytes); defaults
+        ``MAX_SECONDS``, ``MAX_BYTES`` of :mod:`kacspectral.kac.sectors`.
+    progress : callable, optional
+        ``progress()`` without arguments, called once per sector (of the distance, then of the
+        gap search for the bound).
+
+    Returns
+    -------
+    ReservoirDistanceResult
+        ``distance`` (array over times) = ``||h_t - h~_t||`` in ``L^2(Gamma)``, ``norm0`` =
+        ``||h_0 - 1||``, ``bound`` and the constants used (``C``, ``rate_lambda``, ``k``,
+        ``k_mode``, ``l``, ``b``; None without ``with_bound``), the layout (``pools``,
+        ``exchangeable_system``); see :class:`kacspectral.kac.results.ReservoirDistanceResult`.
+
+    Raises
+    ------
+    ValueError
+        If a time is negative or NaN, ``gap_degree`` is not an integer ``>= 1``, ``h0`` is not a
+        normalised polynomial in ``3M`` variables (or ``pool_system=True`` with a non-symmetric
+        ``h0``), its coefficients overflow floating point, or the estimated work exceeds
+        ``max_seconds`` or ``max_bytes`` (the message gives the estimate).
     """
     M, N = problem.system, problem.reservoir
     times = np.atleast_1d(np.asarray(times, dtype=float))

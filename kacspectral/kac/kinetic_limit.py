@@ -222,7 +222,39 @@ class KacNessResult(ResultMixin):
 def kac_ness(problem: MultiThermostat, particles: int | None, degree: int = 4) -> KacNessResult:
     """Exact moments at N, the N -> infinity limit and the 1/N, 1/N^2 coefficients of the named
     observables (:func:`kacspectral.kac.multi_thermostat.named_observables`) of degree <=
-    ``degree``."""
+    ``degree``.
+
+    Parameters
+    ----------
+    problem : MultiThermostat
+        The N-particle 3D Kac system with thermostats (self-collision rate ``lambda_S``,
+        thermostat rates ``mu_a`` and temperatures ``T_a``, exact rationals); its kinetic limit is
+        seed 003, eq. (1.4), with the parameters of :func:`kinetic_parameters`.
+    particles : int or None
+        The number of particles ``N >= 1`` at which the exact moments are computed; None gives
+        only the limit and the ``1/N``, ``1/N^2`` coefficients.
+    degree : int
+        Highest total degree of the observables in the velocities, an integer in
+        ``0..MAX_DEGREE`` of :mod:`kacspectral.kac.multi_thermostat` (default 4; 6 adds
+        ``|v1|^6`` and the three-particle observables).
+
+    Returns
+    -------
+    KacNessResult
+        Exact Fractions per named observable: at ``N`` (``exact``, empty when ``particles`` is
+        None), at ``1/N = 0`` (``limit``), and the coefficients of ``1/N`` and ``1/N^2``; with
+        the kinetic parameters.
+
+    Raises
+    ------
+    TypeError
+        If ``problem`` is not a MultiThermostat.
+    ValueError
+        If ``degree`` or ``particles`` is not an integer in its range.
+    ArithmeticError
+        If a degree block of the ``N = infinity`` stationarity system is singular (the moments
+        are then not analytic in ``1/N``).
+    """
     if not isinstance(problem, MultiThermostat):
         raise TypeError(f"problem must be a MultiThermostat, got {type(problem).__name__}")
     series = stationary_series(problem, degree, order=2)

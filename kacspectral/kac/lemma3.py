@@ -101,11 +101,27 @@ def exact_eigenvalue(n: int, l: int, kernel: AngularKernel | str = "kac") -> Fra
     sympy ``Rational``, which compares equal) for ``kac`` and for polynomial kernels with
     rational coefficients (``kernel.is_exact``).
 
+    Parameters
+    ----------
+    n, l : int
+        The harmonic block ``(n, l)`` of ``V_m``, ``m = 2n + l``: non-negative integers (``n``
+        the radial, ``l`` the angular degree).
+    kernel : AngularKernel or str
+        The angular kernel ``b(s)``, normalised to ``(1/2) int b ds = 1`` (conventions page,
+        section 2), or a specification for :func:`kacspectral.physics.kernels.get_kernel`
+        (default ``"kac"``, ``b(s) = (2(1-s))^(-1/2)``).
+
+    Returns
+    -------
+    Fraction
+        ``lambda_{n,l}[b]`` in ``[-1, 1]``: the eigenvalue of the thermostat's gain on the
+        block (``lambda_{0,0} = 1``; 2/3 at ``(0, 1)`` and ``(1, 0)`` for ``kac``).
+
     Raises
     ------
     ValueError
-        If the kernel has no exact form, or its eigenvalue is not rational (use
-        :func:`eigenvalue` for a float).
+        If ``n`` or ``l`` is not a non-negative integer, the kernel has no exact form, or its
+        eigenvalue is not rational (use :func:`eigenvalue` for a float).
     """
     n, l = _check_nl(n, l)
     kernel = get_kernel(kernel)
@@ -322,11 +338,39 @@ def lemma3_check(
     ``progress(done, total)`` is called after each ``m`` with the work done so far
     (:func:`zonal_evaluations`).
 
+    Parameters
+    ----------
+    m_max : int
+        Highest degree ``m`` of the spaces ``V_m`` checked, an integer in ``1..MAX_M``.
+    kernel : AngularKernel or str
+        The angular kernel ``b(s)`` (``(1/2) int b ds = 1``) or a specification for
+        :func:`kacspectral.physics.kernels.get_kernel` (default ``"kac"``).
+    method : str
+        How the matrices on ``V_m`` are built (:data:`kacspectral.kac.thermostat.ZONAL_METHODS`):
+        ``"omega"`` (velocity space, uniform ``Omega``; the kac kernel only), ``"fourier"``
+        (any kernel), or ``"auto"`` (default: ``omega`` for kac, else ``fourier``).
+    tolerance : float
+        Finite and ``> 0``: the largest accepted absolute error of a numerical eigenvalue and of
+        the supremum (default ``1e-11``).
+    progress : callable, optional
+        ``progress(done, total)``, called after each ``m``.
+
+    Returns
+    -------
+    Lemma3Result
+        One row per ``m`` (numerical and reference spectra, their largest difference, the top
+        eigenvalue and its ``(n, l)``, timing), the supremum over ``m`` (numerical, exact string
+        and where it is reached), the bound, the verdict ``holds``, and Lemma 2's constant
+        (exact and from the matrices).
+
     Raises
     ------
     ValueError
         ``m_max`` not an integer in ``1..MAX_M`` (the message gives the estimated run time),
-        ``tolerance`` not a finite number ``> 0``, or an unknown ``method``.
+        ``tolerance`` not a finite number ``> 0``, or an unknown ``method`` (or ``"omega"`` for
+        another kernel than kac).
+    BudgetError
+        (a ValueError) If the estimated run time exceeds the time budget.
     """
     m_max = _check_m(m_max, "m_max", 1)
     if (

@@ -91,7 +91,7 @@ import numpy as np
 
 from kacspectral.errors import short
 from kacspectral.kac.tables import pair_table, sphere_moment
-from kacspectral.physics.reservoirs import MaxwellianMixture, as_fraction
+from kacspectral.physics.reservoirs import MaxwellianMixture, positive_fraction
 from kacspectral.results import ResultMixin
 from kacspectral.spectral.polynomials import double_factorial
 
@@ -104,6 +104,10 @@ __all__ = [
     "type_key",
     "observable_expectation",
     "canonical_type",
+    "check_degree",
+    "degree_blocks",
+    "lookup_moment",
+    "solve_fraction",
     "stationary_moments",
     "stationarity_rows",
 ]
@@ -116,13 +120,6 @@ MAX_DEGREE = 6
 # ----------------------------------------------------------------------------------------
 # Parameters
 # ----------------------------------------------------------------------------------------
-def _positive(value: object, name: str) -> Fraction:
-    x = as_fraction(value, name)
-    if x <= 0:
-        raise ValueError(f"{name} must be > 0, got {short(x)}")
-    return x
-
-
 @dataclass(frozen=True)
 class MultiThermostat(ResultMixin):
     """Thermostats a = 1..A at temperatures T_a with rates mu_a, and the collision rate lambda_S.
@@ -158,9 +155,9 @@ class MultiThermostat(ResultMixin):
             raise ValueError(f"temperatures and rates must have equal lengths, got "
                              f"{len(temperatures)} temperatures and {len(rates)} rates")
         object.__setattr__(self, "temperatures",
-                           tuple(_positive(t, "temperature") for t in temperatures))
-        object.__setattr__(self, "rates", tuple(_positive(m, "rate") for m in rates))
-        object.__setattr__(self, "lambda_s", _positive(lambda_s, "lambda_s"))
+                           tuple(positive_fraction(t, "temperature") for t in temperatures))
+        object.__setattr__(self, "rates", tuple(positive_fraction(m, "rate") for m in rates))
+        object.__setattr__(self, "lambda_s", positive_fraction(lambda_s, "lambda_s"))
 
     @property
     def mu(self) -> Fraction:
@@ -244,7 +241,8 @@ def moment_types(degree: int) -> list[tuple]:
     return [t for m in range(0, int(degree) + 1, 2) for t in _types_of_degree(m)]
 
 
-def _check_degree(degree: object) -> int:
+def check_degree(degree: object) -> int:
+    """``degree`` if it is an integer in ``0..MAX_DEGREE`` (not a bool), else a ValueError."""
     if isinstance(degree, bool) or not isinstance(degree, int) or not 0 <= degree <= MAX_DEGREE:
         raise ValueError(f"degree must be an integer in 0..{MAX_DEGREE}, got {short(degree)}")
     return degree
@@ -269,7 +267,7 @@ def stationarity_rows(problem: MultiThermostat, degree: int) -> dict:
 
     (module docstring; p_type the representative monomial).
     """
-    degree = _check_degree(degree)
+    degree = check_degree(degree)
     rows = {}
     for lam in moment_types(degree):
         s0: dict = defaultdict(Fraction)
@@ -297,14 +295,16 @@ def stationarity_rows(problem: MultiThermostat, degree: int) -> dict:
     return rows
 
 
-def _blocks(types):
+def degree_blocks(types):
+    """The canonical ``types`` grouped by total degree, in increasing degree: the blocks of the
+    stationarity system, solved one after the other (a block only needs lower degrees)."""
     by_degree: dict = defaultdict(list)
     for lam in types:
         by_degree[sum(sum(p) for p in lam)].append(lam)
     return [by_degree[m] for m in sorted(by_degree)]
 
 
-def _solve_fraction(a: list[list[Fraction]], b: list) -> list:
+def solve_fraction(a: list[list[Fraction]], b: list) -> list:
     """Solve a x = b by Gauss-Jordan elimination in exact rationals.
 
     ``b`` is a vector (list of Fractions) or a list of such right-hand sides (then a list of
@@ -391,7 +391,7 @@ class StationaryMoments(ResultMixin):
 
     def moment(self, parts) -> Fraction:
         """E[prod_p v_p^{parts[p]}] for distinct particles p (0 for odd types)."""
-        return _lookup(self.values, parts, self.degree, self.particles)
+        return lookup_moment(self.values, parts, self.degree, self.particles)
 
     def expectation(self, poly: dict) -> Fraction:
         """E[poly] for a polynomial {(e_1, .., e_K): coefficient} in K labelled particles."""
@@ -431,7 +431,11 @@ class StationaryMoments(ResultMixin):
                 "version": ver["kacspectral"], "versions": ver}
 
 
-def _lookup(values: dict, parts, degree: int, particles: int | None):
+def lookup_moment(values: dict, parts, degree: int, particles: int | None):
+    """The moment ``E[prod_p v_p^{parts[p]}]`` from ``values`` ({canonical type: value}, as
+    solved up to ``degree``): 0 when an axis has an odd total exponent, else the value of its
+    canonical type.  ValueError for a degree above ``degree`` or (``particles`` not None) more
+    particles than ``particles``."""
     parts = [tuple(p) for p in parts]
     deg = sum(sum(p) for p in parts)
     if deg > degree:
@@ -455,11 +459,11 @@ def stationary_moments(problem: MultiThermostat, particles: int,
     if not isinstance(problem, MultiThermostat):
         raise TypeError(f"problem must be a MultiThermostat, got {type(problem).__name__}")
     n = _check_particles(particles)
-    degree = _check_degree(degree)
+    degree = check_degree(degree)
     rows = stationarity_rows(problem, degree)
     lam_s, mu = problem.lambda_s, problem.mu
     values: dict = {(): Fraction(1)}
-    for block in _blocks([t for t in rows if 0 < len(t) <= n]):
+    for block in degree_blocks([t for t in rows if 0 < len(t) <= n]):
         idx = {t: i for i, t in enumerate(block)}
         a = [[Fraction(0)] * len(block) for _ in block]
         b = [Fraction(0)] * len(block)
@@ -482,7 +486,7 @@ def stationary_moments(problem: MultiThermostat, particles: int,
                     b[i] -= c * values[tau]
                 else:  # pragma: no cover - guards the closure argument of the docstring
                     raise RuntimeError(f"row {lam} refers to {tau}, outside the N = {n} system")
-        values.update(zip(block, _solve_fraction(a, b), strict=True))
+        values.update(zip(block, solve_fraction(a, b), strict=True))
     return StationaryMoments.from_values(problem, n, degree, values)
 
 

@@ -12,7 +12,7 @@ T-system generator L_S + mu sum_i (T_i - I) (``generator_matrix(..., kind="T")``
 mu = sum_a mu_a only, not on the temperatures (a check in the tests builds the temperature-
 dependent matrix of the moment hierarchy and compares its eigenvalues).
 
-Symmetry reduction as in :func:`kacspectral.kac.generators.kac_gap`: L commutes with S_N, so
+Symmetry reduction as in :func:`kacspectral.kac.spectral_gap.kac_gap`: L commutes with S_N, so
 the layout "min(m, N) labelled particles + one pool" carries every eigenvalue of degree m.
 There is no conserved quantity (the thermostats fix the energy and momentum), so every
 eigenvalue of degree m >= 1 is negative.

@@ -35,12 +35,12 @@ import sympy as sp
 from kacspectral.errors import short
 from kacspectral.kac.multi_thermostat import (
     MultiThermostat,
-    _blocks,
-    _check_degree,
-    _lookup,
-    _solve_fraction,
+    check_degree,
+    degree_blocks,
+    lookup_moment,
     moment_types,
     observable_expectation,
+    solve_fraction,
     stationarity_rows,
 )
 
@@ -73,7 +73,7 @@ class SymbolicStationaryMoments:
 
     def moment(self, parts) -> sp.Expr:
         """E[prod_p v_p^{parts[p]}] as a rational function of N."""
-        return _lookup(self.values, parts, self.degree, None)
+        return lookup_moment(self.values, parts, self.degree, None)
 
     def expectation(self, poly: dict) -> sp.Expr:
         """E[poly] as a rational function of N (poly as in StationaryMoments.expectation)."""
@@ -97,7 +97,7 @@ def stationary_moments_symbolic(problem: MultiThermostat,
 
     if not isinstance(problem, MultiThermostat):
         raise TypeError(f"problem must be a MultiThermostat, got {type(problem).__name__}")
-    degree = _check_degree(degree)
+    degree = check_degree(degree)
     rows = stationarity_rows(problem, degree)
     field = sp.QQ.frac_field(N_SYMBOL)
     n_ = field.from_sympy(N_SYMBOL)
@@ -108,7 +108,7 @@ def stationary_moments_symbolic(problem: MultiThermostat,
         return field.from_sympy(sp.Rational(x.numerator, x.denominator))
 
     values: dict = {(): field.one}
-    for block in _blocks([t for t in rows if t]):
+    for block in degree_blocks([t for t in rows if t]):
         idx = {t: i for i, t in enumerate(block)}
         a = [[field.zero] * len(block) for _ in block]
         b = [[field.zero] for _ in block]
@@ -135,7 +135,7 @@ def stationary_moments_symbolic(problem: MultiThermostat,
 
 def _inverse_fraction(a: list[list[Fraction]]) -> list[list[Fraction]]:
     n = len(a)
-    cols = _solve_fraction(a, [[Fraction(int(i == j)) for i in range(n)] for j in range(n)])
+    cols = solve_fraction(a, [[Fraction(int(i == j)) for i in range(n)] for j in range(n)])
     return [[cols[j][i] for j in range(n)] for i in range(n)]
 
 
@@ -151,13 +151,13 @@ def stationary_series(problem: MultiThermostat, degree: int = 4, order: int = 2)
     """
     if not isinstance(problem, MultiThermostat):
         raise TypeError(f"problem must be a MultiThermostat, got {type(problem).__name__}")
-    degree = _check_degree(degree)
+    degree = check_degree(degree)
     if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= 120:
         raise ValueError(f"order must be an integer in 0..120, got {short(order)}")
     rows = stationarity_rows(problem, degree)
     lam_s, mu = problem.lambda_s, problem.mu
     series: dict = {(): [Fraction(1)] + [Fraction(0)] * order}
-    for block in _blocks([t for t in rows if t]):
+    for block in degree_blocks([t for t in rows if t]):
         idx = {t: i for i, t in enumerate(block)}
         a1 = [[Fraction(0)] * len(block) for _ in block]
         a0 = [[Fraction(0)] * len(block) for _ in block]
@@ -201,7 +201,7 @@ def _pade_denominator(c: list[Fraction], d: int) -> list[Fraction] | None:
     a = [[c[k - j] if k >= j else Fraction(0) for j in range(1, d + 1)]
          for k in range(d + 1, 2 * d + 1)]
     try:
-        return [Fraction(1)] + _solve_fraction(a, [-c[k] for k in range(d + 1, 2 * d + 1)])
+        return [Fraction(1)] + solve_fraction(a, [-c[k] for k in range(d + 1, 2 * d + 1)])
     except ArithmeticError:
         return None
 
@@ -223,7 +223,7 @@ def stationary_rational_functions(problem: MultiThermostat, degree: int = 6,
     the tests needs d > 8 at degree 6 (then raise ``max_denominator_degree``: the series order
     grows to n + d, n = 77, and the cost with it).
     """
-    degree = _check_degree(degree)
+    degree = check_degree(degree)
     n_types = len(moment_types(degree)) - 1
     order = n_types + int(max_denominator_degree)
     series = stationary_series(problem, degree, order)

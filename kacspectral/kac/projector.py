@@ -33,14 +33,14 @@ import numpy as np
 
 from kacspectral.kac.generators import (
     PolynomialSector,
-    _orbit_size,
     monomials,
     one_body,
     pair_table,
     thermostat_table,
     two_body,
 )
-from kacspectral.kac.tables import _pmul
+from kacspectral.kac.sectors import orbit_size
+from kacspectral.kac.tables import poly_mul
 
 __all__ = [
     "invariant_exponents",
@@ -98,7 +98,7 @@ def invariant_functionals(sector: PolynomialSector, parity_only: bool = True):
         for el in sector.elements:
             betas = [e for part in el for e in part]
             coef = _split_coefficient(betas, alpha, j)
-            size = math.prod(_orbit_size(p, n) for p, n in zip(el, sector.pools, strict=False))
+            size = math.prod(orbit_size(p, n) for p, n in zip(el, sector.pools, strict=False))
             bfact = math.prod(math.factorial(x) for e in betas for x in e)
             row.append(coef * size * bfact)
         rows.append(row)
@@ -123,7 +123,7 @@ def _y_poly(alpha, r) -> dict:
     p = {tuple(alpha): Fraction(1)}
     r2 = {(2, 0, 0): 1, (0, 2, 0): 1, (0, 0, 2): 1}
     for _ in range(r):
-        p = _pmul(p, r2)
+        p = poly_mul(p, r2)
     return p
 
 

@@ -1,7 +1,7 @@
 """Results of the Kac sector computations: frozen :class:`~kacspectral.results.ResultMixin`
 dataclasses.
 
-:class:`KacGapResult` (from :func:`kacspectral.kac.generators.kac_gap`),
+:class:`KacGapResult` (from :func:`kacspectral.kac.spectral_gap.kac_gap`),
 :class:`ReservoirDistanceResult` (from
 :func:`kacspectral.kac.finite_reservoir.reservoir_distance`), :class:`ReservoirGapResult`
 (from :func:`kacspectral.kac.finite_reservoir.reservoir_gap`) and the modes they list
@@ -76,10 +76,16 @@ class KacMode(_LegacyItems, ResultMixin):
 @dataclass(frozen=True)
 class KacGapResult(_LegacyItems, ResultMixin):
     """Spectral gap of L_S on the polynomial sectors of degree <= ``degree``
-    (:func:`kacspectral.kac.generators.kac_gap`).
+    (:func:`kacspectral.kac.spectral_gap.kac_gap`).
 
     Attributes
     ----------
+    particles : int
+        N, the number of particles.
+    degree : int
+        The largest polynomial degree searched.
+    lambda_s : Fraction
+        lambda_S, the total collision rate per particle.
     gap : float
         -(largest non-zero eigenvalue) on the sectors searched (an upper bound for the gap on
         all of L^2).
@@ -132,11 +138,39 @@ class ReservoirDistanceResult(_LegacyItems, ResultMixin):
     """Exact ||h_t - h~_t|| and the seed's bound
     (:func:`kacspectral.kac.finite_reservoir.reservoir_distance`).
 
-    times, distance : arrays over the times (inf allowed: the long-time limit);
-    norm0 : ||h_0 - 1||;  pools, exchangeable_system : the sector layout used;
-    bound : the seed's bound at the times (None without ``with_bound``), with its constants
-    C, rate_lambda (= lambda_S/2 + mu), k (gap of L on degree <= k_degree, mode k_mode),
-    l (l_block: the block (n, l) of T attaining it) and b = mu l/(k - mu/3) (None if k = mu/3).
+    Attributes
+    ----------
+    times : ndarray of float
+        The times ``t >= 0`` (``inf`` allowed: the long-time limit).
+    distance : ndarray of float
+        ``||h_t - h~_t||`` in ``L^2(Gamma)`` at each time.
+    norm0 : float
+        ``||h_0 - 1||``.
+    pools : tuple of int
+        The sector layout: ``(M, N)`` for an exchangeable system pool, else ``(1, ..., 1, N)``.
+    exchangeable_system : bool
+        Whether the system particles were treated as one exchangeable pool.
+    bound : ndarray of float or None
+        The seed's bound at the times (None without ``with_bound``; then the constants below
+        are None too).
+    C : float or None
+        ``C(M/N)`` of Lemma 1 of seed 000.
+    rate_lambda : float or None
+        ``lambda = lambda_S/2 + mu``.
+    k : float or None
+        The spectral gap of ``L`` on the sectors of degree ``<= k_degree``.
+    k_mode : KacMode or None
+        The mode attaining ``k``.
+    k_degree : int or None
+        The ``gap_degree`` searched.
+    l : float or None
+        Lemma 2's constant ``l`` of the thermostat ``T``.
+    l_block : tuple of int or None
+        The block ``(n, l)`` of ``T`` attaining it.
+    b : float or None
+        ``b = mu l/(k - mu/3)`` (None if ``k = mu/3``).
+    extra : dict
+        Further JSON-ready data.
     """
 
     times: np.ndarray

@@ -3,7 +3,8 @@
 Seed 000 (Bonetto, Popa, Powell, Chen, Tung, 2025), section 2; conventions page
 ``docs/conventions.md`` section 6.  The construction (monomial symmetric functions over pools,
 Wick degree, per-axis parity) is described in :mod:`kacspectral.kac.generators`, which
-re-exports every public name of this module.
+re-exports the sector basis and its cost model (``ZERO``, ``PolynomialSector``,
+``sector_dimensions``, ``gap_search_cost``, ``check_cost``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from kacspectral.errors import short
 from kacspectral.kac.tables import monomials
 
 __all__ = ["ZERO", "PolynomialSector", "sector_dimensions", "gap_search_cost", "check_cost",
-           "MAX_SECONDS", "MAX_BYTES"]
+           "MAX_SECONDS", "MAX_BYTES", "canonical_parts", "orbit_size"]
 
 ZERO = (0, 0, 0)
 
@@ -52,13 +53,17 @@ def _vector_partitions(d: int, maxparts: int) -> tuple:
     return tuple(out)
 
 
-def _canon(parts) -> tuple:
+def canonical_parts(parts) -> tuple:
+    """The multiset of non-zero 3-exponents ``parts`` (one per particle of a pool) in canonical
+    form: zeros dropped, sorted descending -- the key ``lambda`` of the monomial symmetric
+    function ``m_lambda`` that the monomial belongs to."""
     return tuple(sorted((p for p in parts if p != ZERO), reverse=True))
 
 
 @cache
-def _orbit_size(part: tuple, n: int) -> int:
-    """Number of distinct monomials in m_lambda over a pool of n particles."""
+def orbit_size(part: tuple, n: int) -> int:
+    """Number of distinct monomials in m_lambda over a pool of n particles (``lambda = part``,
+    a canonical multiset of :func:`canonical_parts`; 0 when it has more than n parts)."""
     ell = len(part)
     if ell > n:
         return 0
@@ -118,7 +123,7 @@ class PolynomialSector:
         self.elements = elements
         self.index = {el: i for i, el in enumerate(elements)}
         self.norm2 = [
-            math.prod(_orbit_size(part, n) for part, n in zip(el, pools, strict=False))
+            math.prod(orbit_size(part, n) for part, n in zip(el, pools, strict=False))
             * math.prod(_efact(e) for part in el for e in part)
             for el in elements
         ]
@@ -174,7 +179,7 @@ MAX_BYTES = 8 * 2**30
 
 
 def gap_search_cost(layouts) -> dict:
-    """Estimated seconds and bytes of :func:`kacspectral.kac.generators.spectrum_modes` over
+    """Estimated seconds and bytes of :func:`kacspectral.kac.spectral_gap.spectrum_modes` over
     ``layouts`` (list of (pools, degree, ...)), from the sector dimensions
     (:func:`sector_dimensions`, counted without building the sectors).
     Returns {"seconds", "bytes", "max_dimension"}."""

@@ -2,7 +2,8 @@
 
 Seed 000 (Bonetto, Popa, Powell, Chen, Tung), section 2; conventions page, section 6; the
 Wick (Hermite He_n, scaled velocity x = sqrt(2 pi) v) picture is described in
-:mod:`kacspectral.kac.generators`, which re-exports every public name of this module.
+:mod:`kacspectral.kac.generators`, which re-exports the tables and the monomial and sphere
+helpers of this module (every public name but :func:`poly_mul`).
 
 Polynomials are dicts {exponent tuple: Fraction}.  A table maps a monomial of one particle
 (``thermostat_table``, ``casimir_table``) or of a pair (``pair_table``, ``pair_table_direct``,
@@ -39,6 +40,7 @@ __all__ = [
     "monomials",
     "pair_table",
     "pair_table_direct",
+    "poly_mul",
     "reflection_average",
     "sphere_moment",
     "thermostat_table",
@@ -66,7 +68,9 @@ def _padd(p: dict, q: dict, scale=1) -> dict:
     return {k: v for k, v in out.items() if v != 0}
 
 
-def _pmul(p: dict, q: dict) -> dict:
+def poly_mul(p: dict, q: dict) -> dict:
+    """The product of two polynomials given as dicts ``{exponent tuple: coefficient}`` (exponent
+    tuples of equal length), without zero coefficients."""
     out: dict = defaultdict(int)
     for k1, v1 in p.items():
         for k2, v2 in q.items():
@@ -83,7 +87,7 @@ def _substitute(poly: dict, forms: list[dict]) -> dict:
             powers[(i, e)] = (
                 {tuple(0 for _ in next(iter(forms[i]))): Fraction(1)}
                 if e == 0
-                else _pmul(power(i, e - 1), forms[i])
+                else poly_mul(power(i, e - 1), forms[i])
             )
         return powers[(i, e)]
 
@@ -93,7 +97,7 @@ def _substitute(poly: dict, forms: list[dict]) -> dict:
         term = {tuple(0 for _ in range(nout)): Fraction(1)}
         for i, e in enumerate(expo):
             if i < len(forms):
-                term = _pmul(term, power(i, e))
+                term = poly_mul(term, power(i, e))
             elif e:  # variables beyond ``forms`` are kept (they must exist in the output)
                 term = {k[:i] + (k[i] + e,) + k[i + 1:]: v for k, v in term.items()}
         out = _padd(out, term, coef)
@@ -199,7 +203,7 @@ class _PowerCache:
     def power(self, i: int, e: int) -> dict:
         if (i, e) not in self.powers:
             self.powers[(i, e)] = ({(0,) * self.nout: 1} if e == 0
-                                   else _pmul(self.power(i, e - 1), self.forms[i]))
+                                   else poly_mul(self.power(i, e - 1), self.forms[i]))
         return self.powers[(i, e)]
 
     def __call__(self, poly: dict) -> dict:
@@ -208,7 +212,7 @@ class _PowerCache:
             term = {(0,) * self.nout: 1}
             for i, e in enumerate(expo):
                 if e:
-                    term = _pmul(term, self.power(i, e))
+                    term = poly_mul(term, self.power(i, e))
             for k, v in term.items():
                 out[k] += coef * v
         return {k: v for k, v in out.items() if v != 0}

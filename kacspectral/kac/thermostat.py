@@ -77,9 +77,9 @@ from scipy import special
 from kacspectral.errors import short
 from kacspectral.physics.kernels import AngularKernel, get_kernel
 from kacspectral.spectral.burnett import sphere_quadrature
+from kacspectral.spectral.harmonics import zonal_rows
 from kacspectral.spectral.hermite import (
     SEED_TEMPERATURE,
-    _zonal_rows,
     burnett_functions,
     gauss_hermite_3d,
     hermite_e_3d,
@@ -359,8 +359,8 @@ def _gauss_legendre(n: int, dtype: type = _LD) -> tuple[NDArray, NDArray]:
 
 
 def _zonal_solid(l_max: int, x: NDArray, parity: int, dtype: type) -> NDArray:
-    """:func:`kacspectral.spectral.hermite.zonal_solid_harmonics` in precision ``dtype``."""
-    return _zonal_rows(l_max, x[..., 2], np.sum(x * x, axis=-1), parity, dtype)
+    """:func:`kacspectral.spectral.harmonics.zonal_solid_harmonics` in precision ``dtype``."""
+    return zonal_rows(l_max, x[..., 2], np.sum(x * x, axis=-1), parity, dtype)
 
 
 def zonal_matrix_fourier(m: int, kernel: AngularKernel | str = "kac") -> NDArray:

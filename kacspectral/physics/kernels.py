@@ -383,8 +383,30 @@ def kernel_from_expression(
     Powers of ``(1-s)`` and ``(1+s)`` are pulled out as endpoint exponents; when the rest is a
     polynomial, the kernel is exact (rational ``B_ij``).
 
+    Parameters
+    ----------
+    expr : str, sympy expression, int or Fraction
+        ``b(s)`` on ``[-1, 1]``, ``s = cos theta`` the cosine of the deflection angle, e.g.
+        ``"3*(1+s)**2/4"`` or ``"(2*(1-s))**(-1/2)"``; a rational constant is the constant
+        kernel.  Floats in it are read as the exact decimals written (``0.1`` is ``1/10``).
+        It must be ``>= 0``, integrable (endpoint exponents ``> -1``) and normalised to
+        ``(1/2) int_{-1}^{1} b(s) ds = 1`` (conventions page, section 2).
+    normalize : bool
+        Rescale a kernel whose ``(1/2) int b ds`` is positive but not 1 instead of raising
+        (default False).
+    name : str, optional
+        The kernel's name (default: the text of ``expr``).
+
+    Returns
+    -------
+    AngularKernel
+        ``b = (1-s)^a (1+s)^c p(s)`` with the endpoint exponents split off; exact
+        (``is_exact``, rational ``B_ij``) when ``p`` is a polynomial.
+
     Raises
     ------
+    TypeError
+        If ``expr`` is not a string, a sympy expression, an int or a Fraction.
     ValueError
         If the text is outside that grammar, has a symbol other than ``s``, is identically
         zero, or the kernel is negative, not integrable or not normalised (unless
@@ -437,6 +459,35 @@ def kernel_from_callable(
     With ``endpoint_exponents = (a, c)`` the callable is the full ``b`` and
     ``p = b / ((1-s)^a (1+s)^c)`` is used for quadrature.  A singular endpoint that is not
     declared is detected (the quadrature does not converge) and reported.
+
+    Parameters
+    ----------
+    func : callable
+        Vectorised ``b(s)`` for ``s = cos theta`` in ``[-1, 1]`` (float array in, array of the
+        same shape or a scalar out), ``>= 0`` and normalised to ``(1/2) int_{-1}^{1} b(s) ds =
+        1`` (conventions page, section 2).
+    normalize : bool
+        Rescale a kernel whose ``(1/2) int b ds`` is positive but not 1 instead of raising
+        (default False).
+    endpoint_exponents : tuple of float
+        ``(a, c)``, both ``> -1``: ``b`` behaves like ``(1-s)^a`` at ``s = 1`` and ``(1+s)^c``
+        at ``s = -1`` (default ``(0, 0)``, a bounded kernel).
+    name : str, optional
+        The kernel's name (default: ``func.__name__``).
+
+    Returns
+    -------
+    AngularKernel
+        The kernel, with floating-point constants from Gauss-Jacobi quadrature (never exact).
+
+    Raises
+    ------
+    TypeError
+        If ``func`` is not callable.
+    ValueError
+        If the kernel is not finite on the open interval, negative, not integrable, not
+        resolved by the quadrature (an undeclared endpoint singularity) or not normalised
+        (unless ``normalize=True``).
     """
     if not callable(func):
         raise TypeError(f"kernel must be callable, got {type(func).__name__}")
@@ -479,6 +530,19 @@ def get_kernel(spec: KernelSpec, normalize: bool = False) -> AngularKernel:
         constant, a kernel, or a vectorised callable.
     normalize : bool
         Rescale a kernel whose ``(1/2) int b`` is not 1 instead of raising.
+
+    Returns
+    -------
+    AngularKernel
+        The kernel itself when ``spec`` is one; the named kernel; else
+        :func:`kernel_from_expression` or :func:`kernel_from_callable` of ``spec``.
+
+    Raises
+    ------
+    TypeError
+        If ``spec`` is none of the accepted types.
+    ValueError
+        If ``spec`` is empty text or an invalid kernel (see the two constructors).
     """
     if isinstance(spec, AngularKernel):
         return spec

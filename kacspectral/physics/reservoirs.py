@@ -28,7 +28,7 @@ from kacspectral.errors import short
 from kacspectral.results import ResultMixin
 from kacspectral.spectral.polynomials import double_factorial
 
-__all__ = ["ExactNumber", "MaxwellianMixture", "as_fraction"]
+__all__ = ["ExactNumber", "MaxwellianMixture", "as_fraction", "positive_fraction"]
 
 #: What :func:`as_fraction` reads exactly: an int, a Fraction, a float (through its ``repr``),
 #: a string such as ``"1/6"`` or ``"0.25"`` (sympy Rationals and numpy numbers are read too).
@@ -65,6 +65,18 @@ def as_fraction(value: object, name: str = "value") -> Fraction:
             raise ValueError(f"{name} must be a number such as 0.5 or 1/6, got {value!r}") from None
         return out
     raise ValueError(f"{name} must be a number, got {value!r}")
+
+
+def positive_fraction(value: object, name: str = "value") -> Fraction:
+    """Read a number ``> 0`` (a rate, a temperature) as an exact Fraction, as
+    :func:`as_fraction` reads it (a float through its ``repr``: ``0.1`` is ``1/10``).
+
+    Raises ValueError naming ``name`` for a non-number, a non-finite float or a value ``<= 0``.
+    """
+    x = as_fraction(value, name)
+    if x <= 0:
+        raise ValueError(f"{name} must be > 0, got {short(x)}")
+    return x
 
 
 _TINY = float(np.finfo(float).tiny)

@@ -7,10 +7,10 @@ Conventions (conventions page, sections 1 and 3)
   ``dsigma`` on S^2 (so ``Y_00 = 1``), without Condon-Shortley phase; ``m > 0`` carries
   ``cos(m phi)``, ``m < 0`` carries ``sin(|m| phi)``.  In particular
   ``(Y_{1,1}, Y_{1,-1}, Y_{1,0}) = sqrt(3) (x, y, z)/|x|``.  The *solid* harmonics are
-  ``Ys_lm(x) = |x|^l Y_lm(x/|x|)``, homogeneous polynomials of degree ``l``.  They, the
-  Burnett normalisation ``N_l`` and the zonal ``Pbar_l`` are those of
-  :mod:`kacspectral.spectral.hermite`
-  (the single implementation; re-exported here as ``real_solid_harmonics``, ``harmonic_index``,
+  ``Ys_lm(x) = |x|^l Y_lm(x/|x|)``, homogeneous polynomials of degree ``l``.  They and the
+  zonal ``Pbar_l`` are those of :mod:`kacspectral.spectral.harmonics`, the Burnett
+  normalisation ``N_l`` that of :mod:`kacspectral.spectral.hermite` (the single
+  implementations; re-exported here as ``real_solid_harmonics``, ``harmonic_index``,
   ``legendre_normalized``).
 * **Fischer inner product** on polynomials in ``eta``: ``<eta^alpha, eta^beta>_F = alpha!
   delta_{alpha beta}``.  The map ``H_alpha(x) -> eta^alpha / sqrt(alpha!)`` from the orthonormal
@@ -52,12 +52,10 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from kacspectral.errors import short
+from kacspectral.spectral.harmonics import harmonic_index, solid_harmonics, zonal_harmonics
 from kacspectral.spectral.hermite import (  # noqa: F401  (burnett_functions: kept importable)
     burnett_functions,
     burnett_norm,
-    harmonic_index,
-    solid_harmonics,
-    zonal_harmonics,
 )
 
 __all__ = [
@@ -87,13 +85,13 @@ def fischer_norm(n: int, l: int) -> float:
     return math.exp(log_nl - math.log(burnett_norm(l)))
 
 
-#: ``Ys_lm(x) = |x|^l Y_lm(x/|x|)``: :func:`kacspectral.spectral.hermite.solid_harmonics` (same
+#: ``Ys_lm(x) = |x|^l Y_lm(x/|x|)``: :func:`kacspectral.spectral.harmonics.solid_harmonics` (same
 #: conventions: uniform probability measure on S^2, no Condon-Shortley phase, row
 #: ``harmonic_index(l, m) = l^2 + l + m``).
 real_solid_harmonics = solid_harmonics
 
 #: ``Pbar_l(mu) = sqrt(2l+1) P_l(mu) = Y_l0`` at ``cos(theta) = mu``, ``l <= l_max``
-#: (``(1/2) int Pbar_l^2 dmu = 1``): :func:`kacspectral.spectral.hermite.zonal_harmonics`.
+#: (``(1/2) int Pbar_l^2 dmu = 1``): :func:`kacspectral.spectral.harmonics.zonal_harmonics`.
 legendre_normalized = zonal_harmonics
 
 

@@ -1,4 +1,4 @@
-"""Hermite spectral core on R^3: tensor Hermite and harmonic (Burnett) bases for a Maxwellian.
+"""Hermite spectral core on R^3: the tensor Hermite and Burnett bases of ``L^2(M_T)``.
 
 Conventions (conventions page, sections 1 and 6)
 --------------------------------------
@@ -16,9 +16,8 @@ Conventions (conventions page, sections 1 and 6)
   degree are listed in **descending lexicographic order**: ``(m,0,0), (m-1,1,0), (m-1,0,1),
   (m-2,2,0), ...``; :func:`multi_indices_upto` concatenates degrees ``0, 1, ..., K``.
 * Real spherical harmonics ``Y_lm`` (``m = -l..l``; cosine for ``m > 0``, sine for ``m < 0``,
-  **no** Condon-Shortley phase) are orthonormal for the **uniform probability measure** on
-  ``S^2`` (so ``Y_00 = 1``).  They are evaluated as solid harmonics ``|v|^l Y_lm(v/|v|)``,
-  polynomials in ``v`` computed by a homogeneous normalised Legendre recurrence.
+  **no** Condon-Shortley phase), orthonormal for the **uniform probability measure** on
+  ``S^2`` (so ``Y_00 = 1``), and their solid and zonal forms: :mod:`kacspectral.spectral.harmonics`.
 * Burnett functions, orthonormal in ``L^2(M_T)``:
 
       psi_{nlm}(v) = N_l q_n^{(l+1/2)}(|v|^2/(2T)) |v/sqrt(T)|^l Y_lm(v/|v|),
@@ -34,7 +33,6 @@ The change of basis ``C[i, j] = <H_{alpha_i}, psi_j>`` (:func:`burnett_to_hermit
 by the tensor Gauss-Hermite rule of ``m + 1`` nodes per axis, exact for the degree-``2m``
 integrand; ``C`` is orthogonal.
 """
-
 from __future__ import annotations
 
 import math
@@ -44,8 +42,14 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
-from kacspectral.errors import short
+from kacspectral.spectral.harmonics import (
+    harmonic_index,
+    solid_harmonics,
+    solid_harmonics_exact,
+    zonal_solid_harmonics,
+)
 from kacspectral.spectral.polynomials import (
+    check_nonnegative_int,
     gauss_hermite_e,
     hermite_e_orthonormal,
     laguerre_function_orthonormal,
@@ -62,29 +66,18 @@ __all__ = [
     "coefficients_from_values",
     "dim_v",
     "gauss_hermite_3d",
-    "harmonic_index",
     "hermite_e_3d",
     "index_in_degree",
     "index_of",
     "multi_indices",
     "multi_indices_upto",
-    "solid_harmonics",
-    "spherical_harmonics",
     "values_from_coefficients",
     "zonal_burnett_functions",
     "zonal_burnett_indices",
-    "zonal_harmonics",
-    "zonal_solid_harmonics",
 ]
 
 #: Temperature of the seed 000 weight ``Gamma(x) = exp(-pi |x|^2)`` (variance ``1/(2 pi)``).
 SEED_TEMPERATURE = 1.0 / (2.0 * math.pi)
-
-
-def _check_nonneg_int(value: int, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise ValueError(f"{name} must be a non-negative integer, got {short(value)}")
-    return int(value)
 
 
 def _check_temperature(temperature: float) -> float:
@@ -97,7 +90,7 @@ def _check_temperature(temperature: float) -> float:
 # ---------------------------------------------------------------------- multi-indices
 def dim_v(m: int) -> int:
     """Dimension ``(m+1)(m+2)/2`` of ``V_m`` (multi-indices of R^3 of total degree ``m``)."""
-    m = _check_nonneg_int(m, "m")
+    m = check_nonnegative_int(m, "m")
     return (m + 1) * (m + 2) // 2
 
 
@@ -117,12 +110,12 @@ def multi_indices(m: int) -> NDArray:
     ndarray of int, shape ``(dim_v(m), 3)``
         ``(m,0,0), (m-1,1,0), (m-1,0,1), (m-2,2,0), (m-2,1,1), (m-2,0,2), ...``
     """
-    return _multi_indices(_check_nonneg_int(m, "m")).copy()
+    return _multi_indices(check_nonnegative_int(m, "m")).copy()
 
 
 def multi_indices_upto(K: int) -> NDArray:
     """All multi-indices with ``|alpha| <= K``, graded: degree 0, then 1, ..., then ``K``."""
-    K = _check_nonneg_int(K, "K")
+    K = check_nonnegative_int(K, "K")
     return np.concatenate([_multi_indices(m) for m in range(K + 1)], axis=0)
 
 
@@ -265,94 +258,6 @@ def coefficients_from_values(
     return cube[_dense_cube_index(a)].reshape((a.shape[0],) + batch)
 
 
-# ---------------------------------------------------------------------- harmonics
-def harmonic_index(l: int, m: int) -> int:
-    """Row ``l^2 + l + m`` of ``Y_lm`` in :func:`solid_harmonics` / :func:`spherical_harmonics`."""
-    return l * l + l + m
-
-
-def _legendre_ratio(l: int, m: int) -> tuple[float, float]:
-    """``(a_lm, a_lm / a_{l-1,m})``, ``a_lm = sqrt((4l^2-1)/(l^2-m^2))``, for ``l >= m + 2``.
-
-    The homogeneous three-term recurrence of the normalised associated Legendre functions reads
-    ``S_l^m = a_lm z S_{l-1}^m - (a_lm / a_{l-1,m}) r^2 S_{l-2}^m``, with
-    ``a_lm / a_{l-1,m} = sqrt((2l+1)((l-1)^2-m^2) / ((2l-3)(l^2-m^2)))``.
-    """
-    a_l = math.sqrt((4 * l * l - 1) / (l * l - m * m))
-    a_lm1 = math.sqrt((4 * (l - 1) ** 2 - 1) / ((l - 1) ** 2 - m * m))
-    return a_l, a_l / a_lm1
-
-
-def solid_harmonics(l_max: int, x: ArrayLike) -> NDArray:
-    """Real solid harmonics ``|x|^l Y_lm(x/|x|)`` for ``l <= l_max``, ``-l <= m <= l``.
-
-    ``Y_lm`` is orthonormal for the uniform probability measure on S^2 (``Y_00 = 1``); cosine
-    type for ``m > 0``, sine type for ``m < 0``, no Condon-Shortley phase:
-
-        Y_lm = sqrt(2) Pbar_l^|m|(cos th) cos(m ph)  (m > 0),   Y_l0 = Pbar_l^0(cos th),
-        Y_lm = sqrt(2) Pbar_l^|m|(cos th) sin(|m| ph) (m < 0),
-        Pbar_l^m = sqrt((2l+1)(l-m)!/(l+m)!) P_l^m.
-
-    Computed homogeneously: ``S_m^m = prod_{k<=m} sqrt((2k+1)/(2k))``,
-    ``S_{m+1}^m = sqrt(2m+3) z S_m^m``,
-    ``S_l^m = a_lm (z S_{l-1}^m - r^2 S_{l-2}^m / a_{l-1,m})``, ``a_lm = sqrt((4l^2-1)/(l^2-m^2))``
-    (:func:`_legendre_ratio`), times ``Re/Im (x + i y)^m`` (the ``sqrt(2)`` of ``m != 0`` is
-    folded into ``S_m^m``).  These are polynomials (well defined at ``x = 0``).  This is the
-    package's one implementation of the real harmonics (:mod:`kacspectral.spectral.burnett` reuses
-    it).
-
-    Returns
-    -------
-    ndarray, shape ``((l_max+1)^2,) + x.shape[:-1]``
-        Row ``l^2 + l + m`` (:func:`harmonic_index`).
-    """
-    l_max = _check_nonneg_int(l_max, "l_max")
-    x = np.asarray(x, dtype=float)
-    if x.shape[-1:] != (3,):
-        raise ValueError(f"points x must have shape (..., 3), got {x.shape}")
-    X, Y, Z = x[..., 0], x[..., 1], x[..., 2]
-    r2 = X * X + Y * Y + Z * Z
-    out = np.empty(((l_max + 1) ** 2,) + X.shape)
-    re, im = np.ones_like(X), np.zeros_like(X)  # (x + i y)^m
-    smm = 1.0
-    for m in range(l_max + 1):
-        if m > 0:
-            re, im = re * X - im * Y, re * Y + im * X
-            smm *= math.sqrt((2 * m + 1) / (2 * m))
-        prev2: float | NDArray = 0.0  # read only from l = m + 2 on, after it is set
-        prev: float | NDArray = smm if m == 0 else math.sqrt(2.0) * smm  # broadcast below
-        cur: float | NDArray
-        for l in range(m, l_max + 1):
-            if l == m:
-                cur = prev
-            elif l == m + 1:
-                cur = math.sqrt(2 * m + 3) * Z * prev
-            else:
-                a_l, ratio = _legendre_ratio(l, m)
-                cur = a_l * Z * prev - ratio * r2 * prev2
-            if l > m:
-                prev2, prev = prev, cur
-            row = harmonic_index(l, 0)
-            if m == 0:
-                out[row] = cur
-            else:
-                np.multiply(cur, re, out=out[row + m, ...])
-                np.multiply(cur, im, out=out[row - m, ...])
-    return out
-
-
-def spherical_harmonics(l_max: int, u: ArrayLike) -> NDArray:
-    """Real ``Y_lm(u/|u|)`` (uniform-probability normalisation), rows ``l^2 + l + m``.
-
-    Raises ValueError at ``u = 0``.
-    """
-    u = np.asarray(u, dtype=float)
-    r = np.linalg.norm(u, axis=-1, keepdims=True)
-    if np.any(r == 0):
-        raise ValueError("spherical_harmonics needs non-zero directions u; got u = 0")
-    return solid_harmonics(l_max, u / r)
-
-
 # ---------------------------------------------------------------------- Burnett basis
 def burnett_indices(m: int) -> NDArray:
     """``(n, l, mm)`` with ``2n + l = m``: ``l`` ascending (parity of ``m``), ``mm = -l..l``.
@@ -361,7 +266,7 @@ def burnett_indices(m: int) -> NDArray:
     -------
     ndarray of int, shape ``(dim_v(m), 3)``
     """
-    m = _check_nonneg_int(m, "m")
+    m = check_nonnegative_int(m, "m")
     rows = [((m - l) // 2, l, k) for l in range(m % 2, m + 1, 2) for k in range(-l, l + 1)]
     return np.array(rows, dtype=np.int64).reshape(-1, 3)
 
@@ -476,7 +381,7 @@ def zonal_burnett_functions(m: int, v: ArrayLike, temperature: float = 1.0) -> N
     -------
     ndarray, shape ``(m//2 + 1,) + v.shape[:-1]``
     """
-    m = _check_nonneg_int(m, "m")
+    m = check_nonnegative_int(m, "m")
     t = _check_temperature(temperature)
     v = np.asarray(v, dtype=float)
     if v.shape[-1:] != (3,):
@@ -524,72 +429,6 @@ def _laguerre_top(n: int, alpha: float, u: NDArray) -> NDArray:
     return p
 
 
-def zonal_solid_harmonics(l_max: int, x: ArrayLike, parity: int | None = None) -> NDArray:
-    """Zonal solid harmonics ``|x|^l Y_l0(x/|x|) = sqrt(2l+1) |x|^l P_l(x_3/|x|)``, ``l <= l_max``.
-
-    Uniform-probability normalisation (as :func:`solid_harmonics`, row ``l^2 + l``), by
-    ``S_0 = 1``, ``S_1 = sqrt(3) x_3``, ``S_l = a_l (x_3 S_{l-1} - |x|^2 S_{l-2}/a_{l-1})``,
-    ``a_l = sqrt(4 - 1/l^2)`` (the ``m = 0`` case of :func:`solid_harmonics`'s recurrence,
-    without the other orders).
-
-    Parameters
-    ----------
-    parity : {0, 1} or None
-        Keep only ``l`` of this parity (``l = parity, parity + 2, ...``); all ``l`` if None.
-
-    Returns
-    -------
-    ndarray, shape ``(number of l kept,) + x.shape[:-1]``
-    """
-    l_max = _check_nonneg_int(l_max, "l_max")
-    x = np.asarray(x, dtype=float)
-    if x.shape[-1:] != (3,):
-        raise ValueError(f"points x must have shape (..., 3), got {x.shape}")
-    return _zonal_rows(l_max, x[..., 2], np.sum(x * x, axis=-1), parity)
-
-
-def zonal_harmonics(l_max: int, mu: ArrayLike) -> NDArray:
-    """``Y_l0`` as a function of ``mu = cos(theta)``: ``sqrt(2l+1) P_l(mu)``, ``l <= l_max``.
-
-    :func:`zonal_solid_harmonics` on the unit sphere (``|x|^2 = 1``, ``x_3 = mu``), so
-    ``(1/2) int_{-1}^{1} Y_l0 Y_l'0 dmu = delta_ll'`` (uniform probability measure).
-
-    Returns
-    -------
-    ndarray, shape ``(l_max + 1,) + mu.shape``
-    """
-    l_max = _check_nonneg_int(l_max, "l_max")
-    return _zonal_rows(l_max, np.asarray(mu, dtype=float), 1.0, None)
-
-
-def _zonal_rows(
-    l_max: int, z: NDArray, r2: NDArray | float, parity: int | None, dtype: type = float
-) -> NDArray:
-    """The recurrence of :func:`zonal_solid_harmonics` given ``x_3`` and ``|x|^2`` (or 1.0).
-
-    ``dtype`` (``float`` or ``numpy.longdouble``) is the precision of the coefficients and of the
-    output; ``z`` and ``r2`` should already be of that type.
-    """
-    keep = [l for l in range(l_max + 1) if parity is None or l % 2 == parity % 2]
-    out: NDArray = np.empty((len(keep),) + np.shape(z), dtype=dtype)
-    prev2, prev = None, dtype(1)  # S_0 = 1, broadcast
-    row = 0
-    for l in range(l_max + 1):
-        if l == 1:
-            prev2, prev = prev, np.sqrt(dtype(3)) * z
-        elif l >= 2:
-            if dtype is float:
-                a_l, ratio = _legendre_ratio(l, 0)
-            else:  # a_l = sqrt(4 - 1/l^2) in the requested precision
-                a_l = np.sqrt(dtype(4) - dtype(1) / dtype(l * l))
-                ratio = a_l / np.sqrt(dtype(4) - dtype(1) / dtype((l - 1) ** 2))
-            prev2, prev = prev, a_l * z * prev - ratio * r2 * prev2
-        if row < len(keep) and keep[row] == l:
-            out[row] = prev
-            row += 1
-    return out
-
-
 def burnett_to_hermite(m: int) -> NDArray:
     """Orthogonal change of basis ``C[i, j] = <H_{alpha_i}, psi_j>_{L^2(M_T)}`` on ``V_m``.
 
@@ -599,7 +438,7 @@ def burnett_to_hermite(m: int) -> NDArray:
     per axis, which is exact for the degree-``2m`` integrand: the entries are exact up to
     rounding (a few ulp times the number of nodes).
     """
-    m = _check_nonneg_int(m, "m")
+    m = check_nonnegative_int(m, "m")
     return _burnett_to_hermite(m).copy()
 
 
@@ -620,32 +459,6 @@ def _burnett_to_hermite(m: int) -> NDArray:
 
 
 # ---------------------------------------------------------------------- exact (sympy) version
-def _solid_harmonics_exact(l_max: int, X: sp.Symbol, Y: sp.Symbol, Z: sp.Symbol) -> dict:
-    """Solid harmonics of :func:`solid_harmonics` as exact sympy polynomials, keyed ``(l, m)``."""
-    r2 = X**2 + Y**2 + Z**2
-    out = {}
-    smm = sp.Integer(1)
-    for m in range(l_max + 1):
-        if m > 0:
-            smm *= sp.sqrt(sp.Rational(2 * m + 1, 2 * m))
-        cplx = sp.expand((X + sp.I * Y) ** m)
-        re, im = sp.expand(sp.re(cplx)), sp.expand(sp.im(cplx))
-        prev2, prev = None, smm
-        for l in range(m, l_max + 1):
-            if l == m + 1:
-                prev2, prev = prev, sp.sqrt(2 * m + 3) * Z * prev
-            elif l > m + 1:
-                a_l = sp.sqrt(sp.Rational(4 * l * l - 1, l * l - m * m))
-                a_lm1 = sp.sqrt(sp.Rational(4 * (l - 1) ** 2 - 1, (l - 1) ** 2 - m * m))
-                prev2, prev = prev, sp.expand(a_l * (Z * prev - r2 * prev2 / a_lm1))
-            if m == 0:
-                out[(l, 0)] = sp.expand(prev)
-            else:
-                out[(l, m)] = sp.expand(sp.sqrt(2) * prev * re)
-                out[(l, -m)] = sp.expand(sp.sqrt(2) * prev * im)
-    return out
-
-
 def _he_moment(a: int, b: int) -> int:
     """``E[He_a(x) x^b]`` for ``x ~ N(0, 1)``: ``b!/(k! 2^k)`` with ``b - a = 2k >= 0``, else 0."""
     if b < a or (b - a) % 2:
@@ -663,9 +476,9 @@ def burnett_to_hermite_exact(m: int) -> sp.Matrix:
     Gaussian moments ``E[He_a(x) x^b]``.  Entries are algebraic numbers (square roots of
     rationals).  Cost grows quickly: meant for ``m <= 6``.
     """
-    m = _check_nonneg_int(m, "m")
+    m = check_nonnegative_int(m, "m")
     X, Y, Z = sp.symbols("x y z", real=True)
-    sh = _solid_harmonics_exact(m, X, Y, Z)
+    sh = solid_harmonics_exact(m, X, Y, Z)
     u = (X**2 + Y**2 + Z**2) / 2
     alphas = _multi_indices(m)
     idx = burnett_indices(m)

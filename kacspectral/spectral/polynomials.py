@@ -48,6 +48,7 @@ from scipy import special
 from kacspectral.errors import short
 
 __all__ = [
+    "check_nonnegative_int",
     "double_factorial",
     "gauss_hermite_e",
     "gauss_jacobi",
@@ -60,7 +61,9 @@ __all__ = [
 ]
 
 
-def _check_degree(n_max: int, name: str = "n_max") -> int:
+def check_nonnegative_int(n_max: int, name: str = "n_max") -> int:
+    """``n_max`` as an int if it is a non-negative integer (not a bool), else a ValueError
+    naming ``name`` (the spectral layer's one check of a degree, an order or a count)."""
     if isinstance(n_max, bool) or not isinstance(n_max, (int, np.integer)) or n_max < 0:
         raise ValueError(f"{name} must be a non-negative integer, got {short(n_max)}")
     return int(n_max)
@@ -92,7 +95,7 @@ def hermite_e_orthonormal(n_max: int, x: ArrayLike, temperature: float = 1.0) ->
     ndarray, shape ``(n_max + 1,) + x.shape``
         Row ``n`` holds the degree-``n`` polynomial.
     """
-    n_max = _check_degree(n_max)
+    n_max = check_nonnegative_int(n_max)
     t = _check_positive(temperature, "temperature")
     y = np.asarray(x, dtype=float) / math.sqrt(t)
     out = np.empty((n_max + 1,) + y.shape)
@@ -126,7 +129,7 @@ def laguerre_orthonormal(n_max: int, alpha: float, x: ArrayLike) -> NDArray:
     -------
     ndarray, shape ``(n_max + 1,) + x.shape``
     """
-    n_max = _check_degree(n_max)
+    n_max = check_nonnegative_int(n_max)
     if not alpha > -1:
         raise ValueError(f"alpha must be > -1, got {alpha!r}")
     y = np.asarray(x, dtype=float)
@@ -142,7 +145,7 @@ def laguerre_function_orthonormal(n_max: int, alpha: float, x: ArrayLike) -> NDA
     products never overflow for ``x`` up to about 1400 (where ``exp(-x/2)`` underflows).
     Orthonormal for the weight ``x^alpha`` on (0, inf).
     """
-    n_max = _check_degree(n_max)
+    n_max = check_nonnegative_int(n_max)
     if not alpha > -1:
         raise ValueError(f"alpha must be > -1, got {alpha!r}")
     y = np.asarray(x, dtype=float)
@@ -156,7 +159,7 @@ def gauss_hermite_e(n: int, temperature: float = 1.0) -> tuple[NDArray, NDArray]
 
     Weights sum to 1; exact for polynomials of degree ``<= 2n - 1``.
     """
-    n = _check_degree(n, "n")
+    n = check_nonnegative_int(n, "n")
     if n == 0:
         raise ValueError("n must be >= 1 for a quadrature rule, got 0")
     t = _check_positive(temperature, "temperature")
@@ -166,7 +169,7 @@ def gauss_hermite_e(n: int, temperature: float = 1.0) -> tuple[NDArray, NDArray]
 
 def gauss_laguerre(n: int, alpha: float = 0.0) -> tuple[NDArray, NDArray]:
     """Gauss rule for ``x^alpha e^{-x}`` on (0, inf); exact for degree ``<= 2n - 1``."""
-    n = _check_degree(n, "n")
+    n = check_nonnegative_int(n, "n")
     if n == 0:
         raise ValueError("n must be >= 1 for a quadrature rule, got 0")
     if not alpha > -1:
@@ -181,7 +184,7 @@ def gauss_jacobi(n: int, a: float = 0.0, c: float = 0.0) -> tuple[NDArray, NDArr
     ``a = c = 0`` is Gauss-Legendre.  (scipy's ``roots_jacobi(n, alpha, beta)`` with
     ``alpha = a`` at ``s = +1`` and ``beta = c`` at ``s = -1``.)
     """
-    n = _check_degree(n, "n")
+    n = check_nonnegative_int(n, "n")
     if n == 0:
         raise ValueError("n must be >= 1 for a quadrature rule, got 0")
     if not (a > -1 and c > -1):
@@ -240,7 +243,7 @@ def legendre_coefficients(l: int) -> list[Fraction]:
     ``c[l - 2j] = (-1)^j (2l - 2j)! / (2^l j! (l - j)! (l - 2j)!)`` (Rodrigues' formula
     expanded), the other entries 0; ``len(c) = l + 1``.
     """
-    l = _check_degree(l, "l")
+    l = check_nonnegative_int(l, "l")
     c = [Fraction(0)] * (l + 1)
     for j in range(l // 2 + 1):
         num = (-1) ** j * math.factorial(2 * l - 2 * j)

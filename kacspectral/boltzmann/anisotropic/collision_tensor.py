@@ -211,8 +211,7 @@ def tensor_entries(space: HermiteSpace, kernel: AngularKernel) -> tuple:
     mu, wmu = special.roots_legendre(K + 1)
     theta = associated_legendre_normalized(L, mu)
     wth = wmu / 2.0
-    index = space._index
-    base = {(n, l): index[(n, l, 0)] for (n, l, m) in space.labels if m == 0}
+    base = {(n, l): space.index(n, l, 0) for (n, l, m) in space.labels if m == 0}
     rows, pi, pk, vals = [], [], [], []
     for key, tab in red.items():
         if key == "nu":

@@ -278,11 +278,20 @@ def evolve(
         Run even when :func:`estimate_evolution` predicts more than an hour (memory is always
         checked).
 
+    Returns
+    -------
+    EvolutionResult
+        The output ``times`` and the coefficients at each of them (shape ``(len(times),
+        size)``, in the Hermite basis of ``problem.space``), with the scheme, the step (None
+        for ``scipy:`` methods) and the number of right-hand-side evaluations.
+
     Raises
     ------
     ValueError
         Bad ``initial``/``times``/``dt``/``scheme``, or work beyond the budget
         (:class:`~kacspectral.errors.BudgetError`, with the estimate).
+    ConvergenceError
+        If a ``scipy:`` method fails.
     """
     a0 = np.asarray(initial, dtype=float)
     if a0.shape != (problem.space.size,):

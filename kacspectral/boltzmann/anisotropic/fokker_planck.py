@@ -120,7 +120,23 @@ def relative_entropy(space: HermiteSpace, coeffs: ArrayLike, temperature: float,
 @dataclass(frozen=True)
 class DiffusiveEvolutionProblem(EvolutionProblem):
     """:class:`~kacspectral.boltzmann.anisotropic.evolution.EvolutionProblem` plus diffusive
-    reservoirs (A1); ``diffusive=None`` is the jump-only problem."""
+    reservoirs (A1); ``diffusive=None`` is the jump-only problem.
+
+    Parameters
+    ----------
+    gamma, reservoir, kernel, space
+        As for :class:`~kacspectral.boltzmann.anisotropic.evolution.EvolutionProblem` (``gamma``
+        in ``[0, 1)``, ``reservoir`` required when ``gamma > 0``).
+    diffusive : DiffusiveReservoirs, pair (etas, temperatures) or None
+        The diffusive reservoirs ``sum_a eta_a FP_{T_a}`` of (A1) (seed 003, eq. (3.1)),
+        strengths ``eta_a >= 0`` and temperatures ``T_a > 0`` (exact numbers); a pair is turned
+        into a :class:`~kacspectral.physics.fokker_planck.DiffusiveReservoirs`.
+
+    Raises
+    ------
+    TypeError
+        If ``diffusive`` is not None, a DiffusiveReservoirs or a pair.
+    """
 
     diffusive: DiffusiveReservoirs | None = None
 

@@ -108,12 +108,40 @@ def picard_contraction(
     The bound uses ``1 - lambda = gamma (1 - beta)`` computed directly (``lambda`` itself rounds
     to 1 for ``gamma < 1e-16``), so very weak couplings get a finite (large) bound.
 
+    Parameters
+    ----------
+    problem : NessProblem
+        The steady-state problem (seed 003, eq. (1.4)): ``gamma``, reservoir ``R``, kernel.
+    n_max : int
+        Last Picard index, an integer ``>= 2`` (default 30); distances for ``n = 0 .. n_max``.
+    truncation : int, optional
+        Laguerre truncation ``K`` (as in :func:`~kacspectral.boltzmann.isotropic.ness.solve_ness`);
+        ignored when ``ness`` is given (its truncation is used).
+    tol : float
+        Tolerance of the Newton solve of ``f_inf`` and of the automatic truncation (default
+        ``1e-14``).
+    ness : NessResult, optional
+        An already computed steady state of the same ``problem`` (same ``gamma``, reservoir and
+        kernel), reused instead of a second solve.
+    progress : callable, optional
+        ``progress(done, total)``, called as the work advances.
+
+    Returns
+    -------
+    ContractionReport
+        ``lambda``, ``d(Phi R, R)``, the distances ``d(f_n, f_inf)`` and the bounds
+        ``lambda^n d(Phi R, R)/(1 - lambda)`` for ``n = 0 .. n_max``, the observed geometric
+        rate with its fit range, and the fourth-moment rate.
+
     Raises
     ------
     ValueError
-        ``n_max`` not an integer ``>= 2``, or beyond the memory/time budget
-        (:func:`kacspectral.boltzmann.isotropic.limits.estimate_picard_contraction`), or a bound
-        ``d(Phi R, R)/(1 - lambda)`` beyond the float range (``gamma`` below about 1e-300).
+        ``n_max`` not an integer ``>= 2``, ``ness`` the steady state of another problem, or a
+        bound ``d(Phi R, R)/(1 - lambda)`` beyond the float range (``gamma`` below about
+        1e-300); bad ``tol`` or ``truncation`` as in ``solve_ness``.
+    BudgetError
+        (a ValueError) If ``n_max`` and ``K`` are beyond the memory/time budget
+        (:func:`kacspectral.boltzmann.isotropic.limits.estimate_picard_contraction`).
     ConvergenceError
         If the computed iterates and steady state do not share mass and energy (a numerical
         failure; the maps impose both).

@@ -103,6 +103,26 @@ class DiffusiveNessProblem(NessProblem):
     ``diffusive=None`` is the jump-only problem (same checks as ``NessProblem``).  With diffusive
     reservoirs ``gamma`` may be 0 (seed 003, eq. (3.2)); the reservoir ``R`` is then ignored
     and may be None (it is replaced by ``M_T``, ``T`` the diffusive temperature).
+
+    Parameters
+    ----------
+    gamma : number
+        Jump-reservoir coupling, kept as an exact Fraction (``"1/2"`` accepted): ``0 < gamma <
+        1`` without diffusive reservoirs, ``0 <= gamma < 1`` with them.
+    reservoir : MaxwellianMixture or None
+        The jump reservoir ``R = sum_a w_a M_{T_a}``; None only when ``gamma = 0`` with
+        diffusive reservoirs.
+    kernel : AngularKernel or str
+        Angular kernel ``b`` (``"constant"``, ``"kac"``, an expression in ``s``, ...).
+    diffusive : DiffusiveReservoirs, pair (etas, temperatures) or None
+        The diffusive reservoirs ``sum_a eta_a FP_{T_a}`` of (D1) (seed 003, eq. (3.1)).
+
+    Raises
+    ------
+    ValueError
+        If ``gamma`` is out of range, or ``gamma > 0`` without a reservoir.
+    TypeError
+        If ``reservoir`` is not a MaxwellianMixture or ``diffusive`` has the wrong type.
     """
 
     diffusive: DiffusiveReservoirs | None = None
@@ -242,6 +262,46 @@ def solve_diffusive_ness(
     :func:`~kacspectral.boltzmann.isotropic.ness.solve_ness`, ``method="newton"``, up to
     rounding) or a :class:`DiffusiveNessProblem`.  Returns a ``NessResult`` (``method =
     "newton-diffusive"``); its residual is ``max |G(a) - a|``.
+
+    Parameters
+    ----------
+    problem : NessProblem or DiffusiveNessProblem
+        The steady-state problem (D1): coupling ``gamma``, jump reservoir ``R``, kernel and,
+        for a ``DiffusiveNessProblem``, the diffusive reservoirs ``eta_a FP_{T_a}``.
+    tol : float
+        Positive and finite: Newton stops when ``max |G(a) - a| <= tol``; it also sets the
+        automatic truncation (default ``1e-14``).
+    truncation : int, optional
+        The Laguerre truncation ``K``, an integer in ``[1, MAX_TRUNCATION]``; default from the
+        truncation rule of :mod:`kacspectral.boltzmann.isotropic.truncation` for ``tol``.
+    max_iter : int
+        Cap on Newton iterations (default 60).
+
+    Returns
+    -------
+    NessResult
+        Coefficients ``a_n`` of the basis (B1) of :mod:`bobylev` (``phi(k) = exp(-y/2) sum a_n
+        q_n(y)``, ``y = T_ref k^2``), normalised to mass 1 and to the exact energy (D3), with the
+        residual history, the a-priori tail bound, the minimum of the truncated density and the
+        relative energy error.
+
+    Raises
+    ------
+    TypeError
+        If ``problem`` is not a NessProblem.
+    ValueError
+        If ``tol`` is not positive and finite, or ``truncation`` is out of range.
+    ConvergenceError
+        If Newton's linear system is singular, or the residual is above ``tol`` after
+        ``max_iter`` iterations.
+
+    Warns
+    -----
+    TruncationWarning
+        If the tail bound at ``K`` exceeds ``tol`` (a ``truncation`` given too low, or the
+        automatic choice capped at ``MAX_AUTO_TRUNCATION``).
+    NegativeDensityWarning
+        If the truncated density is negative beyond rounding on ``|v| <= 10 sqrt(T_max)``.
     """
     if not isinstance(problem, NessProblem):
         raise TypeError(f"problem must be a NessProblem, got {type(problem).__name__}")

@@ -218,6 +218,31 @@ def exact_moments(problem: NessProblem, n_max: int) -> list[Any]:
     ``m_{2n} = (-1)^n (2n+1)! c_n`` from :func:`exact_taylor_coefficients`.  Example (conventions
     page, section 4): ``gamma = 1/2``, ``R = (M_{1/6} + M_{1/2})/2``, ``b = 1``: ``m_2 = 1``,
     ``m_4 = 65/36``.
+
+    Parameters
+    ----------
+    problem : NessProblem or DiffusiveNessProblem
+        The steady-state problem (seed 003, eq. (1.4); with diffusive reservoirs, eq. (3.2)),
+        with exact rational data (``gamma``, weights and temperatures as Fractions) and a kernel
+        with an exact form (``kernel.is_exact``: a polynomial smooth part with rational endpoint
+        exponents).
+    n_max : int
+        Highest order, a non-negative integer up to ``MAX_EXACT_MOMENT_ORDER`` whose estimated
+        cost (it grows with the digits of the inputs) is within the time budget.
+
+    Returns
+    -------
+    list
+        ``[m_0, m_2, ..., m_{2 n_max}]`` (``m_0 = 1``, probability normalisation): Fractions, or
+        sympy numbers for a kernel with irrational ``B_ij``.
+
+    Raises
+    ------
+    TypeError
+        If ``problem`` lacks ``gamma``, ``reservoir`` or ``kernel``.
+    ValueError
+        If the kernel has no exact form, or ``n_max`` is not a non-negative integer or beyond the
+        limit (a :class:`~kacspectral.errors.BudgetError` when beyond the time budget).
     """
     c = exact_taylor_coefficients(problem, n_max)
     return [(-1) ** n * math.factorial(2 * n + 1) * cn for n, cn in enumerate(c)]

@@ -96,10 +96,10 @@ from kacspectral.boltzmann.isotropic.truncation import (
     MAX_MOMENT_ORDER,
     MAX_TRUNCATION,
     TAIL_MOMENT_ORDER,
-    _check_moment_order,
-    _rho,
+    check_moment_order,
     check_truncation_order,
     choose_truncation,
+    laguerre_ratio,
     laguerre_reference_temperature,
     tail_bound,
 )
@@ -176,7 +176,7 @@ class NessProblem(ResultMixin):
     @property
     def rho(self) -> float:
         """Geometric convergence ratio of the coefficients at :attr:`t_ref`."""
-        return _rho(self.reservoir.t_min, self.reservoir.t_max, self.t_ref)
+        return laguerre_ratio(self.reservoir.t_min, self.reservoir.t_max, self.t_ref)
 
     @property
     def temperature_ratio(self) -> float:
@@ -385,7 +385,7 @@ def _setup(
     res = problem.reservoir
     limits.check_representable(res.t_min, res.t_max, tol, MAX_TRUNCATION)  # hopeless ratios
     rho, theta = problem.rho, problem.temperature_ratio
-    P = _check_moment_order(moment_order)
+    P = check_moment_order(moment_order)
     moments = f"m_0 .. m_{2 * P}"
     if truncation is None:
         K = choose_truncation(rho, tol, theta, P)
@@ -437,6 +437,7 @@ def solve_ness(
     Parameters
     ----------
     problem : NessProblem
+        The steady-state problem (seed 003, eq. (1.4)): ``gamma``, reservoir ``R``, kernel.
     method : {"picard", "newton", "anderson"}
         Solver from :data:`SOLVERS`.  Every solver starts from ``f_0 = R``.
     tol : float
@@ -451,8 +452,24 @@ def solve_ness(
         max(6, moment_order)`` (default 6, i.e. ``m_0 .. m_12``; at most
         :data:`MAX_MOMENT_ORDER`).  Pass the highest moment order you will read.
 
+    Returns
+    -------
+    NessResult
+        The coefficients ``a_n`` of the steady state in the basis (B1) of :mod:`bobylev`
+        (normalised to mass 1), with the residual, its history, the a-priori tail bound, the
+        minimum of the truncated density and the relative energy error.
+
     Raises
     ------
+    ValueError
+        If ``method`` is unknown, ``tol``, ``truncation``, ``max_iter`` or ``moment_order`` is out
+        of range, the reservoir temperatures are too far apart to represent, or ``problem`` has
+        diffusive reservoirs (use
+        :func:`~kacspectral.boltzmann.isotropic.diffusive.solve_diffusive_ness`).
+    TypeError
+        If ``problem`` is not a NessProblem.
+    BudgetError
+        If the worst-case work of ``method`` with ``max_iter`` at ``K`` exceeds the time budget.
     ConvergenceError
         If the residual of the returned coefficients is above ``tol`` (after ``max_iter``
         iterations, or after Anderson's polishing steps), if Newton's linear system is
@@ -468,7 +485,7 @@ def solve_ness(
         raise ValueError("problem has diffusive reservoirs: use isotropic.diffusive.solve_"
                          "diffusive_ness (solve_ness would ignore them)")
     max_iter = _DEFAULT_MAX_ITER[method] if max_iter is None else max_iter
-    P = _check_moment_order(moment_order)
+    P = check_moment_order(moment_order)
     disc = _setup(problem, tol, truncation, P)
     limits.check_solver(method, max_iter, disc.K)  # worst-case work within the time budget
     K, tail, t_ref = disc.K, disc.tail, disc.t_ref

@@ -25,8 +25,10 @@ __all__ = [
     "MAX_MOMENT_ORDER",
     "MAX_TRUNCATION",
     "TAIL_MOMENT_ORDER",
+    "check_moment_order",
     "check_truncation_order",
     "choose_truncation",
+    "laguerre_ratio",
     "laguerre_reference_temperature",
     "tail_bound",
 ]
@@ -43,7 +45,10 @@ def laguerre_reference_temperature(t_min: float, t_max: float) -> float:
     return math.sqrt(float(t_min) * float(t_max))
 
 
-def _rho(t_min: float, t_max: float, t_ref: float) -> float:
+def laguerre_ratio(t_min: float, t_max: float, t_ref: float) -> float:
+    """``rho = max_a |t_a|``, ``t_a = (T_a - T_ref)/(T_a + T_ref)``, over the extreme reservoir
+    temperatures ``T_min``, ``T_max``: the largest basis ratio of a reservoir Maxwellian in the
+    Laguerre basis at ``T_ref`` (its coefficients decay like ``rho^n``), in ``[0, 1)``."""
     return max(abs(t_min - t_ref) / (t_min + t_ref), abs(t_max - t_ref) / (t_max + t_ref))
 
 
@@ -55,7 +60,10 @@ _TAIL_TERMS = 4000
 MAX_MOMENT_ORDER = 100
 
 
-def _check_moment_order(moment_order: int | None) -> int:
+def check_moment_order(moment_order: int | None) -> int:
+    """``P = max(TAIL_MOMENT_ORDER, moment_order)`` for a user's ``moment_order`` (None: the
+    default ``TAIL_MOMENT_ORDER``); ValueError unless it is an integer in
+    ``[0, MAX_MOMENT_ORDER]``."""
     if moment_order is None:
         return TAIL_MOMENT_ORDER
     if (
@@ -90,7 +98,7 @@ def tail_bound(
 
 
 def _tail_key(rho: float, theta: float, moment_order: int | None) -> tuple[float, float, int]:
-    return round(float(rho), 15), round(float(theta), 15), _check_moment_order(moment_order)
+    return round(float(rho), 15), round(float(theta), 15), check_moment_order(moment_order)
 
 
 _TAIL_CACHE: dict = {}
