@@ -15,9 +15,9 @@ directly (:func:`kacspectral.boltzmann.anisotropic.collision_tensor.reduced_coef
 entry is stored: ``O(K^5)`` entries (2.8e5 and 13 MB at ``K = 44``,
 :func:`estimate_axisymmetric_size`; ``K^5/590`` there, ``K^5/960`` as ``K -> infinity``) against
 the full 3D tensor's ``O(K^6)`` (2.1e8 entries and 9.5 GB at ``K = 44``,
-:func:`kacspectral.boltzmann.anisotropic.collision_tensor.estimate_tensor_size`).  The entries are the
-full tensor's to rounding (tests), for every kernel the full tensor supports (constant, Kac,
-polynomial expressions, non-even kernels: the antisymmetric part is kept then).
+:func:`kacspectral.boltzmann.anisotropic.collision_tensor.estimate_tensor_size`).  The
+entries are the full tensor's to rounding (tests), for every kernel the full tensor supports
+(constant, Kac, polynomial expressions, non-even kernels: the antisymmetric part is kept then).
 
 Layout: the labels ``(n, l)``, ``2n + l <= K``, ordered by degree ``2n + l`` then ``l`` (the
 ``m = 0`` subsequence of :func:`kacspectral.spectral.burnett.basis_labels`), so a state's
