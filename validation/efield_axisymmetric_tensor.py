@@ -15,8 +15,8 @@ memory of the process after each degree.  The time model ``a + b (K/44)^p`` of t
 (:func:`kacspectral.cli.efield.solve_seconds`) is fitted to the slowest of the three solves.
 Then the hot state with ``t_ref_factor = 0.7`` at K = 44, 48, ..., 60 (the K <= 44 values of
 validation/electric_field_truncation.py, there with the full tensor: 8.3838 (32), 8.3916 (36),
-8.3968 (40), 8.4002 (44), Aitken limit 8.40636 +- 1.2e-3) and the Aitken limit of the new
-sequence (``aitken`` of that script).
+8.3968 (40), 8.4002 (44), Aitken limit 8.40636 +- 1.2e-3; read from its JSON, and the K = 44
+values compared) and the Aitken limit of the new sequence (``aitken`` of that script).
 
 Run from the repository root:  ``python validation/efield_axisymmetric_tensor.py`` (about 8 CPU
 minutes on one thread, peak memory about 1.4 GB; writes
@@ -40,6 +40,7 @@ import numpy as np  # noqa: E402
 from kacspectral.boltzmann.anisotropic.axisymmetric import (  # noqa: E402
     AxisymmetricCollisionOperator,
     clear_axisymmetric_cache,
+    estimate_axisymmetric_seconds,
     estimate_axisymmetric_size,
 )
 from kacspectral.boltzmann.anisotropic.collision_tensor import estimate_tensor_size  # noqa: E402
@@ -56,7 +57,15 @@ PROBLEM = EFieldProblem(1.3, 1.0, Diffusion.gaussian(0.05, 5.0, 1.0), epsilon=0.
 GUESSES = {"cold": (0.594, 1.312), "saddle": (0.956, 2.825), "hot": (1.198, 8.311)}
 DEGREES = [20, 28, 36, 44, 52, 60]
 HOT_DEGREES = [44, 48, 52, 56, 60]
-FULL_TENSOR_K_LE_44 = {"32": 8.3838, "36": 8.3916, "40": 8.3968, "44": 8.4002}
+TRUNCATION = Path(__file__).parent / "results" / "electric_field_truncation.json"
+
+
+def full_tensor_hot_rows() -> dict:
+    """The hot state at epsilon = 0.01, t_ref_factor = 0.7, solved with the full 3D tensor
+    (validation/electric_field_truncation.py): ``{K: T}``."""
+    runs = json.loads(TRUNCATION.read_text())["states"]["hot"]["runs"]
+    run = next(r for r in runs if r["epsilon"] == 0.01 and r["t_ref_factor"] == 0.7)
+    return {r["degree"]: r["T"] for r in run["rows"]}
 
 
 def peak_rss_bytes() -> int:
@@ -81,6 +90,7 @@ def sizes_and_times() -> list[dict]:
                "estimate": estimate_axisymmetric_size(K),
                "stored_nonzeros": op.nnz, "stored_bytes": op.memory_bytes,
                "entries_T0": op.reduced_count, "build_cpu_seconds": build,
+               "build_model_seconds": estimate_axisymmetric_seconds(K),
                "full_tensor_estimate": estimate_tensor_size(K, None),
                "solves": solves,
                "max_solve_cpu_seconds": max(s["cpu_seconds"] for s in solves.values()),
@@ -118,15 +128,21 @@ def hot_sequence() -> dict:
               f"({rows[-1]['cpu_seconds']:.3g} s)", flush=True)
     T = [r["T"] for r in rows]
     lim, err, ratio = aitken(T)
+    full = full_tensor_hot_rows()
+    same = rows[0]["T"] - full[HOT_DEGREES[0]]
+    print(f"hot K={HOT_DEGREES[0]}: m = 0 tensor - full tensor: {same:.2g} in T")
     return {"t_ref_factor": 0.7, "rows": rows, "T_limit": lim, "T_limit_error": err,
             "T_ratio_per_4_degrees": ratio,
-            "full_tensor_K_le_44": FULL_TENSOR_K_LE_44,
-            "full_tensor_T_limit": [8.40636, 1.2e-3]}
+            "full_tensor_T_by_degree": {str(k): v for k, v in full.items()},
+            "T_minus_full_tensor_at_K_44": same,
+            "full_tensor_T_limit_K_36_40_44": [8.40636, 1.2e-3]}
 
 
 def main() -> None:
     rows = sizes_and_times()
     model = fit_time_model(rows)
+    print("build model / measured: " + ", ".join(
+        f"{r['build_model_seconds'] / r['build_cpu_seconds']:.2f}" for r in rows))
     print(f"time model: {model['a']:.3g} + {model['b']:.3g} (K/44)^{model['p']:.3g} s; "
           f"model/measured {np.round(model['model_over_measured'], 2).tolist()}")
     hot = hot_sequence()

@@ -110,16 +110,20 @@ def estimate_axisymmetric_size(degree: int, even_kernel: bool = True) -> dict:
     return {"entries": entries, "pairs": pairs, "bytes": int(entries * per + pairs * 16)}
 
 
-#: Build-time model of :func:`estimate_axisymmetric_seconds`, ``a + b (K/44)^5`` seconds (one
-#: thread), fitted to validation/efield_axisymmetric_tensor.py.
-_BUILD_SECONDS = (0.05, 1.0)
+#: Build-time model of :func:`estimate_axisymmetric_seconds`, ``a + b (K/44)^4`` seconds (one
+#: thread): measured 0.042, 0.10, 0.24, 0.47, 0.83, 1.46 s at K = 20, 28, ..., 60
+#: (validation/efield_axisymmetric_tensor.py; the quadrature of
+#: :func:`~kacspectral.boltzmann.anisotropic.collision_tensor.reduced_coefficients` dominates, and
+#: grows like ``K^4`` in this range).
+_BUILD_SECONDS = (0.03, 0.5)
 
 
 def estimate_axisymmetric_seconds(degree: int) -> float:
-    """Seconds to build the ``m = 0`` tensor at ``degree`` (one thread; the model
-    ``a + b (K/44)^5`` fitted to the measurements of validation/efield_axisymmetric_tensor.py)."""
+    """Seconds to build the ``m = 0`` tensor at ``degree``: ``0.03 + 0.5 (K/44)^4`` (one thread;
+    0.9-1.2 times the measurements at K = 20..60 of
+    validation/efield_axisymmetric_tensor.py, 1.8 s at K = 60)."""
     a, b = _BUILD_SECONDS
-    return a + b * (_check_degree(degree) / 44.0) ** 5
+    return a + b * (_check_degree(degree) / 44.0) ** 4
 
 
 def axisymmetric_entries(degree: int, kernel: AngularKernel) -> tuple:
