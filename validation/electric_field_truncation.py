@@ -24,8 +24,7 @@ estimated by Aitken's delta-squared process on the last three degrees,
 ``T_inf = T_K + d_K r/(1 - r)``, ``r = d_K / d_{K-4}``, ``d_K = T_K - T_{K-4}``; its error is
 bounded by the change of that estimate from the previous triple (and reported with the fitted
 ratio r).  The distance to the reduced state, ``T_inf(eps) - T_red``, is fitted against epsilon
-on a log-log scale (the order), with the
-range of slopes allowed by the error bars.
+on a log-log scale (the order), with the range of slopes allowed by the error bars.
 
 Run from the repository root:  ``python validation/electric_field_truncation.py`` (about 70 CPU
 seconds, peak memory 0.7 GB; writes ``validation/results/electric_field_truncation.json``).

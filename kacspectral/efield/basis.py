@@ -15,9 +15,10 @@ The coefficients are ``a_j = int phi_j f dv`` and the mass is ``a_00``.
 Quadrature: Gauss-Hermite in ``x`` times Gauss-Laguerre in ``s`` (``nodes`` points each) for
 ``int M_ref g dv``; exact for polynomials of degree ``< 2 nodes`` in ``x`` and in ``s``.
 
-The Maxwell-molecule collision tensor of :mod:`kacspectral.boltzmann.anisotropic.collision`
-does not depend on ``T_ref`` and, ``Q`` being Galilean invariant, applies unchanged to
-coefficients about ``M_{u_ref, T_ref}``; it acts on the Burnett coefficients, reached by the
+The Maxwell-molecule collision tensor (its axisymmetric part,
+:mod:`kacspectral.boltzmann.anisotropic.axisymmetric`) does not depend on ``T_ref`` and, ``Q``
+being Galilean invariant, applies unchanged to coefficients about ``M_{u_ref, T_ref}``; it acts
+on the Burnett coefficients ``psi_{nl0}``, reached by the
 orthogonal change of basis ``U_ij = int M_ref phi_i psi_j`` (computed by the exact quadrature;
 its orthogonality is checked to 1e-11).
 
