@@ -18,8 +18,8 @@ validation/electric_field_truncation.py, there with the full tensor: 8.3838 (32)
 8.3968 (40), 8.4002 (44), Aitken limit 8.40636 +- 1.2e-3; read from its JSON, and the K = 44
 values compared) and the Aitken limit of the new sequence (``aitken`` of that script).
 
-Run from the repository root:  ``python validation/efield_axisymmetric_tensor.py`` (about 8 CPU
-minutes on one thread, peak memory about 1.4 GB; writes
+Run from the repository root:  ``python validation/efield_axisymmetric_tensor.py`` (about 3 CPU
+minutes on one thread, peak memory 1.9 GB; writes
 ``validation/results/efield_axisymmetric_tensor.json``).
 """
 
