@@ -50,9 +50,9 @@ DEFAULT_DEGREE = 28
 
 def solve_seconds(K: int) -> float:
     """Estimated CPU seconds of one kinetic Newton solve at degree ``K``,
-    ``0.4 + 5 (K/44)^4.5`` (one thread; 1.1-1.4 times the slowest of the three states of the
-    issue's example in two runs of ``validation/efield_axisymmetric_tensor.py``: 0.27-0.44 s at
-    K = 20, 0.86-1.05 at 28, 1.8-1.9 at 36, 3.7-3.8 at 44, 9.1-9.6 at 52, 18.5-18.7 at 60; the
+    ``0.4 + 5 (K/44)^4.5`` (one thread; 1.1-1.7 times the slowest of the three states of the
+    issue's example in three runs of ``validation/efield_axisymmetric_tensor.py``: 0.27-0.44 s at
+    K = 20, 0.81-1.05 at 28, 1.6-1.9 at 36, 3.6-3.8 at 44, 7.9-9.6 at 52, 17.8-18.7 at 60; the
     basis's products on the ``(2K + 24)^2`` quadrature nodes dominate, the m = 0 collision tensor
     takes 1.5 s to build at 60).  At ``--degree 60`` one field (three states, each also at
     ``K - 8, ..., K - 2``) is estimated at 4 minutes."""

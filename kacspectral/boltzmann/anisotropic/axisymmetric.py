@@ -111,7 +111,8 @@ def estimate_axisymmetric_size(degree: int, even_kernel: bool = True) -> dict:
 
 
 #: Build-time model of :func:`estimate_axisymmetric_seconds`, ``a + b (K/44)^4`` seconds (one
-#: thread): measured 0.042, 0.10, 0.24, 0.47, 0.83, 1.46 s at K = 20, 28, ..., 60
+#: thread): measured 0.04, 0.10-0.11, 0.22-0.28, 0.45-0.49, 0.83-0.89, 1.4-1.5 s at K = 20, 28,
+#: ..., 60
 #: (validation/efield_axisymmetric_tensor.py; the quadrature of
 #: :func:`~kacspectral.boltzmann.anisotropic.collision_tensor.reduced_coefficients` dominates, and
 #: grows like ``K^4`` in this range).
@@ -120,7 +121,7 @@ _BUILD_SECONDS = (0.03, 0.5)
 
 def estimate_axisymmetric_seconds(degree: int) -> float:
     """Seconds to build the ``m = 0`` tensor at ``degree``: ``0.03 + 0.5 (K/44)^4`` (one thread;
-    0.9-1.2 times the measurements at K = 20..60 of
+    0.9-1.4 times the measurements at K = 20..60 in three runs of
     validation/efield_axisymmetric_tensor.py, 1.8 s at K = 60)."""
     a, b = _BUILD_SECONDS
     return a + b * (_check_degree(degree) / 44.0) ** 4
