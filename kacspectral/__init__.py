@@ -33,6 +33,7 @@ Infinite Thermostat by Finite Reservoir Using the 3D Kac Model" (2025).
 """
 
 from kacspectral._version import __version__
+from kacspectral.boltzmann.anisotropic.axisymmetric import AxisymmetricCollisionOperator
 from kacspectral.boltzmann.anisotropic.collision import CollisionOperator
 from kacspectral.boltzmann.anisotropic.evolution import EvolutionProblem, evolve
 from kacspectral.boltzmann.anisotropic.fokker_planck import DiffusiveEvolutionProblem
@@ -78,6 +79,7 @@ __all__ = [
     "__version__",
     # classes: problems, results, kernels, errors and warnings
     "AngularKernel",
+    "AxisymmetricCollisionOperator",
     "BKW",
     "BudgetError",
     "CollisionOperator",

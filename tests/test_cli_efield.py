@@ -76,7 +76,8 @@ def test_exact_kinetic_state_is_not_flagged(capsys):
     ["--scan", "1", "2", "0"],
     ["--field", "-1"],
     ["--epsilon", "0"],
-    ["--degree", "40"],
+    ["--degree", "61"],
+    ["--degree", "1"],
     ["--kernel", "nonsense("],
 ])
 def test_bad_input_exit_2_one_line(capsys, argv):

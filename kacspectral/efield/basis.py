@@ -15,9 +15,10 @@ The coefficients are ``a_j = int phi_j f dv`` and the mass is ``a_00``.
 Quadrature: Gauss-Hermite in ``x`` times Gauss-Laguerre in ``s`` (``nodes`` points each) for
 ``int M_ref g dv``; exact for polynomials of degree ``< 2 nodes`` in ``x`` and in ``s``.
 
-The Maxwell-molecule collision tensor of :mod:`kacspectral.boltzmann.anisotropic.collision`
-does not depend on ``T_ref`` and, ``Q`` being Galilean invariant, applies unchanged to
-coefficients about ``M_{u_ref, T_ref}``; it acts on the Burnett coefficients, reached by the
+The Maxwell-molecule collision tensor (its axisymmetric part,
+:mod:`kacspectral.boltzmann.anisotropic.axisymmetric`) does not depend on ``T_ref`` and, ``Q``
+being Galilean invariant, applies unchanged to coefficients about ``M_{u_ref, T_ref}``; it acts
+on the Burnett coefficients ``psi_{nl0}``, reached by the
 orthogonal change of basis ``U_ij = int M_ref phi_i psi_j`` (computed by the exact quadrature;
 its orthogonality is checked to 1e-11).
 
@@ -103,18 +104,31 @@ class AxisymmetricBasis(ResultMixin):
         return np.array([p + 2 * k for p, k in self.labels])
 
     # ------------------------------------------------------------------ values
+    def _factors(self, vz: NDArray, rho2: NDArray) -> tuple[NDArray, NDArray]:
+        """Orthonormal ``He_p(x)/sqrt(p!)``, ``p <= K``, and ``L_k(s)``, ``k <= K/2``."""
+        T = self.t_ref
+        x = (np.asarray(vz, dtype=float) - self.u_ref) / math.sqrt(T)
+        s = np.asarray(rho2, dtype=float) / (2.0 * T)
+        return hermite_e_orthonormal(self.degree, x), laguerre_orthonormal(self.degree // 2, 0.0, s)
+
+    def values(self, vz: NDArray, rho2: NDArray) -> NDArray:
+        """``phi_j`` at points ``(v_z, |v_perp|^2)`` (arrays of one shape), shape
+        ``(size,) + vz.shape`` (the first array of :meth:`evaluate`, without the derivatives)."""
+        H, L = self._factors(vz, rho2)
+        phi = np.empty((self.size,) + H.shape[1:])
+        for j, (p, k) in enumerate(self.labels):
+            np.multiply(H[p], L[k], out=phi[j])
+        return phi
+
     def evaluate(self, vz: NDArray, rho2: NDArray) -> tuple[NDArray, NDArray, NDArray]:
         """``phi_j``, ``d phi_j/dv_z`` and ``(d phi_j/d rho)/rho`` at points ``(v_z, |v_perp|^2)``
         (arrays of one shape); each of shape ``(size,) + vz.shape``."""
         K, T = self.degree, self.t_ref
-        x = (np.asarray(vz, dtype=float) - self.u_ref) / math.sqrt(T)
-        s = np.asarray(rho2, dtype=float) / (2.0 * T)
-        H = hermite_e_orthonormal(K, x)
-        L = laguerre_orthonormal(K // 2, 0.0, s)
+        H, L = self._factors(vz, rho2)
         Lp = np.zeros_like(L)  # L_k' = -sum_{j<k} L_j
         if K // 2 >= 1:
             Lp[1:] = -np.cumsum(L[:-1], axis=0)
-        phi = np.empty((self.size,) + x.shape)
+        phi = np.empty((self.size,) + H.shape[1:])
         dz = np.zeros_like(phi)
         dr = np.empty_like(phi)
         for j, (p, k) in enumerate(self.labels):
@@ -146,7 +160,7 @@ class AxisymmetricBasis(ResultMixin):
 
     def density(self, coeffs: NDArray, vz: NDArray, rho2: NDArray) -> NDArray:
         """``f(v) = M_ref sum_j a_j phi_j`` at ``(v_z, |v_perp|^2)``."""
-        phi = self.evaluate(vz, rho2)[0]
+        phi = self.values(vz, rho2)
         return self.reference_density(vz, rho2) * np.tensordot(coeffs, phi, axes=1)
 
     def maxwellian(self, u: float, T: float) -> NDArray:
@@ -168,7 +182,7 @@ class AxisymmetricBasis(ResultMixin):
         log_ratio = (1.5 * math.log(self.t_ref / other.t_ref)
                      - ((vz - other.u_ref) ** 2 + rho2) / (2 * other.t_ref)
                      + ((vz - self.u_ref) ** 2 + rho2) / (2 * self.t_ref))
-        p_other = np.tensordot(coeffs, other.evaluate(vz, rho2)[0], axes=1)
+        p_other = np.tensordot(coeffs, other.values(vz, rho2), axes=1)
         return q["phi"] @ (q["w"] * p_other * np.exp(np.minimum(log_ratio, 700.0)))
 
     # ------------------------------------------------------------------ moments
@@ -208,7 +222,7 @@ class AxisymmetricBasis(ResultMixin):
         T = self.t_ref
         vz = self.u_ref + math.sqrt(T) * X.ravel()
         rho2 = 2 * T * S.ravel()
-        phi = self.evaluate(vz, rho2)[0]
+        phi = self.values(vz, rho2)
         pts = np.stack([np.sqrt(rho2), np.zeros_like(rho2), vz - self.u_ref], axis=-1)
         psi = burnett_functions(self.burnett_labels, pts, T, False)
         U = (phi * w) @ psi.T

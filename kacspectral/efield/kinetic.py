@@ -5,9 +5,11 @@
 Galerkin discretisation in the axisymmetric basis ``phi_j`` about ``M_ref = M_{u_ref e_z, T_ref}``
 (:mod:`kacspectral.efield.basis`), ``a_j = int phi_j f``, ``f = M_ref sum a_j phi_j``:
 
-* collisions: the exact Hermite-Bobylev tensor of Maxwell molecules
-  (:class:`kacspectral.boltzmann.anisotropic.collision.CollisionOperator`), independent of the
-  reference and Galilean invariant, through the orthogonal map to the Burnett coefficients;
+* collisions: the exact Hermite-Bobylev tensor of Maxwell molecules restricted to axisymmetric
+  states (the ``m = m1 = m2 = 0`` entries only:
+  :class:`kacspectral.boltzmann.anisotropic.axisymmetric.AxisymmetricCollisionOperator`, ~K^5
+  entries instead of the full tensor's ~K^6), independent of the reference and Galilean
+  invariant, through the orthogonal map to the Burnett coefficients ``psi_{nl0}``;
 * field (``E = E e_z``): ``int phi_i (-E d_z f) = E int f d_z phi_i`` and
   ``d_z phi_{pk} = sqrt(p/T_ref) phi_{p-1,k}``: a sparse matrix, exact;
 * isotropisation: ``int phi_i (f~ - f) = int (phi_i~ - phi_i) f`` (the spherical average about
@@ -53,12 +55,11 @@ from numpy.typing import NDArray
 from scipy.integrate import solve_ivp
 from scipy.special import roots_legendre
 
-from kacspectral.boltzmann.anisotropic.collision import CollisionOperator
+from kacspectral.boltzmann.anisotropic.axisymmetric import AxisymmetricCollisionOperator
 from kacspectral.efield.basis import AxisymmetricBasis
 from kacspectral.efield.problem import Diffusion, EFieldProblem
 from kacspectral.errors import ConvergenceError
 from kacspectral.results import ResultMixin
-from kacspectral.spectral.hermite_space import HermiteSpace
 
 __all__ = ["KineticOperator", "KineticState", "evolve", "solve_steady", "truncation_error"]
 
@@ -74,8 +75,8 @@ class KineticOperator:
         The truncation and reference Maxwellian.
     max_bytes : int or None
         Memory budget of the Maxwell-molecule collision tensor
-        (:class:`kacspectral.boltzmann.anisotropic.collision.CollisionOperator`; None: its
-        default, about 2 GB, enough for ``K <= 32``; ``K = 44`` needs about 7 GB).
+        (:class:`kacspectral.boltzmann.anisotropic.axisymmetric.AxisymmetricCollisionOperator`;
+        None: its default, 2 GiB; ``K = 60`` needs 52 MB).
     """
 
     def __init__(self, problem: EFieldProblem, basis: AxisymmetricBasis,
@@ -84,11 +85,10 @@ class KineticOperator:
             raise TypeError(f"problem must be an EFieldProblem, got {problem!r}")
         self.problem = problem
         self.basis = basis
-        full = HermiteSpace(basis.degree, 1.0)
-        self._coll = CollisionOperator(full, problem.kernel, max_bytes=max_bytes)
-        idx = {lab: i for i, lab in enumerate(full.labels)}
-        self._m0 = np.array([idx[lab] for lab in basis.burnett_labels])
-        self._nfull = full.size
+        self._coll = AxisymmetricCollisionOperator(basis.degree, problem.kernel,
+                                                   max_bytes=max_bytes)
+        # same layout: the m = 0 Burnett labels by degree, then l
+        assert [(n, l) for n, l, _ in basis.burnett_labels] == self._coll.labels
         self._U = basis.to_burnett
 
     # ------------------------------------------------------------------ linear parts
@@ -112,7 +112,7 @@ class KineticOperator:
         r = np.sqrt(r2)
         avg = np.zeros((b.size, r.size))
         for m, wm in zip(mu, wmu, strict=True):
-            avg += 0.5 * wm * b.evaluate(r * m, r2 * (1 - m * m))[0]
+            avg += 0.5 * wm * b.values(r * m, r2 * (1 - m * m))
         return (avg * q["w"]) @ q["phi"].T - np.eye(b.size)
 
     @cached_property
@@ -126,9 +126,8 @@ class KineticOperator:
         gz = vz / p.t0 - (vz - b.u_ref) / b.t_ref
         gr = 1.0 / p.t0 - 1.0 / b.t_ref  # radial part over rho
         phi, dz, dr = q["phi"], q["dz"], q["dr"]
-        grad_grad = (dz * d) @ dz.T + (dr * (d * rho2)) @ dr.T
-        drift = (dz * (d * gz)) @ phi.T + (dr * (d * rho2 * gr)) @ phi.T
-        return -(grad_grad + drift)
+        # grad phi_i . (grad phi_j + phi_j g): two products of (size, nodes^2) matrices
+        return -((dz * d) @ (dz + gz * phi).T + (dr * (d * rho2)) @ (dr + gr * phi).T)
 
     @cached_property
     def linear(self) -> NDArray:
@@ -136,24 +135,15 @@ class KineticOperator:
         return p.field * self.field_matrix + p.nu * self.isotropise_matrix + self.diffusion_matrix
 
     # ------------------------------------------------------------------ collisions
-    def _embed(self, a: NDArray) -> NDArray:
-        x = np.zeros(self._nfull)
-        x[self._m0] = self._U.T @ a
-        return x
-
     def collision(self, a: NDArray) -> NDArray:
         """Coefficients of ``Q(f, f)``."""
-        x = self._embed(a)
-        return self._U @ self._coll.collision(x, x)[self._m0]
+        x = self._U.T @ a
+        return self._U @ self._coll.collision(x, x)
 
     def collision_jacobian(self, a: NDArray) -> NDArray:
-        x = self._embed(a)
-        G = (self._coll.gain_matrix(x) + self._coll.gain_matrix_left(x)).tocsr()
-        G = G[self._m0][:, self._m0].toarray()
-        nu = self._coll.nu
-        J = G - nu * x[0] * np.eye(len(self._m0))
-        J[:, 0] -= nu * x[self._m0]
-        return self._U @ J @ self._U.T
+        """Jacobian of :meth:`collision` (dense)."""
+        J = self._coll.collision_jacobian(self._U.T @ a)
+        return self._U @ (J @ self._U.T)
 
     # ------------------------------------------------------------------ full
     def rhs(self, a: NDArray) -> NDArray:

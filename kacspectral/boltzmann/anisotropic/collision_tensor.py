@@ -118,8 +118,12 @@ def kernel_key(kernel: AngularKernel) -> tuple:
     return ("id", id(kernel))
 
 
-def reduced_coefficients(degree: int, l_max: int, kernel: AngularKernel) -> dict:
-    """Reduced Bobylev coefficients ``t(n l; n1 l1; n2 l2)`` (module docstring).
+def reduced_coefficients(degree: int, l_max: int, kernel: AngularKernel,
+                         axisymmetric: bool = False) -> dict:
+    """Reduced Bobylev coefficients ``t(n l; n1 l1; n2 l2)`` (module docstring), or with
+    ``axisymmetric=True`` the entries ``T0(n l; n1 l1; n2 l2) = T[(n l 0), (n1 l1 0), (n2 l2 0)]``
+    of the tensor between axisymmetric (``m = 0``) functions
+    (:mod:`kacspectral.boltzmann.anisotropic.axisymmetric`).
 
     For axisymmetric inputs ``e_{n1 l1 0}``, ``e_{n2 l2 0}`` and unit ``eta`` at polar angle
     ``theta`` (``mu = cos theta``), with ``c = sqrt((1+s)/2)``, ``c' = sqrt((1-s)/2)`` and the
@@ -139,7 +143,8 @@ def reduced_coefficients(degree: int, l_max: int, kernel: AngularKernel) -> dict
 
     Returns
     -------
-    dict ``(l1, l2, l) -> ndarray t[n1, n2]`` (``n = (2n1+l1+2n2+l2-l)/2``), and key ``"nu"``.
+    dict ``(l1, l2, l) -> ndarray t[n1, n2]`` (or ``T0[n1, n2]``; ``n = (2n1+l1+2n2+l2-l)/2``),
+    and key ``"nu"``.
     """
     K, L = degree, l_max
     s, ws = kernel.quadrature(kernel.nodes_for_degree(max(K, 1)))
@@ -189,7 +194,8 @@ def reduced_coefficients(degree: int, l_max: int, kernel: AngularKernel) -> dict
                         norm[i, j] = (-1) ** (n + i + j) * fischer_norm(n, l) / (
                             fischer_norm(i, l1) * fischer_norm(j, l2)
                         )
-                out[(l1, l2, l)] = np.where(valid, t0 * norm / g0[l, l1, l2], 0.0)
+                gaunt = 1.0 if axisymmetric else g0[l, l1, l2]
+                out[(l1, l2, l)] = np.where(valid, t0 * norm / gaunt, 0.0)
     return out
 
 
@@ -261,10 +267,16 @@ class BobylevTensor:
     def __init__(self, space: HermiteSpace, kernel: AngularKernel):
         t_start = time.perf_counter()
         rows, ci, ck, vals, self.nu, self.n_reduced = tensor_entries(space, kernel)
-        size = space.size
-        deg = space.degrees
-        upto = np.searchsorted(deg, np.arange(space.degree + 1), side="right")  # count deg <= d
-        limit = upto[space.degree - deg]  # partners q of p: q < limit[p]
+        self._store(rows, ci, ck, vals, np.asarray(space.degrees), space.degree, kernel.is_even)
+        self.setup_seconds = time.perf_counter() - t_start
+
+    def _store(self, rows: NDArray, ci: NDArray, ck: NDArray, vals: NDArray, deg: NDArray,
+               degree: int, even: bool) -> None:
+        """Pair storage of the COO entries ``T[rows, ci, ck] = vals`` on a layout whose
+        functions have the (sorted) degrees ``deg <= degree``."""
+        size = len(deg)
+        upto = np.searchsorted(deg, np.arange(degree + 1), side="right")  # count deg <= d
+        limit = upto[degree - deg]  # partners q of p: q < limit[p]
         count = np.maximum(limit - np.arange(size), 0)  # q in [p, limit[p])
         start = np.concatenate([[0], np.cumsum(count)[:-1]])
         npairs = int(count.sum())
@@ -272,7 +284,7 @@ class BobylevTensor:
         self.q = (np.arange(npairs) - np.repeat(start, count) + self.p).astype(np.intp)
         itype = np.int32 if npairs < 2**31 - 1 else np.int64
         pair = start.astype(itype)[np.minimum(ci, ck)] + np.abs(ck - ci).astype(itype)
-        self.symmetric = bool(kernel.is_even)
+        self.symmetric = bool(even)
         if self.symmetric:
             self.A = None
         else:
@@ -284,7 +296,6 @@ class BobylevTensor:
         self.S = sps.csr_matrix((vals, (rows, pair)), shape=(size, npairs))
         self.S.sum_duplicates()
         self.size = size
-        self.setup_seconds = time.perf_counter() - t_start
 
     @property
     def nnz(self) -> int:
@@ -306,6 +317,12 @@ class BobylevTensor:
         if self.A is not None:
             out += self.A @ (0.5 * (u - w))
         return out
+
+    def quadratic_jacobian(self, a: NDArray) -> sps.csr_matrix:
+        """``J`` with ``J x = d/da Q+(a, a) [x] = gain(x, a) + gain(a, x)``: ``S`` only (the
+        antisymmetric parts of the two one-sided matrices cancel)."""
+        P, Q = self._one_hot(self.p), self._one_hot(self.q)
+        return (self.S @ (sps.diags(a[self.q]) @ P + sps.diags(a[self.p]) @ Q)).tocsr()
 
     def _one_hot(self, idx: NDArray) -> sps.csr_matrix:
         n = len(idx)
