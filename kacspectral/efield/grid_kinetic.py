@@ -212,8 +212,24 @@ class GridEField:
 class GridEFieldState(ResultMixin):
     """A steady state of (5.1) on the grid (from :func:`solve_grid_steady`).
 
-    ``residual``: ``max |F(f)| / max |f|`` (``F`` the right-hand side); ``newton_steps``,
-    ``gmres_iterations`` and ``cpu_seconds`` the cost.
+    Attributes
+    ----------
+    problem : EFieldProblem
+        The equation solved.
+    n, half_width : int, float
+        The grid: ``n^3`` points of ``[-L, L)^3``, ``L = half_width``.
+    cutoff : float
+        ``R``, the collision kernel's cut-off ``|q| <= R``.
+    sphere_degree : int
+        Lebedev degree of the collision operator's sphere rule.
+    f : ndarray
+        The density on the grid, shape ``(n, n, n)``, mass 1.
+    residual : float
+        ``max |F(f)| / max |f|``, ``F`` the right-hand side of (5.1).
+    newton_steps, gmres_iterations : int
+        Newton steps and GMRES iterations taken.
+    cpu_seconds : float
+        CPU time of the solve.
     """
 
     problem: EFieldProblem
@@ -228,12 +244,14 @@ class GridEFieldState(ResultMixin):
     cpu_seconds: float
 
     def fluid(self) -> dict:
+        """``mass``, drift ``u`` along ``e_z``, ``m2`` and temperature ``T`` of ``f``."""
         m = grid_moments(self.f, self.half_width)
         u = m[3] / m[0]
         return {"mass": float(m[0]), "u": float(u), "m2": float(m[4]),
                 "T": float((m[4] / m[0] - u * u) / 3.0)}
 
     def moments(self) -> dict:
+        """The same as :meth:`fluid` (the package's verb)."""
         return self.fluid()
 
     @property
