@@ -8,7 +8,7 @@ Example of the issue: D(r) = 0.05 + 5 exp(-r^2/2), nu = 1, T0 = 1, kernel consta
    state at degrees K = 12, 16, 20 (residual, leading eigenvalues, stability), the distance
    to the reduced state against epsilon and its fitted order (at these degrees: the hot and
    saddle states are not converged in K there -- their converged values, distances and orders
-   are the study ``validation/electric_field_truncation.py``, K up to 44); the states reached
+   are the study ``validation/electric_field_truncation.py``, K up to 60); the states reached
    by time evolution from two initial data (M_{0.3 e_z, 1} and M_{1.5 e_z, 10}), K = 12, for each
    epsilon (at epsilon = 0.05 at E = 1.23, inside its shrunken bistability window).
 3. Entropy budget at the stable states: sigma (collisions + isotropisation + diffusion) against
