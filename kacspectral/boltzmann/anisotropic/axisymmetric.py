@@ -41,8 +41,9 @@ from numpy.typing import ArrayLike, NDArray
 
 from kacspectral.boltzmann.anisotropic.collision_tensor import (
     _BYTES_PER_ENTRY,
-    MAX_TENSOR_BYTES,
     BobylevTensor,
+    TensorOperator,
+    cached_tensor,
     kernel_key,
     reduced_coefficients,
 )
@@ -179,7 +180,7 @@ def clear_axisymmetric_cache() -> None:
     _CACHE.clear()
 
 
-class AxisymmetricCollisionOperator:
+class AxisymmetricCollisionOperator(TensorOperator):
     """Bilinear collision operator of Maxwell molecules on axisymmetric states (module docstring).
 
     The coefficient vectors have the layout of :func:`axisymmetric_labels` (size
@@ -207,76 +208,16 @@ class AxisymmetricCollisionOperator:
         self.kernel = get_kernel(kernel)
         self.labels = axisymmetric_labels(self.degree)
         self.size = len(self.labels)
-        key = (self.degree, kernel_key(self.kernel))
-        hit = _CACHE.get(key)
-        build = hit is None or (not self.kernel.is_exact and hit[1] is not self.kernel)
-        if build or max_bytes is not None:
-            _check_budget(self.degree, self.kernel.is_even,
-                          MAX_TENSOR_BYTES if max_bytes is None else max_bytes)
-        if build:
-            _CACHE[key] = (_AxisymmetricTensor(self.degree, self.kernel), self.kernel)
-        self._tensor: BobylevTensor = _CACHE[key][0]
-
-    @property
-    def nu(self) -> float:
-        """Loss rate ``(1/2) int b ds`` by the tensor's quadrature (1 to rounding)."""
-        return self._tensor.nu
-
-    @property
-    def nnz(self) -> int:
-        """Stored non-zeros (over unordered input pairs)."""
-        return self._tensor.nnz
-
-    @property
-    def reduced_count(self) -> int:
-        """Number of non-zero entries ``T0(n l; n1 l1; n2 l2)`` (ordered inputs)."""
-        return self._tensor.n_reduced
-
-    @property
-    def memory_bytes(self) -> int:
-        """Bytes of the stored tensor."""
-        return self._tensor.memory_bytes
-
-    @property
-    def setup_seconds(self) -> float:
-        """Wall time spent building the tensor (when it was first built)."""
-        return self._tensor.setup_seconds
+        self._tensor = cached_tensor(
+            _CACHE, (self.degree, kernel_key(self.kernel)), self.kernel,
+            lambda: _AxisymmetricTensor(self.degree, self.kernel),
+            lambda budget: _check_budget(self.degree, self.kernel.is_even, budget), max_bytes)
 
     def index(self, n: int, l: int) -> int:
         """Position of ``psi_{nl0}`` in the coefficient vector."""
         if not (0 <= n and 0 <= l and 2 * n + l <= self.degree):
             raise ValueError(f"(n, l) = {(n, l)} is not in the truncation degree={self.degree}")
         return int(axisymmetric_index(n, l))
-
-    def _check(self, a: ArrayLike, name: str) -> NDArray:
-        x = np.asarray(a, dtype=float)
-        if x.shape[:1] != (self.size,) or x.ndim > 2:
-            raise ValueError(f"{name} must have shape ({self.size},) or ({self.size}, k), "
-                             f"got {x.shape}")
-        return x
-
-    def gain(self, a: ArrayLike, b: ArrayLike) -> NDArray:
-        """Coefficients of ``Q+(f_a, f_b)``, exact on degrees ``<= K``; ``b is a`` uses the
-        symmetric part only."""
-        same = b is a
-        a = self._check(a, "a")
-        b = a if same else self._check(b, "b")
-        return self._tensor.gain(a, b)
-
-    def collision(self, a: ArrayLike, b: ArrayLike) -> NDArray:
-        """Coefficients of ``Q(f_a, f_b) = Q+(f_a, f_b) - nu mass(f_b) f_a``."""
-        same = b is a
-        a = self._check(a, "a")
-        b = a if same else self._check(b, "b")
-        return self._tensor.gain(a, b) - self.nu * b[0] * a
-
-    def gain_matrix(self, b: ArrayLike) -> sps.csr_matrix:
-        """Sparse ``G`` with ``G @ a = gain(a, b)`` (right argument fixed)."""
-        return self._tensor.matrix(self._check(b, "b"), right=True)
-
-    def gain_matrix_left(self, a: ArrayLike) -> sps.csr_matrix:
-        """Sparse ``H`` with ``H @ b = gain(a, b)`` (left argument fixed)."""
-        return self._tensor.matrix(self._check(a, "a"), right=False)
 
     def collision_jacobian(self, a: ArrayLike) -> sps.csr_matrix:
         """Sparse Jacobian of ``a -> Q(f_a, f_a)``: ``gain_matrix(a) + gain_matrix_left(a)

@@ -48,13 +48,13 @@ momentum and energy hold to rounding by construction.
 
 from __future__ import annotations
 
-import numpy as np
 import scipy.sparse as sps
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from kacspectral.boltzmann.anisotropic.collision_tensor import (
-    MAX_TENSOR_BYTES,
     BobylevTensor,
+    TensorOperator,
+    cached_tensor,
     estimate_tensor_size,
     kernel_key,
     reduced_coefficients,
@@ -103,7 +103,7 @@ def clear_operator_cache() -> None:
     _CACHE.clear()
 
 
-class CollisionOperator:
+class CollisionOperator(TensorOperator):
     """Bilinear collision operator on a :class:`HermiteSpace` for an angular kernel ``b``.
 
     The tensor ``T[j,i,k]`` is built once per ``(degree, l_max, kernel)`` (it does not depend
@@ -130,81 +130,12 @@ class CollisionOperator:
         if not isinstance(space, HermiteSpace):
             raise TypeError(f"space must be a HermiteSpace, got {space!r}")
         self.space = space
+        self.size = space.size
         self.kernel = get_kernel(kernel)
-        key = (space.degree, space.effective_l_max, kernel_key(self.kernel))
-        hit = _CACHE.get(key)
-        build = hit is None or (not self.kernel.is_exact and hit[1] is not self.kernel)
-        if build or max_bytes is not None:
-            _check_tensor_budget(space, self.kernel.is_even,
-                                 MAX_TENSOR_BYTES if max_bytes is None else max_bytes)
-        if build:
-            _CACHE[key] = (BobylevTensor(space, self.kernel), self.kernel)
-        self._tensor = _CACHE[key][0]
-
-    @property
-    def nu(self) -> float:
-        """Loss rate ``(1/2) int b ds`` by the tensor's quadrature (1 to rounding)."""
-        return self._tensor.nu
-
-    @property
-    def nnz(self) -> int:
-        """Stored non-zeros of the tensor."""
-        return self._tensor.nnz
-
-    @property
-    def reduced_count(self) -> int:
-        """Number of non-zero reduced coefficients ``t(n l; n1 l1; n2 l2)`` (Wigner-Eckart)."""
-        return self._tensor.n_reduced
-
-    @property
-    def memory_bytes(self) -> int:
-        """Bytes of the stored tensor."""
-        return self._tensor.memory_bytes
-
-    @property
-    def setup_seconds(self) -> float:
-        """Wall time spent building the tensor (when it was first built)."""
-        return self._tensor.setup_seconds
-
-    def _check(self, a: ArrayLike, name: str) -> NDArray:
-        x = np.asarray(a, dtype=float)
-        if x.shape[:1] != (self.space.size,) or x.ndim > 2:
-            raise ValueError(
-                f"{name} must have shape ({self.space.size},) or ({self.space.size}, k), "
-                f"got {x.shape}"
-            )
-        return x
-
-    def gain(self, a: ArrayLike, b: ArrayLike) -> NDArray:
-        """Coefficients of ``Q+(f_a, f_b)`` (conventions page, section 3), exact on degrees
-        ``<= K``.
-
-        ``a``, ``b`` of shape ``(size,)`` or ``(size, k)`` (k columns at once).  When ``b is a``
-        (the same object) the quadratic form uses the symmetric part of the tensor only
-        (about half the work).
-        """
-        same = b is a
-        a = self._check(a, "a")
-        b = a if same else self._check(b, "b")
-        return self._tensor.gain(a, b)
-
-    def collision(self, a: ArrayLike, b: ArrayLike) -> NDArray:
-        """Coefficients of ``Q(f_a, f_b) = Q+(f_a, f_b) - nu mass(f_b) f_a``.
-
-        ``collision(a, a)`` (same object) is the Boltzmann right-hand side ``Q(f, f)``.
-        """
-        same = b is a
-        a = self._check(a, "a")
-        b = a if same else self._check(b, "b")
-        return self._tensor.gain(a, b) - self.nu * b[0] * a
-
-    def gain_matrix(self, b: ArrayLike) -> sps.csr_matrix:
-        """Sparse ``G`` with ``G @ a = gain(a, b)`` (right argument fixed)."""
-        return self._tensor.matrix(self._check(b, "b"), right=True)
-
-    def gain_matrix_left(self, a: ArrayLike) -> sps.csr_matrix:
-        """Sparse ``H`` with ``H @ b = gain(a, b)`` (left argument fixed)."""
-        return self._tensor.matrix(self._check(a, "a"), right=False)
+        self._tensor = cached_tensor(
+            _CACHE, (space.degree, space.effective_l_max, kernel_key(self.kernel)), self.kernel,
+            lambda: BobylevTensor(space, self.kernel),
+            lambda budget: _check_tensor_budget(space, self.kernel.is_even, budget), max_bytes)
 
     def reservoir_gain_matrix(self, reservoir: MaxwellianMixture | ArrayLike) -> sps.csr_matrix:
         """Sparse (CSR) ``G`` with ``G @ a`` = coefficients of ``Q+(f_a, R)``, exact.

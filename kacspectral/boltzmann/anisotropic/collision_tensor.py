@@ -16,11 +16,12 @@ are in the docstring of :mod:`kacspectral.boltzmann.anisotropic.collision`, the 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sps
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from kacspectral.physics.kernels import AngularKernel
@@ -37,6 +38,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "BobylevTensor",
     "MAX_TENSOR_BYTES",
+    "TensorOperator",
+    "cached_tensor",
     "estimate_apply_seconds",
     "estimate_tensor_size",
     "kernel_key",
@@ -340,3 +343,94 @@ class BobylevTensor:
         else:  # T[j,p,q] a_p x_q + T[j,q,p] a_q x_p
             a_part = self.A @ (sps.diags(hp) @ Q - sps.diags(hq) @ P)
         return (s_part + a_part).tocsr()
+
+
+def cached_tensor(cache: dict, key: tuple, kernel: AngularKernel, build: Callable[[], Any],
+                  check_budget: Callable[[int], None], max_bytes: int | None) -> Any:
+    """The tensor stored under ``key`` in ``cache``, built (after ``check_budget``) when missing.
+
+    A kernel without exact constants is rebuilt unless it is the very object cached (its values
+    may differ under an equal key).  ``check_budget(bytes)`` raises above the budget; it also
+    runs on a cache hit when the caller gives an explicit ``max_bytes``.
+    """
+    hit = cache.get(key)
+    rebuild = hit is None or (not kernel.is_exact and hit[1] is not kernel)
+    if rebuild or max_bytes is not None:
+        check_budget(MAX_TENSOR_BYTES if max_bytes is None else max_bytes)
+    if rebuild:
+        cache[key] = (build(), kernel)
+    return cache[key][0]
+
+
+class TensorOperator:
+    """The verbs shared by the collision operators built on a :class:`BobylevTensor`
+    (``Q+``, ``Q``, their matrices with one argument fixed, and the tensor's size and cost).
+
+    Subclasses set ``self._tensor`` and ``self.size`` (the length of a coefficient vector).
+    """
+
+    _tensor: BobylevTensor
+    size: int
+
+    @property
+    def nu(self) -> float:
+        """Loss rate ``(1/2) int b ds`` by the tensor's quadrature (1 to rounding)."""
+        return self._tensor.nu
+
+    @property
+    def nnz(self) -> int:
+        """Stored non-zeros of the tensor (over unordered input pairs)."""
+        return self._tensor.nnz
+
+    @property
+    def reduced_count(self) -> int:
+        """Number of non-zero reduced coefficients the tensor was built from."""
+        return self._tensor.n_reduced
+
+    @property
+    def memory_bytes(self) -> int:
+        """Bytes of the stored tensor."""
+        return self._tensor.memory_bytes
+
+    @property
+    def setup_seconds(self) -> float:
+        """Wall time spent building the tensor (when it was first built)."""
+        return self._tensor.setup_seconds
+
+    def _check(self, a: ArrayLike, name: str) -> NDArray:
+        x = np.asarray(a, dtype=float)
+        if x.shape[:1] != (self.size,) or x.ndim > 2:
+            raise ValueError(f"{name} must have shape ({self.size},) or ({self.size}, k), "
+                             f"got {x.shape}")
+        return x
+
+    def gain(self, a: ArrayLike, b: ArrayLike) -> NDArray:
+        """Coefficients of ``Q+(f_a, f_b)`` (conventions page, section 3), exact on degrees
+        ``<= K``.
+
+        ``a``, ``b`` of shape ``(size,)`` or ``(size, k)`` (k columns at once).  When ``b is a``
+        (the same object) the quadratic form uses the symmetric part of the tensor only
+        (about half the work).
+        """
+        same = b is a
+        a = self._check(a, "a")
+        b = a if same else self._check(b, "b")
+        return self._tensor.gain(a, b)
+
+    def collision(self, a: ArrayLike, b: ArrayLike) -> NDArray:
+        """Coefficients of ``Q(f_a, f_b) = Q+(f_a, f_b) - nu mass(f_b) f_a``.
+
+        ``collision(a, a)`` (same object) is the Boltzmann right-hand side ``Q(f, f)``.
+        """
+        same = b is a
+        a = self._check(a, "a")
+        b = a if same else self._check(b, "b")
+        return self._tensor.gain(a, b) - self.nu * b[0] * a
+
+    def gain_matrix(self, b: ArrayLike) -> sps.csr_matrix:
+        """Sparse ``G`` with ``G @ a = gain(a, b)`` (right argument fixed)."""
+        return self._tensor.matrix(self._check(b, "b"), right=True)
+
+    def gain_matrix_left(self, a: ArrayLike) -> sps.csr_matrix:
+        """Sparse ``H`` with ``H @ b = gain(a, b)`` (left argument fixed)."""
+        return self._tensor.matrix(self._check(a, "a"), right=False)
